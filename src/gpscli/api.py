@@ -1,0 +1,95 @@
+"""The library entry points: what the CLI calls, and what other programs can call.
+
+    from gpscli import api
+    batch = api.load(["sample_data"])            # read + validate
+    print(batch.ok, len(batch.valid_records()))
+    table = api.aggregate(batch, year=2016)
+    print(table.total.amount)                    # Decimal('16252.68')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import catalogue as catalogue_mod
+from . import profile as profile_mod
+from . import rules
+from .catalogue import Catalogue
+from .ingest import Batch, collect_paths, read_files
+from .issues import Issue
+from .normalise import Context
+from .profile import Profile
+from .readers import Limits
+from .records import FileResult, ProjectRecord
+from .errors import UsageError
+
+
+@dataclass
+class Result:
+    """Files read and validated. ``records`` are the rows without errors."""
+
+    files: list[FileResult]
+    issues: list[Issue]  # not tied to a readable file (skipped paths)
+    catalogue: Catalogue
+    profile: Profile
+    options: rules.RuleOptions = field(default_factory=rules.RuleOptions)
+
+    def all_issues(self) -> list[Issue]:
+        return self.issues + [i for f in self.files for i in f.issues]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.all_issues() if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.all_issues() if not i.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def valid_records(self) -> list[ProjectRecord]:
+        bad = rules.error_rows(self.files)
+        return [r for f in self.files if not f.ignored for r in f.records
+                if (r.source.path, r.source.sheet, r.source.row) not in bad]
+
+    def years(self) -> list[int]:
+        return sorted({r.year for r in self.valid_records()})
+
+
+def load(
+    paths: Iterable[str | Path],
+    *,
+    catalogue: Catalogue | str | Path | None = None,
+    profile: Profile | str | Path | None = None,
+    jurisdiction: str | None = None,
+    year: int | None = None,
+    require_year: bool = False,
+    suspicious_amount: Decimal = Decimal(100000),
+    limits: Limits | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """Read every file under ``paths`` and validate it. Never raises for bad data."""
+    cat = catalogue if isinstance(catalogue, Catalogue) else catalogue_mod.load(catalogue)
+    prof = profile if isinstance(profile, Profile) else profile_mod.load(profile)
+    canonical_jur = None
+    if jurisdiction:
+        j = prof.match(jurisdiction)
+        if j is None:
+            near = prof.suggest(jurisdiction)
+            raise UsageError(f"--jurisdiction「{jurisdiction}」不在地区名单中" + (f",是否应为「{near}」?" if near else ""))
+        canonical_jur = j.name
+    ctx = Context(prof, cat, canonical_jur, year)
+    files, skipped = collect_paths(paths)
+    results = read_files(files, ctx, limits, workers=workers, progress=progress)
+    opts = rules.RuleOptions(require_year=year if require_year else None, suspicious_amount=suspicious_amount)
+    rules.run(results, opts)
+    return Result(results, skipped, cat, prof, opts)
+
+
+__all__ = ["load", "Result", "Batch"]

@@ -1,0 +1,119 @@
+"""Workspace configuration: ``gps.toml``, found in the current folder or a parent.
+
+All paths in it are relative to the folder that holds it. Every key is optional::
+
+    data = ["inbox"]              # folders/files read when a command is given no PATH
+    output = "output"             # where report/run outputs go
+    catalogue = "目录.xlsx"        # own catalogue (csv/xlsx); default: the bundled one
+    profile = "地区.toml"          # own jurisdiction profile; default: 昌吉回族自治州
+
+    [report]
+    title = "{year}年政府购买服务工作进展情况报告"
+    template = "templates/report.docx"
+    narrative = "narrative/{year}.md"
+
+    [limits]
+    suspicious_amount = 100000    # 万元, one project
+    max_uncompressed_mb = 200
+    max_rows = 1000000
+    memory_mb = 2048
+    seconds = 120
+    workers = 0                   # 0: one per core
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .errors import ConfigError
+from .readers.limits import Limits
+
+CONFIG_NAME = "gps.toml"
+
+
+@dataclass
+class Config:
+    root: Path | None = None  # folder of gps.toml; None when there is none
+    data: list[Path] = field(default_factory=list)
+    output: Path = Path("output")
+    catalogue: Path | None = None
+    profile: Path | None = None
+    report_title: str = "{year}年政府购买服务工作进展情况报告"
+    report_template: Path | None = None
+    report_narrative: str | None = None  # may contain {year}
+    suspicious_amount: Decimal = Decimal(100000)
+    limits: Limits = field(default_factory=Limits)
+    workers: int = 0
+
+
+def find(start: Path | None = None) -> Path | None:
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        candidate = d / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load(path: Path | None = None, search: bool = True) -> Config:
+    """Load gps.toml (explicit path, else found upwards from the current folder, else defaults)."""
+    if path is None and search:
+        path = find()
+    if path is None:
+        return Config()
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"找不到配置文件:{path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"配置文件 {path} 格式有误:{exc}") from exc
+    root = path.parent.resolve()
+
+    def rel(value: object, name: str) -> Path:
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"配置文件 {path} 中 {name} 应是路径字符串")
+        p = Path(value)
+        return p if p.is_absolute() else root / p
+
+    cfg = Config(root=root, output=root / "output")
+    data_value = data.get("data", [])
+    if isinstance(data_value, str):
+        data_value = [data_value]
+    cfg.data = [rel(v, "data") for v in data_value]
+    if "output" in data:
+        cfg.output = rel(data["output"], "output")
+    if data.get("catalogue"):
+        cfg.catalogue = rel(data["catalogue"], "catalogue")
+    if data.get("profile"):
+        cfg.profile = rel(data["profile"], "profile")
+    report = data.get("report", {})
+    if not isinstance(report, dict):
+        raise ConfigError(f"配置文件 {path} 中 [report] 应是一个表")
+    cfg.report_title = str(report.get("title", cfg.report_title))
+    if report.get("template"):
+        cfg.report_template = rel(report["template"], "report.template")
+    if report.get("narrative"):
+        cfg.report_narrative = str(rel(report["narrative"], "report.narrative"))
+    lim = data.get("limits", {})
+    if not isinstance(lim, dict):
+        raise ConfigError(f"配置文件 {path} 中 [limits] 应是一个表")
+    try:
+        if "suspicious_amount" in lim:
+            cfg.suspicious_amount = Decimal(str(lim["suspicious_amount"]))
+        base = Limits()
+        cfg.limits = Limits(
+            max_file_bytes=int(lim.get("max_file_mb", base.max_file_bytes // 1048576)) * 1048576,
+            max_uncompressed_bytes=int(lim.get("max_uncompressed_mb", base.max_uncompressed_bytes // 1048576)) * 1048576,
+            max_rows=int(lim.get("max_rows", base.max_rows)),
+            max_cells=int(lim.get("max_cells", base.max_cells)),
+            memory_bytes=int(lim.get("memory_mb", base.memory_bytes // 1048576)) * 1048576,
+            seconds=int(lim.get("seconds", base.seconds)),
+        )
+        cfg.workers = int(lim.get("workers", 0))
+    except (ValueError, TypeError, InvalidOperation) as exc:
+        raise ConfigError(f"配置文件 {path} 中 [limits] 的数值有误:{exc}") from exc
+    return cfg

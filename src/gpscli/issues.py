@@ -1,0 +1,113 @@
+"""The issue vocabulary: every problem gps can find in a submission, with a stable code.
+
+Codes are kebab-case and never renamed or reused: cron scripts and other tools depend on them.
+The README's table of codes is checked against :data:`REGISTRY` by a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return "错误" if self is Severity.ERROR else "警告"
+
+
+@dataclass(frozen=True)
+class IssueType:
+    code: str
+    severity: Severity
+    title: str
+
+
+_TYPES = [
+    # errors
+    IssueType("unreadable-file", Severity.ERROR, "文件无法读取(损坏、加密、为空、过大或不是表格)"),
+    IssueType("no-table", Severity.ERROR, "找不到带有可识别表头的工作表"),
+    IssueType("missing-column", Severity.ERROR, "缺少必填列"),
+    IssueType("missing-value", Severity.ERROR, "必填单元格为空"),
+    IssueType("invalid-amount", Severity.ERROR, "金额不是数字"),
+    IssueType("negative-amount", Severity.ERROR, "金额为负数"),
+    IssueType("unknown-category", Severity.ERROR, "一级目录不在指导性目录中"),
+    IssueType("category-mismatch", Severity.ERROR, "二级目录不属于所填的一级目录"),
+    IssueType("unknown-jurisdiction", Severity.ERROR, "地区不在地区名单中"),
+    IssueType("invalid-year", Severity.ERROR, "年度无效或不是要求的年度"),
+    IssueType("duplicate-project", Severity.ERROR, "同一项目重复填报"),
+    IssueType("formula-without-value", Severity.ERROR, "公式没有保存计算结果"),
+    IssueType("formula-error", Severity.ERROR, "公式计算结果为错误值"),
+    # warnings
+    IssueType("duplicate-file", Severity.WARNING, "与已读取的文件完全相同,已忽略"),
+    IssueType("total-mismatch", Severity.WARNING, "合计行与明细之和不符"),
+    IssueType("suspicious-amount", Severity.WARNING, "单个项目金额异常大"),
+    IssueType("zero-amount", Severity.WARNING, "金额为零"),
+    IssueType("unknown-subcategory", Severity.WARNING, "二级目录不在指导性目录中"),
+    IssueType("skipped-file", Severity.WARNING, "不是支持的表格文件,已跳过"),
+    IssueType("illegal-character", Severity.WARNING, "含有表格或文档不允许的控制字符,已删除"),
+]
+
+REGISTRY: dict[str, IssueType] = {t.code: t for t in _TYPES}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the data, located as a person sees it in Excel."""
+
+    code: str
+    message: str
+    hint: str | None = None
+    path: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    severity: Severity = field(default=Severity.ERROR)
+
+    def __post_init__(self) -> None:
+        if self.code not in REGISTRY:
+            raise ValueError(f"unregistered issue code {self.code!r}")
+        object.__setattr__(self, "severity", REGISTRY[self.code].severity)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def location(self) -> str:
+        """``工作表!G5`` style location, or whatever part of it is known."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        if self.sheet and self.row:
+            return f"{self.sheet}!第{self.row}行"
+        return self.sheet or self.cell or ""
+
+    def to_dict(self, with_path: bool = False) -> dict[str, Any]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        d["value"] = json_safe(self.value)
+        if not with_path:
+            d.pop("path")
+        order = ["severity", "code", "path", "sheet", "cell", "row", "column", "value", "message", "hint"]
+        return {k: d[k] for k in order if k in d}
+
+
+def json_safe(value: Any) -> Any:
+    """Make a cell value JSON-serialisable without losing its meaning."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else str(value)
+    return str(value)
+
+
+def count(issues: list[Issue]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    errors = sum(1 for i in issues if i.is_error)
+    return errors, len(issues) - errors

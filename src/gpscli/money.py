@@ -1,0 +1,110 @@
+"""Exact money: parse amounts from cells into ``Decimal`` 万元, and format them for people.
+
+No float arithmetic on money happens anywhere in gps. A float that a spreadsheet stored is
+turned into the shortest decimal that round-trips (``repr``), so 470.6 stays 470.6.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+WAN = Decimal(10000)
+# Smallest unit we keep: one fen is 0.000001 万元.
+FEN_IN_WAN = Decimal("0.000001")
+_TWO = Decimal("0.01")
+
+_UNIT_SUFFIX = re.compile(r"(万元|万|元|rmb|cny|¥|￥)$", re.IGNORECASE)
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+class AmountError(ValueError):
+    """The value cannot be read as an amount. ``str(e)`` is a short Chinese reason."""
+
+
+def nfkc(text: str) -> str:
+    """Full-width digits, letters and punctuation to their ordinary forms."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def parse_amount(value: object, unit: str = "万元") -> Decimal:
+    """Read one amount cell and return it in 万元, exactly.
+
+    ``unit`` is the unit of the column ("万元" or "元"); a unit written in the cell itself
+    (86万元, 860000元) wins over it.
+    """
+    if value is None:
+        raise AmountError("为空")
+    if isinstance(value, bool):
+        raise AmountError("是逻辑值")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise AmountError("不是有限的数字")
+        number = Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+        # Floats computed by formulas carry binary noise (0.30000000000000004): keep a fen.
+        if number.as_tuple().exponent < -8:
+            number = number.quantize(Decimal("0.00000001"), rounding=ROUND_HALF_UP).normalize()
+    elif isinstance(value, Decimal):
+        number = value
+    else:
+        number, cell_unit = _parse_text(str(value))
+        if cell_unit:
+            unit = cell_unit
+    return to_wan(number, unit)
+
+
+def _parse_text(text: str) -> tuple[Decimal, str | None]:
+    s = nfkc(text).strip().replace(" ", "").replace("\u3000", "")
+    if not s:
+        raise AmountError("为空")
+    s = s.replace(",", "").replace("，", "")
+    cell_unit = None
+    m = _UNIT_SUFFIX.search(s)
+    if m:
+        suffix = m.group(1)
+        cell_unit = "元" if suffix in ("元",) or suffix.lower() in ("rmb", "cny") else "万元"
+        s = s[: m.start()]
+    if s.startswith(("¥", "￥")):
+        s = s[1:]
+        cell_unit = cell_unit or "元"
+    if not _NUMBER.fullmatch(s):
+        raise AmountError("不是数字")
+    try:
+        return Decimal(s), cell_unit
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
+        raise AmountError("不是数字") from exc
+
+
+def to_wan(number: Decimal, unit: str) -> Decimal:
+    if unit == "元":
+        return number / WAN
+    return number
+
+
+def amount_str(amount: Decimal) -> str:
+    """Exact decimal string, no exponent, no trailing zeros: for JSON and CSV."""
+    if amount == 0:
+        return "0"
+    text = format(amount.normalize(), "f")
+    return text
+
+
+def display(amount: Decimal, places: int = 2) -> str:
+    """Rounded for people as the reports write it: 16252.68, 1189, 5379.6."""
+    q = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return amount_str(q)
+
+
+def fixed2(amount: Decimal) -> Decimal:
+    """Two-decimal value for spreadsheet cells (display rounding only)."""
+    return amount.quantize(_TWO, rounding=ROUND_HALF_UP)
+
+
+def percent_change(new: Decimal, old: Decimal) -> Decimal | None:
+    """Change from old to new in percent, two decimals; None when old is zero."""
+    if old == 0:
+        return None
+    return ((new - old) * 100 / old).quantize(_TWO, rounding=ROUND_HALF_UP)

@@ -1,0 +1,43 @@
+"""Readers: any supported file -> :class:`WorkbookData` of :class:`SheetGrid` in Excel coordinates.
+
+One reader per format family (calamine for xlsx/xlsm/xlsb/xls/ods, text for CSV/TSV, html for
+web exports named .xls); the format is decided by :func:`sniff` from the bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .grid import ReadError, SheetGrid, WorkbookData, a1, col_letter
+from .limits import Limits
+from .sniff import sniff
+
+SUPPORTED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".tsv", ".txt", ".et", ".htm", ".html"}
+
+__all__ = ["ReadError", "SheetGrid", "WorkbookData", "Limits", "read_workbook", "a1", "col_letter", "SUPPORTED_SUFFIXES"]
+
+
+def read_workbook(path: Path, limits: Limits | None = None) -> WorkbookData:
+    limits = limits or Limits()
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise ReadError(f"文件有 {size / 1048576:.0f} MB,超过上限 {limits.max_file_bytes / 1048576:.0f} MB")
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except PermissionError as exc:
+        raise ReadError("没有读取该文件的权限") from exc
+    except OSError as exc:
+        raise ReadError(f"无法打开文件:{exc.strerror or exc}") from exc
+    fmt = sniff(path, head)
+    if fmt in ("xlsx", "xlsb", "ods", "xls"):
+        from .excel import read_excel
+
+        return read_excel(path, fmt, limits)
+    if fmt == "html":
+        from .html import read_html
+
+        return read_html(path)
+    from .text import read_text
+
+    return read_text(path, limits.max_rows)

@@ -1,0 +1,59 @@
+"""Delimited text (CSV, TSV, Excel's "Unicode text") in UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from .grid import ReadError, SheetGrid, WorkbookData
+
+_DELIMITERS = [",", "\t", ";", "|", "，"]
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode text whose encoding nobody told us. Returns (text, encoding name)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "UTF-8 (BOM)"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "GBK/GB18030"
+    except UnicodeDecodeError as exc:
+        raise ReadError("文本文件的编码无法识别(既不是 UTF-8 也不是 GBK);请用 Excel 另存为 .xlsx 后提交") from exc
+
+
+def _delimiter(sample: str) -> str:
+    lines = [ln for ln in sample.splitlines()[:50] if ln.strip()]
+    best, best_score = ",", -1
+    for d in _DELIMITERS:
+        counts = [ln.count(d) for ln in lines]
+        if not counts or max(counts) == 0:
+            continue
+        # The delimiter that splits most lines into the most columns.
+        score = sum(1 for c in counts if c > 0) * 100 + max(counts)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def read_text(path: Path, max_rows: int) -> WorkbookData:
+    data = path.read_bytes()
+    text, encoding = decode_bytes(data)
+    if "\x00" in text:
+        raise ReadError("这是二进制文件,不是可识别的表格格式")
+    delimiter = _delimiter(text[:65536])
+    rows: list[list[object]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            rows.append([c if c.strip() else None for c in row])
+            if len(rows) > max_rows:
+                raise ReadError(f"文本文件超过 {max_rows} 行的上限")
+    except csv.Error as exc:
+        raise ReadError(f"文本表格格式有误(第{reader.line_num}行:{exc})") from exc
+    return WorkbookData("csv", [SheetGrid(path.stem, rows)], encoding=encoding)

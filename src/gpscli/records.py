@@ -1,0 +1,116 @@
+"""Typed records passed between the pipeline stages.
+
+read (:mod:`gpscli.readers`) -> :class:`SheetGrid` -> detect layout -> normalise ->
+:class:`ProjectRecord` -> rules -> aggregate -> outputs / report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .issues import Issue
+
+# The fields of a project row, in the order of the standard submission layout.
+FIELDS = ("seq", "jurisdiction", "unit", "name", "category", "subcategory", "amount", "method", "supplier", "year", "note")
+FIELD_LABELS = {
+    "seq": "序号",
+    "jurisdiction": "地区",
+    "unit": "购买主体",
+    "name": "项目名称",
+    "category": "一级目录",
+    "subcategory": "二级目录",
+    "amount": "金额(万元)",
+    "method": "购买方式",
+    "supplier": "承接主体",
+    "year": "年度",
+    "note": "备注",
+}
+REQUIRED = ("jurisdiction", "unit", "name", "category", "amount", "year")
+METHODS = ("公开招标", "邀请招标", "竞争性谈判", "竞争性磋商", "询价", "单一来源采购", "框架协议采购", "委托", "其他")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record came from: file, sheet and the row as Excel numbers it (1-based)."""
+
+    path: str
+    sheet: str
+    row: int
+
+
+@dataclass(slots=True)
+class ProjectRecord:
+    jurisdiction: str
+    unit: str
+    name: str
+    category: str
+    amount: Decimal  # 万元, exact
+    year: int
+    source: Source
+    subcategory: str | None = None
+    method: str | None = None
+    supplier: str | None = None
+    note: str | None = None
+    cells: dict[str, str] = field(default_factory=dict)  # field -> A1 reference in the original sheet
+
+    def cell(self, field_name: str) -> str | None:
+        return self.cells.get(field_name)
+
+    def key(self) -> tuple[str, str, str, int]:
+        """Identity of a project for duplicate detection."""
+        from .text import key as k
+
+        return (self.jurisdiction, k(self.unit), k(self.name), self.year)
+
+
+@dataclass(slots=True)
+class TotalRow:
+    """A 合计/总计/小计 row: not a project, but checked against the rows it totals."""
+
+    kind: str  # 合计 | 小计
+    amount: Decimal | None
+    expected: Decimal
+    rows: int
+    source: Source
+    cell: str | None
+
+
+@dataclass
+class SheetReport:
+    """What the reader decided about one sheet (shown by ``validate -v``)."""
+
+    name: str
+    used: bool
+    reason: str = ""
+    header_rows: tuple[int, ...] = ()
+    unit: str = ""
+    unit_from: str = ""
+    jurisdiction_from: str = ""
+    year_from: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # field -> column letter
+    rows: int = 0
+
+
+@dataclass
+class FileResult:
+    """Everything read from one input file."""
+
+    path: str
+    sha256: str = ""
+    size: int = 0
+    format: str = ""
+    records: list[ProjectRecord] = field(default_factory=list)
+    totals: list[TotalRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    sheets: list[SheetReport] = field(default_factory=list)
+    ignored: bool = False  # a byte-identical copy of another file
+    skipped_rows: int = 0
+
+    @property
+    def rows(self) -> int:
+        return len(self.records)
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.is_error for i in self.issues)

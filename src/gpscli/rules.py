@@ -1,0 +1,149 @@
+"""Validation rules: small functions over typed records, each returning issues (never raising).
+
+Row-level reading problems (missing values, bad amounts, unknown categories...) are found
+while normalising (:mod:`gpscli.normalise`); these rules see the typed records and the
+relations between them, within a file and across files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from .issues import Issue
+from .money import display
+from .readers.grid import col_letter
+from .records import FileResult, ProjectRecord, TotalRow
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    require_year: int | None = None  # rows of another year are errors (validate --year)
+    suspicious_amount: Decimal = Decimal(100000)  # 万元 for one project
+
+
+def _at(r: ProjectRecord, field_name: str, code: str, message: str, **kw) -> Issue:
+    cell = r.cell(field_name)
+    column = cell.rstrip("0123456789") if cell else None
+    return Issue(code, message, path=r.source.path, sheet=r.source.sheet, cell=cell, row=r.source.row,
+                 column=column, **kw)
+
+
+def negative_amount(r: ProjectRecord, opts: RuleOptions) -> Issue | None:
+    if r.amount < 0:
+        return _at(r, "amount", "negative-amount", f"{r.cell('amount')}:金额 {display(r.amount)} 为负数",
+                   value=str(r.amount), hint="项目金额应大于零;如为调减,请与财政局联系确认填报口径")
+    return None
+
+
+def zero_amount(r: ProjectRecord, opts: RuleOptions) -> Issue | None:
+    if r.amount == 0:
+        return _at(r, "amount", "zero-amount", f"{r.cell('amount')}:项目「{r.name}」的金额为 0",
+                   value="0", hint="如项目未安排资金,请确认是否应当填报")
+    return None
+
+
+def suspicious_amount(r: ProjectRecord, opts: RuleOptions) -> Issue | None:
+    if r.amount > opts.suspicious_amount:
+        return _at(r, "amount", "suspicious-amount",
+                   f"{r.cell('amount')}:项目「{r.name}」金额 {display(r.amount)} 万元,超过 {display(opts.suspicious_amount)} 万元",
+                   value=str(r.amount), hint="是否把“元”填进了“万元”列?金额列以万元为单位")
+    return None
+
+
+def year_demanded(r: ProjectRecord, opts: RuleOptions) -> Issue | None:
+    if opts.require_year is not None and r.year != opts.require_year:
+        return _at(r, "year", "invalid-year",
+                   f"{r.cell('year') or ''}:本行年度为 {r.year},要求报送的是 {opts.require_year} 年".lstrip(":"),
+                   value=r.year, hint=f"请只报送 {opts.require_year} 年的项目,或检查年度是否填错")
+    return None
+
+
+RECORD_RULES = (negative_amount, zero_amount, suspicious_amount, year_demanded)
+
+
+def check_record(r: ProjectRecord, opts: RuleOptions) -> list[Issue]:
+    return [i for rule in RECORD_RULES if (i := rule(r, opts)) is not None]
+
+
+def check_total(t: TotalRow) -> Issue | None:
+    if t.amount is None or t.amount == t.expected:
+        return None
+    column = t.cell.rstrip("0123456789") if t.cell else None
+    return Issue("total-mismatch",
+                 f"{t.cell}:{t.kind}行金额为 {display(t.amount, 6)},但上方 {t.rows} 个项目之和为 {display(t.expected, 6)},"
+                 f"相差 {display(t.amount - t.expected, 6)}",
+                 path=t.source.path, sheet=t.source.sheet, cell=t.cell, row=t.source.row, column=column,
+                 value=str(t.amount), hint="合计行不计入汇总;请核对明细或合计公式")
+
+
+def duplicate_files(files: list[FileResult]) -> None:
+    """Mark byte-identical copies (typical '(1)' downloads) as ignored, with a warning."""
+    first: dict[str, FileResult] = {}
+    for f in files:
+        if not f.sha256 or not f.size:
+            continue
+        if f.sha256 in first:
+            f.ignored = True
+            f.issues = [Issue("duplicate-file", f"与已读取的文件「{first[f.sha256].path}」内容完全相同,已忽略,不重复计入",
+                              path=f.path, hint="多半是重复下载的副本(文件名带“(1)”),可以删除")]
+            f.records, f.totals = [], []
+        else:
+            first[f.sha256] = f
+
+
+def duplicate_projects(records: Iterable[ProjectRecord]) -> list[Issue]:
+    """The same (jurisdiction, unit, project, year) twice: the later occurrence is the error."""
+    seen: dict[tuple, ProjectRecord] = {}
+    issues = []
+    for r in records:
+        k = r.key()
+        prev = seen.get(k)
+        if prev is None:
+            seen[k] = r
+            continue
+        where = f"「{prev.source.path}」{prev.source.sheet}!{prev.cell('name') or prev.source.row}"
+        same_file = prev.source.path == r.source.path
+        issues.append(_at(r, "name", "duplicate-project",
+                          f"{r.cell('name')}:项目「{r.name}」({r.unit},{r.year}年)与"
+                          f"{'本文件 ' + prev.source.sheet + '!' + (prev.cell('name') or '') if same_file else where}重复",
+                          value=r.name, hint="同一项目只能填报一次;如确为不同项目,请在项目名称中区分"))
+    return issues
+
+
+def run(files: list[FileResult], opts: RuleOptions) -> None:
+    """Apply every rule; issues are attached to the file they concern."""
+    duplicate_files(files)
+    by_path = {f.path: f for f in files}
+    for f in files:
+        if f.ignored:
+            continue
+        for r in f.records:
+            f.issues.extend(check_record(r, opts))
+        for t in f.totals:
+            if (i := check_total(t)) is not None:
+                f.issues.append(i)
+    live = [r for f in files if not f.ignored for r in f.records]
+    for issue in duplicate_projects(live):
+        by_path[issue.path].issues.append(issue)
+    for f in files:
+        f.issues.sort(key=_order(f))
+
+
+def _order(f: FileResult):
+    sheets = {s.name: n for n, s in enumerate(f.sheets)}
+
+    def k(i: Issue):
+        col = i.column or ""
+        return (sheets.get(i.sheet or "", -1), i.row or 0, len(col), col)
+
+    return k
+
+
+def error_rows(files: list[FileResult]) -> set[tuple[str, str, int]]:
+    """(path, sheet, row) of every row that has an error: those records are not counted."""
+    return {(i.path, i.sheet, i.row) for f in files for i in f.issues if i.is_error and i.row is not None and i.sheet}
+
+
+__all__ = ["RuleOptions", "run", "error_rows", "col_letter"]

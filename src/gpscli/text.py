@@ -1,0 +1,47 @@
+"""Text keys for matching what people type against canonical names."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+_SPACE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．)）]|[①-⑳])")
+_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』《》*＊")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: object) -> str:
+    """A cell as display text: NFKC-free, whitespace collapsed and trimmed."""
+    if text is None:
+        return ""
+    return _SPACE.sub(" ", str(text)).strip()
+
+
+def key(text: object) -> str:
+    """Matching key: full-width folded, no spaces, quotes or leading ordinals (一、 (一) 1.)."""
+    s = unicodedata.normalize("NFKC", str(text or ""))
+    s = _SPACE.sub("", s).translate(_QUOTES)
+    s = _ORDINAL.sub("", s)
+    return s.lower()
+
+
+def closest(text: str, candidates: list[str], cutoff: float = 0.5) -> str | None:
+    """The candidate most like ``text`` (for 'did you mean' hints), or None."""
+    k = key(text)
+    if not k:
+        return None
+    keyed = {key(c): c for c in candidates}
+    hits = difflib.get_close_matches(k, list(keyed), n=1, cutoff=cutoff)
+    if hits:
+        return keyed[hits[0]]
+    # A name that contains the text, or is contained in it (高新 -> 昌吉高新技术产业开发区).
+    contains = [c for kc, c in keyed.items() if len(k) >= 2 and (k in kc or kc in k)]
+    return contains[0] if len(contains) == 1 else None
+
+
+def strip_illegal(text: str) -> tuple[str, bool]:
+    """Remove characters XML 1.0 forbids; report whether any were removed."""
+    cleaned = _ILLEGAL_XML.sub("", text)
+    return cleaned, cleaned != text
