@@ -18,7 +18,7 @@ from . import catalogue as catalogue_mod
 from . import profile as profile_mod
 from . import rules
 from .catalogue import Catalogue
-from .ingest import Batch, collect_paths, read_files
+from .ingest import collect_paths, read_files
 from .issues import Issue
 from .normalise import Context
 from .profile import Profile
@@ -32,10 +32,11 @@ class Result:
     """Files read and validated. ``records`` are the rows without errors."""
 
     files: list[FileResult]
-    issues: list[Issue]  # not tied to a readable file (skipped paths)
+    issues: list[Issue]  # not tied to a readable file (inaccessible paths)
     catalogue: Catalogue
     profile: Profile
     options: rules.RuleOptions = field(default_factory=rules.RuleOptions)
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # non-spreadsheet files met in folders
 
     def all_issues(self) -> list[Issue]:
         return self.issues + [i for f in self.files for i in f.issues]
@@ -85,11 +86,11 @@ def load(
             raise UsageError(f"--jurisdiction「{jurisdiction}」不在地区名单中" + (f",是否应为「{near}」?" if near else ""))
         canonical_jur = j.name
     ctx = Context(prof, cat, canonical_jur, year)
-    files, skipped = collect_paths(paths)
+    files, skipped, ignored = collect_paths(paths)
     results = read_files(files, ctx, limits, workers=workers, progress=progress)
     opts = rules.RuleOptions(require_year=year if require_year else None, suspicious_amount=suspicious_amount)
     rules.run(results, opts)
-    return Result(results, skipped, cat, prof, opts)
+    return Result(results, skipped, cat, prof, opts, ignored)
 
 
-__all__ = ["load", "Result", "Batch"]
+__all__ = ["load", "Result"]

@@ -12,10 +12,10 @@ import os
 import stat
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .errors import UsageError
 from .issues import Issue
 from .normalise import Context, extract
 from .readers import SUPPORTED_SUFFIXES, Limits, ReadError, read_workbook
@@ -25,25 +25,16 @@ from .records import FileResult, SheetReport
 _INSTRUCTION_SHEETS = ("说明", "填报说明", "填表说明", "注意事项", "使用说明")
 
 
-@dataclass
-class Batch:
-    """Everything read from the inputs, in a deterministic order (by path)."""
+def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue], list[tuple[str, str]]]:
+    """Files to read from files and folders (walked recursively, symlink loops safe).
 
-    files: list[FileResult] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)  # issues not tied to a readable file (skipped paths)
-
-    @property
-    def records(self):
-        return [r for f in self.files if not f.ignored for r in f.records]
-
-    def all_issues(self) -> list[Issue]:
-        return self.issues + [i for f in self.files for i in f.issues]
-
-
-def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]]:
-    """Files to read from files and folders (walked recursively, symlink loops safe)."""
+    Returns (files, issues, ignored): ``issues`` are ``skipped-file`` warnings for what cannot be
+    accessed or was named explicitly but is not a spreadsheet; ``ignored`` lists (path, reason) of
+    other files met while walking folders (README, scripts...), which are not problems.
+    """
     files: list[Path] = []
     issues: list[Issue] = []
+    ignored: list[tuple[str, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
 
     def skip(p: Path, why: str) -> None:
@@ -75,9 +66,9 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
             if is_dir:
                 walk(p)
             else:
-                add(p)
+                add(p, explicit=False)
 
-    def add(p: Path) -> None:
+    def add(p: Path, explicit: bool) -> None:
         try:
             st = p.stat()
         except OSError as exc:
@@ -85,24 +76,24 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
             return
         if not stat.S_ISREG(st.st_mode):
             skip(p, "不是普通文件")
-        elif p.suffix.lower() in SUPPORTED_SUFFIXES:
-            files.append(p)
+        elif explicit or p.suffix.lower() in SUPPORTED_SUFFIXES:
+            files.append(p)  # a file named on the command line is read whatever its name
         else:
-            skip(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」(支持 .xlsx .xlsm .xls .ods .csv)")
+            ignored.append((_display(p), f"不是表格文件(扩展名「{p.suffix or '无'}」)"))
 
     for item in inputs:
         p = Path(item)
         if p.is_dir():
             walk(p)
-        elif p.exists():
-            files.append(p) if p.is_file() else skip(p, "不是普通文件")
+        elif p.exists() or p.is_symlink():
+            add(p, explicit=True)
         else:
-            skip(p, "文件或文件夹不存在")
+            raise UsageError(f"文件或文件夹不存在:{_display(p)}")
     # The same file named twice (a file and its folder) is read once.
     unique: dict[str, Path] = {}
     for f in files:
         unique.setdefault(os.path.realpath(f), f)
-    return list(unique.values()), issues
+    return list(unique.values()), issues, ignored
 
 
 def _display(p: Path) -> str:
