@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from . import catalogue as catalogue_mod
 from . import profile as profile_mod
@@ -24,7 +24,10 @@ from .normalise import Context
 from .profile import Profile
 from .readers import Limits
 from .records import FileResult, ProjectRecord
-from .errors import UsageError
+from .errors import DataError, UsageError
+
+if TYPE_CHECKING:
+    from .aggregate import Aggregation
 
 
 @dataclass
@@ -93,4 +96,26 @@ def load(
     return Result(results, skipped, cat, prof, opts, ignored)
 
 
-__all__ = ["load", "Result"]
+__all__ = ["load", "aggregate", "Result"]
+
+
+def aggregate(result: Result, year: int | None = None, by: str | list[str] = "jurisdiction,category",
+              skip_invalid: bool = False) -> "Aggregation":
+    """Aggregate the valid rows of one year.
+
+    With errors in the data this raises :class:`DataError` (a summary built on wrong rows would be
+    wrong) unless ``skip_invalid``: then the valid rows are counted and every error is listed in
+    ``Aggregation.skipped``.
+    """
+    from .aggregate import aggregate as _aggregate, choose_year, parse_dimensions
+
+    dims = parse_dimensions(by)
+    errors = result.errors
+    if errors and not skip_invalid:
+        raise DataError(f"数据中有 {len(errors)} 个错误,未生成汇总;请先修正(或使用 --skip-invalid 只汇总无误的行)")
+    chosen = choose_year(result.years(), year)
+    return _aggregate(
+        result.valid_records(), chosen, dims,
+        jurisdictions=result.profile.names(), categories_order=result.catalogue.order(),
+        files=result.files, skipped=errors if skip_invalid else [], region=result.profile.name,
+    )

@@ -1,0 +1,140 @@
+"""Counts (项) and exact amounts (万元) by any combination of dimensions, in the order people expect.
+
+Order: jurisdictions as in the profile (本级, parks, counties), categories as in the catalogue,
+purchase methods as in the law; purchasing units by jurisdiction, then as met in the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from .errors import UsageError
+from .issues import Issue
+from .records import METHODS, FileResult, ProjectRecord
+
+DIMENSIONS: dict[str, str] = {
+    "jurisdiction": "地区",
+    "category": "一级目录",
+    "subcategory": "二级目录",
+    "unit": "购买主体",
+    "method": "购买方式",
+}
+NO_VALUE = "(未填)"
+
+
+@dataclass
+class Figure:
+    count: int = 0
+    amount: Decimal = field(default_factory=lambda: Decimal(0))
+
+    def add(self, amount: Decimal) -> None:
+        self.count += 1
+        self.amount += amount
+
+
+@dataclass
+class Submission:
+    jurisdiction: str
+    files: int
+    rows: int
+
+    @property
+    def submitted(self) -> bool:
+        return self.rows > 0
+
+
+@dataclass
+class Aggregation:
+    year: int
+    dimensions: list[str]
+    total: Figure
+    by: dict[str, list[tuple[str, Figure]]]
+    cells: list[tuple[tuple[str, ...], Figure]]
+    records: list[ProjectRecord]
+    files: list[FileResult]
+    skipped: list[Issue]
+    submissions: list[Submission]
+    region: str = ""
+
+    def figure(self, **where: str) -> Figure:
+        """Sum of the cells matching ``where`` (e.g. ``figure(category="技术性服务")``)."""
+        out = Figure()
+        for r in self.records:
+            if all(_value(r, d) == v for d, v in where.items()):
+                out.add(r.amount)
+        return out
+
+
+def parse_dimensions(text: str | Iterable[str]) -> list[str]:
+    names = [t.strip() for t in (text.split(",") if isinstance(text, str) else text) if t.strip()]
+    aliases = {v: k for k, v in DIMENSIONS.items()} | {"地区": "jurisdiction", "目录": "category", "类别": "category",
+                                                       "单位": "unit", "方式": "method"}
+    dims = []
+    for n in names:
+        d = n if n in DIMENSIONS else aliases.get(n)
+        if d is None:
+            raise UsageError(f"--by 不认识「{n}」;可用:{', '.join(DIMENSIONS)}")
+        if d in dims:
+            raise UsageError(f"--by 中「{n}」重复")
+        dims.append(d)
+    if not dims:
+        raise UsageError("--by 至少需要一个维度")
+    return dims
+
+
+def _value(r: ProjectRecord, dim: str) -> str:
+    v = getattr(r, dim)
+    return v if v else NO_VALUE
+
+
+def _orderer(dim: str, records: list[ProjectRecord], jur_order: dict[str, int], cat_order: dict[str, int]):
+    if dim == "jurisdiction":
+        return lambda v: (jur_order.get(v, len(jur_order)), v)
+    if dim in ("category", "subcategory"):
+        return lambda v: (cat_order.get(v, len(cat_order)), v == NO_VALUE, v)
+    if dim == "method":
+        m = {name: n for n, name in enumerate(METHODS)}
+        return lambda v: (m.get(v, len(m)), v == NO_VALUE, v)
+    first: dict[str, tuple[int, int]] = {}
+    for n, r in enumerate(records):
+        first.setdefault(_value(r, dim), (jur_order.get(r.jurisdiction, len(jur_order)), n))
+    return lambda v: first.get(v, (len(jur_order), len(records)))
+
+
+def aggregate(records: list[ProjectRecord], year: int, dimensions: list[str], *, jurisdictions: list[str],
+              categories_order: dict[str, int], files: list[FileResult] | None = None,
+              skipped: list[Issue] | None = None, region: str = "") -> Aggregation:
+    """Aggregate the records of ``year``. ``jurisdictions`` is the profile order."""
+    rows = [r for r in records if r.year == year]
+    jur_order = {j: n for n, j in enumerate(jurisdictions)}
+    total = Figure()
+    by: dict[str, dict[str, Figure]] = {d: {} for d in dimensions}
+    cells: dict[tuple[str, ...], Figure] = {}
+    for r in rows:
+        total.add(r.amount)
+        values = tuple(_value(r, d) for d in dimensions)
+        for d, v in zip(dimensions, values):
+            by[d].setdefault(v, Figure()).add(r.amount)
+        cells.setdefault(values, Figure()).add(r.amount)
+    order = {d: _orderer(d, rows, jur_order, categories_order) for d in dimensions}
+    by_sorted = {d: sorted(by[d].items(), key=lambda kv, d=d: order[d](kv[0])) for d in dimensions}
+    cells_sorted = sorted(cells.items(), key=lambda kv: tuple(order[d](v) for d, v in zip(dimensions, kv[0])))
+    submissions = []
+    files = files or []
+    for j in jurisdictions:
+        js = [r for r in rows if r.jurisdiction == j]
+        submissions.append(Submission(j, len({r.source.path for r in js}), len(js)))
+    return Aggregation(year, dimensions, total, by_sorted, cells_sorted, rows, files, skipped or [], submissions, region)
+
+
+def choose_year(years: list[int], requested: int | None) -> int:
+    """The year to aggregate: the one asked for, or the only one in the data."""
+    if requested is not None:
+        return requested
+    if len(years) == 1:
+        return years[0]
+    if not years:
+        raise UsageError("数据中没有可汇总的项目,请用 --year 指定年度")
+    raise UsageError(f"数据中包含 {'、'.join(map(str, years))} 年的项目,请用 --year 指定要汇总的年度")
