@@ -1,0 +1,56 @@
+"""The command line: a thin Typer layer over :mod:`gpscli.api`. The only package that prints or exits."""
+
+from __future__ import annotations
+
+import sys
+
+from .app import app
+from . import aggregate_cmd, catalogue_cmd, validate_cmd  # noqa: F401  (register commands)
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point: usage errors in Chinese with exit status 2."""
+    try:  # typer >= 0.20 vendors click; older releases use the click package
+        from typer._click import exceptions as cexc
+    except ImportError:  # pragma: no cover
+        from click import exceptions as cexc
+
+    from .common import EXIT_USAGE, err
+
+    try:
+        rv = app(standalone_mode=False)
+    except getattr(cexc, "NoArgsIsHelpError", ()) as exc:
+        print(exc.ctx.get_help() if exc.ctx else "")
+        sys.exit(0)
+    except cexc.UsageError as exc:
+        cmd = exc.ctx.command_path if exc.ctx else "gps"
+        err().print(f"用法错误:{_translate(exc.format_message())}\n运行「{cmd} --help」查看用法。", markup=False)
+        sys.exit(EXIT_USAGE)
+    except cexc.Abort:
+        err().print("已中断。", markup=False)
+        sys.exit(130)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+_PHRASES = [
+    ("No such option", "没有这个选项"),
+    ("No such command", "没有这个命令"),
+    ("Missing argument", "缺少参数"),
+    ("Missing option", "缺少选项"),
+    ("Invalid value for", "取值无效:"),
+    ("requires an argument", "需要一个值"),
+    ("is not a valid integer", "不是有效的整数"),
+    ("is not in the range", "不在允许的范围"),
+    ("Got unexpected extra argument", "多余的参数"),
+    ("Did you mean", "是否想用"),
+    ("does not exist", "不存在"),
+    ("is not one of", "不是以下之一:"),
+]
+
+
+def _translate(text: str) -> str:
+    for en, zh in _PHRASES:
+        text = text.replace(en, zh)
+    return text

@@ -1,0 +1,121 @@
+"""gps aggregate."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from .app import app
+from .common import EXIT_DATA, CatalogueOpt, JurisdictionOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
+
+
+class AggFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def print_aggregation(console, agg) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..aggregate import DIMENSIONS
+    from ..money import display
+
+    title = f"{agg.region}{agg.year}年政府购买服务项目汇总(项、万元)"
+    if len(agg.dimensions) == 2:
+        row_dim, col_dim = agg.dimensions
+        cols = [name for name, _ in agg.by[col_dim]]
+        cells = dict(agg.cells)
+        table = Table(title=title, title_justify="left", show_footer=True)
+        table.add_column(DIMENSIONS[row_dim], footer="合计", no_wrap=True)
+        by_col = dict(agg.by[col_dim])
+        for c in cols:
+            table.add_column(f"{escape(c)}\n项数", justify="right", footer=str(by_col[c].count))
+            table.add_column("金额", justify="right", footer=display(by_col[c].amount))
+        table.add_column("合计\n项数", justify="right", footer=str(agg.total.count), style="bold")
+        table.add_column("金额", justify="right", footer=display(agg.total.amount), style="bold")
+        for rv, f in agg.by[row_dim]:
+            row = [escape(rv)]
+            for c in cols:
+                x = cells.get((rv, c))
+                row += [str(x.count) if x else "", display(x.amount) if x else ""]
+            row += [str(f.count), display(f.amount)]
+            table.add_row(*row)
+    else:
+        table = Table(title=title, title_justify="left", show_footer=True)
+        for n, d in enumerate(agg.dimensions):
+            table.add_column(DIMENSIONS[d], footer="合计" if n == 0 else "")
+        table.add_column("项数", justify="right", footer=str(agg.total.count))
+        table.add_column("金额", justify="right", footer=display(agg.total.amount))
+        for key, f in agg.cells:
+            table.add_row(*[escape(v) for v in key], str(f.count), display(f.amount))
+    console.print(table)
+    missing = [s.jurisdiction for s in agg.submissions if not s.submitted]
+    done = len(agg.submissions) - len(missing)
+    line = f"报送情况:{done}/{len(agg.submissions)} 个地区有 {agg.year} 年数据"
+    console.print(line + (f";未报送:{'、'.join(missing)}" if missing else "。"))
+
+
+@app.command("aggregate")
+@guard
+def aggregate_command(
+    paths: Annotated[Optional[List[Path]], typer.Argument(help="报送的文件或文件夹(不给则用 gps.toml 的 data)", show_default=False)] = None,
+    year: YearOpt = None,
+    by: Annotated[str, typer.Option("--by", help="汇总维度,逗号分隔,可选 jurisdiction(地区)、category(一级目录)、subcategory(二级目录)、unit(购买主体)、method(购买方式)")] = "jurisdiction,category",
+    outputs: Annotated[Optional[List[Path]], typer.Option("--out", "-o", help="输出文件,可重复;格式按扩展名:.xlsx .json .csv")] = None,
+    fmt: Annotated[AggFormat, typer.Option("--format", "-f", help="输出到屏幕的格式:table、json、csv、xlsx")] = AggFormat.table,
+    skip_invalid: SkipInvalidOpt = False,
+    jurisdiction: JurisdictionOpt = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """汇总报送的表格:按地区、目录等统计项目数和金额(精确到分)。
+
+    示例:gps aggregate 收件箱/ --year 2016 --out 汇总表.xlsx --out 汇总.json
+
+    数据有错误时不生成任何汇总(退出状态 1);加 --skip-invalid 则只汇总无误的行,
+    并在每种输出中列出未纳入的行,退出状态仍为 1,便于定时任务发现。
+    数据中有多个年度时必须用 --year 指定。
+    """
+    from .. import api
+    from ..aggregate import parse_dimensions
+    from ..errors import DataError
+    from ..outputs import tables
+    from .validate_cmd import print_issue_table
+
+    parse_dimensions(by)  # option errors before any reading
+    targets = list(outputs or [])
+    for t in targets:
+        if t.suffix.lower() not in (".xlsx", ".json", ".csv"):
+            from ..errors import UsageError
+
+            raise UsageError(f"输出文件 {t} 的扩展名应为 .xlsx、.json 或 .csv")
+    result, _cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction)
+    try:
+        agg = api.aggregate(result, year=year, by=by, skip_invalid=skip_invalid)
+    except DataError:
+        print_issue_table(err(), result.errors, title="错误(未生成汇总)")
+        raise
+    for t in targets:
+        tables.write(agg, t)
+        say(f"已写入:{t}")
+    if fmt is AggFormat.json:
+        sys.stdout.write(tables.to_json(agg))
+    elif fmt is AggFormat.csv:
+        sys.stdout.write(tables.to_csv(agg).lstrip("\ufeff"))
+    elif fmt is AggFormat.xlsx:
+        import io
+
+        buf = io.BytesIO()
+        tables.write_xlsx_to(agg, buf)
+        sys.stdout.buffer.write(buf.getvalue())
+    else:
+        print_aggregation(out(), agg)
+    if agg.skipped:
+        print_issue_table(err(), agg.skipped, title=f"未纳入汇总的问题({len(agg.skipped)} 个)")
+        raise typer.Exit(EXIT_DATA)

@@ -1,0 +1,129 @@
+"""gps catalogue, gps profile, gps template."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .app import app
+from .common import CatalogueOpt, JurisdictionOpt, YearOpt, guard, load_config, out, say
+
+
+class ListFormat(str, Enum):
+    tree = "tree"
+    json = "json"
+    csv = "csv"
+
+
+def _catalogue(path: Path | None):
+    from .. import catalogue
+
+    return catalogue.load(path or load_config().catalogue)
+
+
+def _profile():
+    from .. import profile
+
+    return profile.load(load_config().profile)
+
+
+@app.command("catalogue")
+@guard
+def catalogue_command(
+    catalogue: CatalogueOpt = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="输出格式:tree(树形)、json、csv")] = ListFormat.tree,
+) -> None:
+    """显示政府购买服务指导性目录(一级、二级……)。
+
+    示例:gps catalogue;gps catalogue --format csv > 目录.csv
+    """
+    cat = _catalogue(catalogue)
+    if fmt is ListFormat.json:
+        items = [{"code": i.code, "name": i.name, "level": i.level, "parent": i.parent, "aliases": list(i.aliases)}
+                 for i in cat.items]
+        typer.echo(json.dumps({"source": cat.source, "items": items}, ensure_ascii=False, indent=2))
+        return
+    if fmt is ListFormat.csv:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["编码", "名称", "级别", "上级编码", "别名"])
+        for i in cat.items:
+            w.writerow([i.code, i.name, i.level, i.parent or "", "|".join(i.aliases)])
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    from rich.tree import Tree
+
+    tree = Tree(f"政府购买服务指导性目录({cat.source})")
+    nodes = {}
+    for item in cat.items:
+        label = f"{item.code} {item.name}"
+        parent = nodes.get(item.parent) if item.parent else tree
+        nodes[item.code] = (parent or tree).add(label)
+    out().print(tree)
+
+
+@app.command("profile")
+@guard
+def profile_command(
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="输出格式:tree、json、csv")] = ListFormat.tree,
+) -> None:
+    """显示地区名单(本级、园区、县市)及可识别的别名。
+
+    示例:gps profile
+    """
+    prof = _profile()
+    if fmt is ListFormat.json:
+        data = {"name": prof.name, "jurisdictions": [{"name": j.name, "kind": j.kind, "aliases": list(j.aliases)}
+                                                     for j in prof.jurisdictions]}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if fmt is ListFormat.csv:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["名称", "类型", "别名"])
+        for j in prof.jurisdictions:
+            w.writerow([j.name, j.kind, "|".join(j.aliases)])
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    from rich.tree import Tree
+
+    tree = Tree(f"{prof.name}({prof.source})")
+    for j in prof.jurisdictions:
+        aliases = f"  别名:{'、'.join(j.aliases)}" if j.aliases else ""
+        tree.add(f"{j.name} [{j.kind}]{aliases}")
+    out().print(tree)
+
+
+@app.command("template")
+@guard
+def template_command(
+    output: Annotated[Path, typer.Option("--out", "-o", help="输出的模板文件(.xlsx)")] = Path("政府购买服务项目填报模板.xlsx"),
+    jurisdiction: JurisdictionOpt = None,
+    year: YearOpt = None,
+    catalogue: CatalogueOpt = None,
+    rows: Annotated[int, typer.Option("--rows", help="预留的填报行数", min=10, max=10000)] = 200,
+) -> None:
+    """生成下发给各地的空白填报模板(带下拉列表和填报说明)。
+
+    示例:gps template -o 昌吉市填报模板.xlsx --jurisdiction 昌吉市 --year 2017
+    """
+    from .. import workbook_template
+    from ..errors import UsageError
+
+    prof = _profile()
+    name = None
+    if jurisdiction:
+        j = prof.match(jurisdiction)
+        if j is None:
+            raise UsageError(f"--jurisdiction「{jurisdiction}」不在地区名单中;可用:{'、'.join(prof.names())}")
+        name = j.name
+    if output.suffix.lower() not in (".xlsx",):
+        raise UsageError("模板只能保存为 .xlsx 文件")
+    path = workbook_template.build(output, _catalogue(catalogue), prof, name, year, rows)
+    say(f"已生成填报模板:{path}")

@@ -1,0 +1,156 @@
+"""What every command shares: consoles, option types, config loading, error handling.
+
+stdout carries only the data a command was asked for (JSON, CSV, a table); messages,
+progress and issues go to stderr, so ``--format json`` output stays parseable.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+from rich.console import Console
+
+from ..errors import GpsError
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+@dataclass
+class State:
+    config_path: Path | None = None
+    debug: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    log: Path | None = None
+
+
+STATE = State()
+
+
+def _console(stream) -> Console:
+    tty = stream.isatty() and os.environ.get("NO_COLOR") is None
+    return Console(file=stream, force_terminal=tty if tty else None, no_color=not tty, highlight=False,
+                   soft_wrap=not tty, width=None if tty else 200)
+
+
+def out() -> Console:
+    return _console(sys.stdout)
+
+
+def err() -> Console:
+    return _console(sys.stderr)
+
+
+def say(message: str) -> None:
+    """A progress/status line on stderr (suppressed by --quiet); also written to --log."""
+    if not STATE.quiet:
+        err().print(message)
+    log(message)
+
+
+def log(message: str) -> None:
+    if STATE.log is not None:
+        import datetime as dt
+
+        with open(STATE.log, "a", encoding="utf-8") as fh:
+            fh.write(f"{dt.datetime.now().isoformat(timespec='seconds')} {message}\n")
+
+
+def fail(message: str, code: int = EXIT_DATA) -> "typer.Exit":
+    err().print(f"[red]错误:[/red]{message}", markup=True) if sys.stderr.isatty() else err().print(f"错误:{message}", markup=False)
+    log(f"错误:{message}")
+    return typer.Exit(code)
+
+
+def guard(fn: Callable) -> Callable:
+    """Turn project errors into a Chinese message and exit status; anything else into exit 3."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except GpsError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise fail("已中断(Ctrl+C);输出文件未写入或保持原样", 130) from None
+        except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are caught
+            if STATE.debug:
+                raise
+            log(traceback.format_exc())
+            raise fail(f"内部错误({type(exc).__name__}):{exc}。这是 gps 的缺陷,请加 --debug 重新运行并把输出报告给维护者",
+                       EXIT_INTERNAL) from None
+
+    return wrapper
+
+
+def load_config():
+    from .. import config
+
+    return config.load(STATE.config_path)
+
+
+# Option types shared by several commands.
+YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="年度,如 2016", min=2000, max=2100)]
+JurisdictionOpt = Annotated[Optional[str], typer.Option("--jurisdiction", "-j", help="表中没有地区列时使用的地区(如 昌吉市)")]
+CatalogueOpt = Annotated[Optional[Path], typer.Option("--catalogue", help="自定义指导性目录文件(.csv 或 .xlsx)")]
+SkipInvalidOpt = Annotated[bool, typer.Option("--skip-invalid", help="跳过有错误的行,只汇总无误的行(退出状态仍为 1)")]
+
+
+class Progress:
+    """A progress bar on stderr while reading many files, only on a terminal and never with --quiet."""
+
+    def __init__(self, label: str = "读取文件") -> None:
+        self.label = label
+        self._bar = None
+        self._task = None
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if STATE.quiet or not sys.stderr.isatty() or total < 5:
+            return
+        if self._bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TimeElapsedColumn
+
+            self._bar = RichProgress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), console=err(), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(self.label, total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def load_data(paths, *, catalogue=None, jurisdiction=None, year=None, require_year=False):
+    """Read and validate inputs with the workspace's configuration (the one call every command makes)."""
+    from .. import api
+    from ..errors import UsageError
+    from ..outputs.atomic import protect
+
+    cfg = load_config()
+    if not paths:
+        if not cfg.data:
+            raise UsageError("没有指定要读取的文件或文件夹;请给出路径,或在 gps.toml 中设置 data")
+        paths = cfg.data
+    with Progress() as progress:
+        result = api.load(
+            paths, catalogue=catalogue or cfg.catalogue, profile=cfg.profile, jurisdiction=jurisdiction,
+            year=year, require_year=require_year, suspicious_amount=cfg.suspicious_amount, limits=cfg.limits,
+            workers=cfg.workers or None, progress=progress,
+        )
+    protect(f.path for f in result.files)
+    log(f"读取 {len(result.files)} 个文件,{sum(f.rows for f in result.files)} 行项目,"
+        f"{len(result.errors)} 个错误,{len(result.warnings)} 个警告")
+    return result, cfg

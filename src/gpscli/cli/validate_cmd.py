@@ -1,0 +1,131 @@
+"""gps validate."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from .app import app
+from .common import EXIT_DATA, EXIT_OK, CatalogueOpt, JurisdictionOpt, YearOpt, err, guard, load_data, out, say
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def print_issue_table(console, issues, title: str | None = None) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, expand=False, title_justify="left")
+    for name, style in (("位置", "cyan"), ("级别", None), ("代码", "magenta"), ("说明", None), ("建议", "dim")):
+        table.add_column(name, style=style, overflow="fold")
+    for i in issues:
+        level = f"[red]{i.severity.label}[/red]" if i.is_error else f"[yellow]{i.severity.label}[/yellow]"
+        table.add_row(i.location or "-", level, i.code, _esc(i.message), _esc(i.hint or ""))
+    console.print(table)
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def print_verbose(console, f) -> None:
+    from rich.markup import escape
+
+    for s in f.sheets:
+        if not s.used:
+            console.print(f"    工作表「{escape(s.name)}」:未使用({escape(s.reason)})")
+            continue
+        cols = "、".join(f"{k}={v}" for k, v in s.columns.items())
+        console.print(
+            f"    工作表「{escape(s.name)}」:表头第 {'、'.join(map(str, s.header_rows))} 行;{s.rows} 行项目;"
+            f"单位 {s.unit}(来自{escape(s.unit_from)});地区来自{escape(s.jurisdiction_from or '—')};"
+            f"年度来自{escape(s.year_from or '—')}")
+        console.print(f"      列:{escape(cols)}", style="dim")
+
+
+@app.command("validate")
+@guard
+def validate_command(
+    paths: Annotated[Optional[List[Path]], typer.Argument(help="要检查的文件或文件夹(文件夹会逐级查找 .xlsx .xls .ods .csv)", show_default=False)] = None,
+    year: YearOpt = None,
+    jurisdiction: JurisdictionOpt = None,
+    catalogue: CatalogueOpt = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text:表格;json:机器可读")] = ReportFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也按不通过处理(退出状态 1)")] = False,
+    annotate: Annotated[Optional[Path], typer.Option("--annotate", help="把有问题的文件另存一份带批注和底色的副本到该文件夹(原文件不改动)")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="列出每个文件使用的工作表、表头行、金额单位,以及地区、年度的来源")] = False,
+) -> None:
+    """检查报送的表格:每个问题都指明工作表和单元格,并给出修改建议。
+
+    示例:gps validate 昌吉市.xlsx;gps validate 收件箱/ --year 2017 --format json
+
+    给出 --year 时,其他年度的行按错误(invalid-year)处理。
+    退出状态:0 没有错误(可以有警告);1 有错误(加 --strict 时有警告也是 1);2 用法错误。
+    """
+    result, _cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction, year=year,
+                             require_year=year is not None)
+    errors, warnings = len(result.errors), len(result.warnings)
+    annotated: list[Path] = []
+    if annotate is not None:
+        from ..outputs.annotate import annotate as write_annotated
+
+        for f in result.files:
+            if f.issues and not f.ignored and f.format:
+                try:
+                    p = write_annotated(f, annotate)
+                except Exception as exc:  # noqa: BLE001 - one file's copy failing must not stop the rest
+                    err().print(f"无法为 {f.path} 生成标注副本({type(exc).__name__})", markup=False)
+                    continue
+                if p:
+                    annotated.append(p)
+    if fmt is ReportFormat.json:
+        from ..outputs.validation import report_dict
+
+        typer.echo(json.dumps(report_dict(result), ensure_ascii=False, indent=2))
+    else:
+        _print_text(result, verbose)
+    for p in annotated:
+        say(f"已生成标注副本:{p}")
+    failed = errors > 0 or (strict and warnings > 0)
+    raise typer.Exit(EXIT_DATA if failed else EXIT_OK)
+
+
+def _print_text(result, verbose: bool) -> None:
+    from rich.markup import escape
+
+    console = out()
+    for f in result.files:
+        n_err = sum(1 for i in f.issues if i.is_error)
+        n_warn = len(f.issues) - n_err
+        rows = f.rows + f.skipped_rows
+        if f.ignored:
+            status = "[yellow]已忽略(重复文件)[/yellow]"
+        elif n_err:
+            status = f"[red]{n_err} 个错误[/red]" + (f",{n_warn} 个警告" if n_warn else "")
+        elif n_warn:
+            status = f"[yellow]{n_warn} 个警告[/yellow]"
+        else:
+            status = "[green]通过[/green]"
+        console.print(f"{escape(f.path)}:{rows} 行项目,{status}")
+        if verbose:
+            print_verbose(console, f)
+        if f.issues:
+            print_issue_table(console, f.issues)
+    if result.issues:
+        print_issue_table(console, result.issues, title="无法访问的路径")
+    if result.ignored:
+        console.print(f"已略过 {len(result.ignored)} 个非表格文件" + (
+            ":" + "、".join(escape(Path(p).name) for p, _ in result.ignored[:10]) if verbose else ""), style="dim")
+    files = len(result.files)
+    rows = sum(f.rows + f.skipped_rows for f in result.files)
+    errors, warnings = len(result.errors), len(result.warnings)
+    verdict = "[green]全部通过[/green]" if not errors else "[red]未通过[/red]"
+    console.print(f"合计:{files} 个文件,{rows} 行项目,{errors} 个错误,{warnings} 个警告。{verdict}")

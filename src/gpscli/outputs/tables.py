@@ -1,0 +1,251 @@
+"""The aggregate as JSON, CSV and a printable xlsx 汇总表. All amounts exact (Decimal)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..aggregate import DIMENSIONS, Aggregation
+from ..money import amount_str
+from .atomic import atomic_open, write_bytes
+from .safe import cell_text
+
+
+def to_dict(agg: Aggregation) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "year": agg.year,
+        "unit": "万元",
+        "dimensions": list(agg.dimensions),
+        "total": {"count": agg.total.count, "amount": amount_str(agg.total.amount)},
+    }
+    for dim in agg.dimensions:
+        d[f"by_{dim}"] = [{dim: name, "count": f.count, "amount": amount_str(f.amount)} for name, f in agg.by[dim]]
+    d["cells"] = [{**dict(zip(agg.dimensions, key)), "count": f.count, "amount": amount_str(f.amount)}
+                  for key, f in agg.cells]
+    d["submissions"] = [{"jurisdiction": s.jurisdiction, "files": s.files, "rows": s.rows,
+                         "status": "已报送" if s.submitted else "未报送"} for s in agg.submissions]
+    counted: dict[str, int] = {}
+    for r in agg.records:
+        counted[r.source.path] = counted.get(r.source.path, 0) + 1
+    d["sources"] = [{"path": f.path, "sha256": f.sha256, "rows": counted.get(f.path, 0), "ignored": f.ignored}
+                    for f in agg.files]
+    d["skipped"] = [i.to_dict(with_path=True) for i in agg.skipped]
+    return d
+
+
+def to_json(agg: Aggregation) -> str:
+    return json.dumps(to_dict(agg), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(agg: Aggregation) -> str:
+    """One line per cell, then 合计; UTF-8 with BOM so Excel opens it in Chinese."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["年度", *[DIMENSIONS[d] for d in agg.dimensions], "项数", "金额(万元)"])
+    for key, f in agg.cells:
+        w.writerow([agg.year, *[cell_text(v) for v in key], f.count, amount_str(f.amount)])
+    w.writerow([agg.year, "合计", *[""] * (len(agg.dimensions) - 1), agg.total.count, amount_str(agg.total.amount)])
+    if agg.skipped:
+        w.writerow([])
+        w.writerow(["未纳入汇总", "文件", "位置", "代码", "原因"])
+        for i in agg.skipped:
+            w.writerow(["", cell_text(i.path or ""), cell_text(i.location), i.code, cell_text(i.message)])
+    return "\ufeff" + buf.getvalue()
+
+
+def write(agg: Aggregation, path: Path, fmt: str | None = None) -> Path:
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt == "json":
+        write_bytes(path, to_json(agg).encode("utf-8"))
+    elif fmt == "csv":
+        write_bytes(path, to_csv(agg).encode("utf-8"))
+    elif fmt == "xlsx":
+        write_xlsx(agg, path)
+    else:
+        from ..errors import UsageError
+
+        raise UsageError(f"不支持的输出格式「{fmt}」;输出文件的扩展名应为 .xlsx、.json 或 .csv")
+    return path
+
+
+# ---- xlsx -------------------------------------------------------------------------------------
+
+NUM = "#,##0.00"
+COUNT = "0"
+
+
+def _title(agg: Aggregation) -> str:
+    return f"{agg.region}{agg.year}年政府购买服务项目汇总表"
+
+
+def write_xlsx(agg: Aggregation, path: Path) -> None:
+    with atomic_open(path, "wb") as fh:
+        write_xlsx_to(agg, fh)
+
+
+def write_xlsx_to(agg: Aggregation, fh) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总表"
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head_font = Font(name="宋体", bold=True, size=11)
+    body_font = Font(name="宋体", size=11)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    fill = PatternFill("solid", fgColor="F2F2F2")
+
+    def put(r: int, c: int, value: Any, *, fmt: str | None = None, bold: bool = False, align=None) -> None:
+        if isinstance(value, str):
+            value = cell_text(value)
+        elif isinstance(value, Decimal):
+            value = float(value)  # xlsx stores numbers as doubles; shown with two decimals
+        cell = ws.cell(row=r, column=c, value=value)
+        cell.border = border
+        cell.font = head_font if bold else body_font
+        if fmt:
+            cell.number_format = fmt
+        if align is not None:
+            cell.alignment = align
+
+    dims = agg.dimensions
+    if len(dims) == 2:
+        row_dim, col_dim = dims
+        col_values = [name for name, _ in agg.by[col_dim]]
+        row_values = [name for name, _ in agg.by[row_dim]]
+        ncols = 1 + 2 * (len(col_values) + 1)
+        cells = {k: f for k, f in agg.cells}
+        ws.cell(row=1, column=1, value=_title(agg))
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+        ws.cell(row=1, column=1).font = Font(name="宋体", bold=True, size=16)
+        ws.cell(row=1, column=1).alignment = center
+        ws.row_dimensions[1].height = 32
+        ws.cell(row=2, column=ncols, value="单位:项、万元").alignment = Alignment(horizontal="right")
+        put(3, 1, DIMENSIONS[row_dim], bold=True, align=center)
+        put(4, 1, None, bold=True)
+        ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
+        for n, name in enumerate([*col_values, "合计"]):
+            c = 2 + 2 * n
+            put(3, c, name, bold=True, align=center)
+            put(3, c + 1, None, bold=True)
+            ws.merge_cells(start_row=3, start_column=c, end_row=3, end_column=c + 1)
+            put(4, c, "项数", bold=True, align=center)
+            put(4, c + 1, "金额", bold=True, align=center)
+        r = 5
+        by_row = dict(agg.by[row_dim])
+        for rv in row_values:
+            put(r, 1, rv)
+            for n, cv in enumerate(col_values):
+                f = cells.get((rv, cv))
+                put(r, 2 + 2 * n, f.count if f else 0, fmt=COUNT)
+                put(r, 3 + 2 * n, f.amount if f else Decimal(0), fmt=NUM)
+            put(r, 2 + 2 * len(col_values), by_row[rv].count, fmt=COUNT, bold=True)
+            put(r, 3 + 2 * len(col_values), by_row[rv].amount, fmt=NUM, bold=True)
+            r += 1
+        put(r, 1, "合计", bold=True, align=center)
+        by_col = dict(agg.by[col_dim])
+        for n, cv in enumerate(col_values):
+            put(r, 2 + 2 * n, by_col[cv].count, fmt=COUNT, bold=True)
+            put(r, 3 + 2 * n, by_col[cv].amount, fmt=NUM, bold=True)
+        put(r, 2 + 2 * len(col_values), agg.total.count, fmt=COUNT, bold=True)
+        put(r, 3 + 2 * len(col_values), agg.total.amount, fmt=NUM, bold=True)
+        for row in ws.iter_rows(min_row=3, max_row=4):
+            for cell in row:
+                cell.fill = fill
+        ws.column_dimensions["A"].width = max(12, max((len(v) for v in row_values), default=4) * 2 + 2)
+        for n in range(len(col_values) + 1):
+            name = (col_values + ["合计"])[n]
+            width = max(14, len(name) * 2 + 2)
+            ws.column_dimensions[get_column_letter(2 + 2 * n)].width = max(6, width / 2 - 2)
+            ws.column_dimensions[get_column_letter(3 + 2 * n)].width = max(12, width / 2 + 2)
+        ws.freeze_panes = "B5"
+    else:
+        headers = [DIMENSIONS[d] for d in dims] + ["项数", "金额(万元)"]
+        ws.cell(row=1, column=1, value=_title(agg)).font = Font(name="宋体", bold=True, size=16)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+        ws.cell(row=1, column=1).alignment = center
+        for c, h in enumerate(headers, start=1):
+            put(2, c, h, bold=True, align=center)
+            ws.cell(row=2, column=c).fill = fill
+            ws.column_dimensions[get_column_letter(c)].width = 26 if c <= len(dims) else 14
+        r = 3
+        for key, f in agg.cells:
+            for c, v in enumerate(key, start=1):
+                put(r, c, v)
+            put(r, len(dims) + 1, f.count, fmt=COUNT)
+            put(r, len(dims) + 2, f.amount, fmt=NUM)
+            r += 1
+        put(r, 1, "合计", bold=True)
+        for c in range(2, len(dims) + 1):
+            put(r, c, None, bold=True)
+        put(r, len(dims) + 1, agg.total.count, fmt=COUNT, bold=True)
+        put(r, len(dims) + 2, agg.total.amount, fmt=NUM, bold=True)
+        ws.freeze_panes = "A3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "3:4" if len(dims) == 2 else "2:2"
+
+    _detail_sheet(wb, agg, border)
+    _submissions_sheet(wb, agg)
+    if agg.skipped:
+        _skipped_sheet(wb, agg)
+    wb.save(fh)
+
+
+def _detail_sheet(wb, agg: Aggregation, border) -> None:
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet("明细")
+    headers = ["序号", "地区", "购买主体", "项目名称", "一级目录", "二级目录", "金额(万元)", "购买方式", "承接主体",
+               "年度", "来源文件", "工作表", "单元格"]
+    ws.append(headers)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for n, r in enumerate(agg.records, start=1):
+        ws.append([n, cell_text(r.jurisdiction), cell_text(r.unit), cell_text(r.name), r.category,
+                   cell_text(r.subcategory or ""), float(r.amount), cell_text(r.method or ""),
+                   cell_text(r.supplier or ""), r.year, cell_text(Path(r.source.path).name),
+                   cell_text(r.source.sheet), r.cell("amount") or f"第{r.source.row}行"])
+        ws.cell(row=n + 1, column=7).number_format = NUM
+    for letter, width in zip("ABCDEFGHIJKLM", (6, 18, 28, 34, 24, 20, 13, 12, 28, 7, 28, 12, 8)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:M{max(1, len(agg.records) + 1)}"
+
+
+def _submissions_sheet(wb, agg: Aggregation) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    ws = wb.create_sheet("报送情况")
+    ws.append(["地区", "文件数", "项目行数", "状态"])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for s in agg.submissions:
+        ws.append([s.jurisdiction, s.files, s.rows, "已报送" if s.submitted else "未报送"])
+        if not s.submitted:
+            ws.cell(row=ws.max_row, column=4).fill = PatternFill("solid", fgColor="FFC7CE")
+    for letter, width in zip("ABCD", (26, 8, 10, 10)):
+        ws.column_dimensions[letter].width = width
+
+
+def _skipped_sheet(wb, agg: Aggregation) -> None:
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet("未纳入汇总")
+    ws.append(["文件", "位置", "代码", "原因", "建议"])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for i in agg.skipped:
+        ws.append([cell_text(i.path or ""), cell_text(i.location), i.code, cell_text(i.message), cell_text(i.hint or "")])
+    for letter, width in zip("ABCDE", (36, 18, 22, 70, 40)):
+        ws.column_dimensions[letter].width = width

@@ -1,0 +1,124 @@
+"""The blank submission workbook (填报模板) counties fill in: standard layout with dropdowns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .catalogue import Catalogue
+from .outputs.atomic import atomic_open
+from .profile import Profile
+from .records import FIELD_LABELS, FIELDS, METHODS
+
+WIDTHS = {"seq": 6, "jurisdiction": 16, "unit": 28, "name": 34, "category": 26, "subcategory": 24,
+          "amount": 13, "method": 14, "supplier": 28, "year": 8, "note": 20}
+LISTS_SHEET = "下拉列表"
+
+
+def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction: str | None = None,
+          year: int | None = None, rows: int = 200) -> Path:
+    """Write the template to ``path`` atomically and return the path."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "项目明细"
+    ncols = len(FIELDS)
+    last_col = get_column_letter(ncols)
+    who = jurisdiction or ""
+    when = f"{year}年" if year else "    年"
+    ws["A1"] = f"{who}{when}政府购买服务项目情况表"
+    ws.merge_cells(f"A1:{last_col}1")
+    ws["A1"].font = Font(name="宋体", size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+    ws["A2"] = f"填报单位:{who}财政局        单位:万元" if who else "填报单位:            单位:万元"
+    ws.merge_cells(f"A2:{last_col}2")
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for n, f in enumerate(FIELDS, start=1):
+        c = ws.cell(row=3, column=n, value=FIELD_LABELS[f])
+        c.font = Font(name="宋体", bold=True)
+        c.fill = header_fill
+        c.border = border
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(n)].width = WIDTHS[f]
+    first, last = 4, 3 + rows
+    col = {f: get_column_letter(n) for n, f in enumerate(FIELDS, start=1)}
+    for r in range(first, last + 1):
+        ws.cell(row=r, column=FIELDS.index("amount") + 1).number_format = "#,##0.00"
+        for n in range(1, ncols + 1):
+            ws.cell(row=r, column=n).border = border
+    ws.freeze_panes = "A4"
+
+    # Lists behind the dropdowns, on a hidden sheet.
+    lists = wb.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    columns = {
+        "地区": profile.names(),
+        "一级目录": catalogue.category_names(),
+        "二级目录": [i.name for i in catalogue.items if i.level >= 2],
+        "购买方式": list(METHODS),
+    }
+    refs = {}
+    for n, (title, values) in enumerate(columns.items(), start=1):
+        letter = get_column_letter(n)
+        lists.cell(row=1, column=n, value=title)
+        for i, v in enumerate(values, start=2):
+            lists.cell(row=i, column=n, value=v)
+        end = max(2, len(values) + 1)
+        refs[title] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${end}"
+        wb.defined_names[f"list_{n}"] = DefinedName(f"list_{n}", attr_text=refs[title])
+
+    def dropdown(field: str, title: str, prompt: str) -> None:
+        dv = DataValidation(type="list", formula1=f"={refs[title]}", allow_blank=True, showDropDown=False)
+        dv.error, dv.errorTitle = f"请从下拉列表中选择{FIELD_LABELS[field]}", "输入有误"
+        dv.prompt, dv.promptTitle = prompt, FIELD_LABELS[field]
+        dv.showErrorMessage = True
+        dv.showInputMessage = True
+        ws.add_data_validation(dv)
+        dv.add(f"{col[field]}{first}:{col[field]}{last}")
+
+    dropdown("jurisdiction", "地区", "选择本单位所属地区")
+    dropdown("category", "一级目录", "选择指导性目录的一级目录")
+    dropdown("subcategory", "二级目录", "选择二级目录(须属于所选一级目录)")
+    dropdown("method", "购买方式", "选择购买方式")
+    amount = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    amount.error, amount.errorTitle = "金额须为不小于 0 的数字,单位万元", "金额有误"
+    amount.prompt, amount.promptTitle = "以万元为单位,如 120.5", "金额(万元)"
+    amount.showErrorMessage = amount.showInputMessage = True
+    ws.add_data_validation(amount)
+    amount.add(f"{col['amount']}{first}:{col['amount']}{last}")
+    yr = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100", allow_blank=True)
+    yr.error, yr.errorTitle = "年度须为四位数年份,如 2016", "年度有误"
+    yr.showErrorMessage = True
+    ws.add_data_validation(yr)
+    yr.add(f"{col['year']}{first}:{col['year']}{last}")
+
+    guide = wb.create_sheet("填报说明", 1)
+    guide.column_dimensions["A"].width = 100
+    lines = [
+        "填报说明",
+        "1. 每个政府购买服务项目填一行,从第4行开始填写,不要改动第3行表头,不要插入合并单元格。",
+        "2. 必填:地区、购买主体、项目名称、一级目录、金额(万元)、年度;二级目录、购买方式、承接主体、备注选填。",
+        "3. 地区、一级目录、二级目录、购买方式请从下拉列表中选择;二级目录须属于所选的一级目录。",
+        "4. 金额以万元为单位,填写数字(可保留两位小数),不要填写“待定”等文字,不要把“元”填进万元列。",
+        "5. 年度填写四位数年份,如 2016;同一项目不要重复填报。",
+        "6. 如需合计行,请放在最后一行并在序号或项目名称列写“合计”;合计行不计入汇总,但会与明细核对。",
+        "7. 报送前可运行 gps validate 文件名.xlsx 自行检查,所有问题会指明单元格。",
+        f"8. 一级目录共 {len(catalogue.categories)} 类:" + "、".join(catalogue.category_names()) + "。",
+    ]
+    for i, text in enumerate(lines, start=1):
+        c = guide.cell(row=i, column=1, value=text)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        if i == 1:
+            c.font = Font(size=14, bold=True)
+    wb.active = 0
+    target = Path(path)
+    with atomic_open(target, "wb") as fh:
+        wb.save(fh)
+    return target

@@ -1,0 +1,310 @@
+"""Hostile and broken files built in code, for the robustness tests (nothing binary is committed).
+
+Every builder writes one file into a folder the test gives and returns its path. Bombs stay small
+on disk: they are over the limits by their declared or implied size, not by their bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import struct
+import zipfile
+from pathlib import Path
+
+_CT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    "</Types>"
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WB_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+)
+_SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
+_SST_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
+
+# An entity that doubles ten times over: 2**10 copies of 10 characters (small, but any DTD is refused).
+_LOL_DTD = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lollollol!">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol;" if i == 1 else f"&lol{i - 1};") * 2}">' for i in range(1, 11))
+    + "]>"
+)
+
+
+def cell(ref: str, value: object) -> str:
+    """One ``<c>`` element: numbers as numbers, text inline."""
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def rows_xml(cells: dict[str, object]) -> str:
+    """``<sheetData>`` for cells given as {"A1": value}, rows in order."""
+    import re
+
+    by_row: dict[int, list[tuple[str, object]]] = {}
+    for ref, value in cells.items():
+        m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+        assert m, ref
+        by_row.setdefault(int(m.group(2)), []).append((ref, value))
+    out = ["<sheetData>"]
+    for r in sorted(by_row):
+        out.append(f'<row r="{r}">' + "".join(cell(ref, v) for ref, v in by_row[r]) + "</row>")
+    out.append("</sheetData>")
+    return "".join(out)
+
+
+def write_xlsx_parts(path: Path, *, sheet_data: str = "", sheet_name: str = "Sheet1", sst: str = "",
+                     dtd_in: str | None = None, extra: dict[str, bytes] | None = None,
+                     compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    """A minimal valid xlsx written part by part, so that any part can be made hostile.
+
+    ``dtd_in`` puts an entity-expansion DTD into "sheet", "sst" or "workbook".
+    """
+    dtd = {dtd_in: _LOL_DTD} if dtd_in else {}
+    sheet = _SHEET_HEAD.replace("?>\n", "?>\n" + dtd.get("sheet", "")) + (sheet_data or "<sheetData/>") + "</worksheet>"
+    if dtd_in == "sheet":
+        sheet = sheet.replace("<sheetData>", '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol10;</t></is></c></row>', 1)
+    sst_xml = _SST_HEAD.replace("?>\n", "?>\n" + dtd.get("sst", "")) + (sst or "<si><t>&lol10;</t></si>" if dtd_in == "sst" else sst) + "</sst>"
+    wb = _WORKBOOK.format(name=sheet_name)
+    if dtd_in == "workbook":
+        wb = wb.replace("?>\n", "?>\n" + _LOL_DTD).replace(f'name="{sheet_name}"', 'name="&lol10;"')
+    parts = {
+        "[Content_Types].xml": _CT.encode(),
+        "_rels/.rels": _ROOT_RELS.encode(),
+        "xl/workbook.xml": wb.encode(),
+        "xl/_rels/workbook.xml.rels": _WB_RELS.encode(),
+        "xl/worksheets/sheet1.xml": sheet.encode(),
+        "xl/sharedStrings.xml": sst_xml.encode(),
+    }
+    parts.update(extra or {})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def far_cell_xlsx(path: Path, far: str = "XFD1048576") -> Path:
+    """A tiny valid workbook with a value at A1 and one at ``far`` (calamine aborts on XFD1048576)."""
+    return write_xlsx_parts(path, sheet_data=rows_xml({"A1": "项目名称", far: 1}))
+
+
+def styled_far_cell_xlsx(path: Path) -> Path:
+    """Real files (Gnumeric, some exporters) carry *empty* styled cells out to XFD1048576: harmless."""
+    data = rows_xml({"A1": "项目名称", "B1": "金额", "A2": "保洁", "B2": 12.5})
+    data = data.replace("</sheetData>", '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')
+    return write_xlsx_parts(path, sheet_data=data)
+
+
+def zip_bomb_xlsx(path: Path, inflated_bytes: int) -> Path:
+    """A workbook whose sheet inflates to ``inflated_bytes`` of XML (highly compressible padding)."""
+    row = '<row r="1"><c r="A1"><v>1</v></c></row>'
+    pad = "<!-- " + " " * max(0, inflated_bytes - 200) + " -->"
+    return write_xlsx_parts(path, sheet_data="<sheetData>" + row + "</sheetData>" + pad)
+
+
+def lying_zip_bomb(path: Path, declared: int = 1000, real: int = 5 * 1024 * 1024) -> Path:
+    """A part whose zip header declares ``declared`` bytes but inflates to ``real``: readers stop at the
+    declared size (python's zipfile raises), so the lie must end as a clean error, not a bomb."""
+    write_xlsx_parts(path, sheet_data="<sheetData>" + '<row r="1"><c r="A1"><v>1</v></c></row>' + "</sheetData>"
+                     + "<!--" + " " * real + "-->")
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    # Patch the uncompressed size in the local header and in the central directory entry.
+    pos = 0
+    while True:
+        pos = data.find(name, pos)
+        if pos < 0:
+            break
+        if data[pos - 30:pos - 26] == b"PK\x03\x04":
+            struct.pack_into("<I", data, pos - 30 + 22, declared)
+        elif data[pos - 46:pos - 42] == b"PK\x01\x02":
+            struct.pack_into("<I", data, pos - 46 + 24, declared)
+        pos += len(name)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def many_members_xlsx(path: Path, members: int) -> Path:
+    extra = {f"xl/media/p{i}.bin": b"" for i in range(members)}
+    return write_xlsx_parts(path, sheet_data=rows_xml({"A1": "x"}), extra=extra, compression=zipfile.ZIP_STORED)
+
+
+def truncated_zip(path: Path, source: Path) -> Path:
+    data = source.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def random_bytes(path: Path, size: int = 4096, seed: int = 8) -> Path:
+    path.write_bytes(random.Random(seed).randbytes(size))
+    return path
+
+
+def empty_file(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+def text_named_xlsx(path: Path) -> Path:
+    path.write_text("这不是表格,只是一段文字。\n第二行\n", encoding="utf-8")
+    return path
+
+
+def dense_ods(path: Path, rows_repeated: int = 999_999_999, cols_repeated: int = 999_999_999) -> Path:
+    """An ODS whose one cell with a value is repeated over a billion rows and columns (calamine#594)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        '<office:spreadsheet><table:table table:name="Sheet1">'
+        f'<table:table-row table:number-rows-repeated="{rows_repeated}">'
+        f'<table:table-cell table:number-columns-repeated="{cols_repeated}" office:value-type="string">'
+        "<text:p>X</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet>"
+        "</office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content)
+    return path
+
+
+# ---- OLE2 compound files -------------------------------------------------------------------------
+
+_FREE, _EOC, _FATSECT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+
+
+def ole_file(path: Path, streams: dict[str, bytes]) -> Path:
+    """A minimal, valid OLE2 compound file (version 3, 512-byte sectors) holding ``streams``.
+
+    Every stream is stored in the regular FAT (padded to 4096 bytes, so no mini stream is needed).
+    Enough for readers to list the directory and read the streams.
+    """
+    sector = 512
+    payloads: list[bytes] = []
+    chains: list[tuple[int, int]] = []  # (first sector, sector count) of each stream
+    next_sector = 0
+    for data in streams.values():
+        padded = data + b"\0" * (-len(data) % sector)
+        if len(padded) < 4096:
+            padded += b"\0" * (4096 - len(padded))
+        n = len(padded) // sector
+        chains.append((next_sector, n))
+        payloads.append(padded)
+        next_sector += n
+    n_entries = 1 + len(streams)
+    dir_sectors = -(-n_entries * 128 // sector)
+    dir_start = next_sector
+    next_sector += dir_sectors
+    fat_start = next_sector
+    total_guess = next_sector + 1
+    fat_sectors = -(-total_guess * 4 // sector)
+    while -(-(next_sector + fat_sectors) * 4 // sector) > fat_sectors:
+        fat_sectors += 1
+    total = next_sector + fat_sectors
+    fat = [_FREE] * (fat_sectors * sector // 4)
+    for first, n in chains:
+        for i in range(n):
+            fat[first + i] = first + i + 1 if i < n - 1 else _EOC
+    for i in range(dir_sectors):
+        fat[dir_start + i] = dir_start + i + 1 if i < dir_sectors - 1 else _EOC
+    for i in range(fat_sectors):
+        fat[fat_start + i] = _FATSECT
+    assert fat_sectors <= 109
+
+    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0" if name else b""
+        e = raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1)
+        e += struct.pack("<III", left, right, child) + b"\0" * 16 + b"\0" * 4 + b"\0" * 16
+        e += struct.pack("<IIi", start, size, 0)
+        return e
+
+    names = list(streams)
+    nostream = 0xFFFFFFFF
+    # Root's child is entry 1; siblings chained through the right pointer (a degenerate but valid tree).
+    entries = [entry("Root Entry", 5, nostream, nostream, 1 if names else nostream, _EOC, 0)]
+    for i, name in enumerate(names):
+        right = i + 2 if i + 1 < len(names) else nostream
+        entries.append(entry(name, 2, nostream, right, nostream, chains[i][0], len(streams[name])))
+    directory = b"".join(entries).ljust(dir_sectors * sector, b"\0")
+    difat = [fat_start + i for i in range(fat_sectors)] + [_FREE] * (109 - fat_sectors)
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, fat_sectors, dir_start, 0, 4096, _EOC, 0, _EOC, 0)
+        + struct.pack("<109I", *difat)
+    )
+    assert len(header) == 512
+    body = b"".join(payloads) + directory + struct.pack(f"<{len(fat)}I", *fat)
+    assert len(body) == total * sector
+    path.write_bytes(header + body)
+    return path
+
+
+def encrypted_ooxml(path: Path) -> Path:
+    """What Excel writes for a workbook with an open password: an OLE file with EncryptionInfo and
+    EncryptedPackage streams (the content here is a stub: only the container matters to gps)."""
+    return ole_file(path, {"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00" + b"\0" * 64,
+                           "EncryptedPackage": struct.pack("<Q", 1000) + os.urandom(1008)})
+
+
+def biff8_with_filepass(path: Path) -> Path:
+    """An .xls (BIFF8 Workbook stream) whose globals start with BOF then FILEPASS: password-protected."""
+    bof = struct.pack("<HH", 0x0809, 16) + struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 6)
+    filepass = struct.pack("<HH", 0x002F, 54) + struct.pack("<HHH", 1, 1, 1) + os.urandom(48)
+    eof = struct.pack("<HH", 0x000A, 0)
+    return ole_file(path, {"Workbook": bof + filepass + eof})
+
+
+def ole_word_document(path: Path) -> Path:
+    return ole_file(path, {"WordDocument": b"\xec\xa5" + b"\0" * 600})
+
+
+def biff4_raw(path: Path) -> Path:
+    """An Excel 4.0 worksheet: a bare BIFF4 stream, no OLE container."""
+    bof = struct.pack("<HH", 0x0409, 6) + struct.pack("<HHH", 0, 0x0010, 0)
+    eof = struct.pack("<HH", 0x000A, 0)
+    path.write_bytes(bof + eof)
+    return path
