@@ -15,8 +15,11 @@ WAN = Decimal(10000)
 FEN_IN_WAN = Decimal("0.000001")
 _TWO = Decimal("0.01")
 
-_UNIT_SUFFIX = re.compile(r"(万元|万|元|rmb|cny|¥|￥)$", re.IGNORECASE)
+_UNIT_SUFFIX = re.compile(r"(万元|万|元|rmb|cny|¥)$", re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+# Thousands separators only where they belong: 1,250.50 and 12,345,678 but never 12,50 or 1,2345.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
 
 
 class AmountError(ValueError):
@@ -57,19 +60,27 @@ def parse_amount(value: object, unit: str = "万元") -> Decimal:
 
 
 def _parse_text(text: str) -> tuple[Decimal, str | None]:
-    s = nfkc(text).strip().replace(" ", "").replace("\u3000", "")
+    s = nfkc(text).translate(_MINUS)
+    s = "".join(s.split()).replace("\u200b", "").replace("\ufeff", "")
     if not s:
         raise AmountError("为空")
-    s = s.replace(",", "").replace("，", "")
+    if s.startswith("人民币"):
+        s = s[3:]
     cell_unit = None
     m = _UNIT_SUFFIX.search(s)
     if m:
         suffix = m.group(1)
-        cell_unit = "元" if suffix in ("元",) or suffix.lower() in ("rmb", "cny") else "万元"
+        cell_unit = "万元" if suffix.startswith("万") else "元"
         s = s[: m.start()]
-    if s.startswith(("¥", "￥")):
+        if s.endswith("人民币"):
+            s = s[:-3]
+    if s.startswith("¥"):
         s = s[1:]
         cell_unit = cell_unit or "元"
+    if "," in s:
+        if not _GROUPED.fullmatch(s):
+            raise AmountError("中千分位分隔符的位置不对")
+        s = s.replace(",", "")
     if not _NUMBER.fullmatch(s):
         raise AmountError("不是数字")
     try:

@@ -7,7 +7,9 @@ relations between them, within a file and across files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import PurePath
 from decimal import Decimal
 from typing import Iterable
 
@@ -78,19 +80,34 @@ def check_total(t: TotalRow) -> Issue | None:
                  value=str(t.amount), hint="合计行不计入汇总;请核对明细或合计公式")
 
 
+_COPY_NAME = re.compile(r"([(（]\d+[)）]|副本|[-_ ]?copy|\s-\s副本)$", re.IGNORECASE)
+
+
+def _keeper_rank(f: FileResult) -> tuple[bool, int, str]:
+    stem = PurePath(f.path).stem
+    return (bool(_COPY_NAME.search(stem)), len(stem), f.path)
+
+
 def duplicate_files(files: list[FileResult]) -> None:
-    """Mark byte-identical copies (typical '(1)' downloads) as ignored, with a warning."""
-    first: dict[str, FileResult] = {}
+    """Mark byte-identical copies (typical '(1)' downloads) as ignored, with a warning.
+
+    Of identical files, the one whose name does not look like a copy is kept.
+    """
+    groups: dict[str, list[FileResult]] = {}
     for f in files:
-        if not f.sha256 or not f.size:
+        if f.sha256 and f.size:
+            groups.setdefault(f.sha256, []).append(f)
+    for same in groups.values():
+        if len(same) < 2:
             continue
-        if f.sha256 in first:
+        keeper = min(same, key=_keeper_rank)
+        for f in same:
+            if f is keeper:
+                continue
             f.ignored = True
-            f.issues = [Issue("duplicate-file", f"与已读取的文件「{first[f.sha256].path}」内容完全相同,已忽略,不重复计入",
+            f.issues = [Issue("duplicate-file", f"与文件「{keeper.path}」内容完全相同,已忽略,不重复计入",
                               path=f.path, hint="多半是重复下载的副本(文件名带“(1)”),可以删除")]
             f.records, f.totals = [], []
-        else:
-            first[f.sha256] = f
 
 
 def duplicate_projects(records: Iterable[ProjectRecord]) -> list[Issue]:

@@ -1,24 +1,36 @@
 """Find the table in a sheet: the header row(s) by content, the columns, the unit, and what the
-title lines above it say (jurisdiction, year, unit). One detector for every format."""
+title lines above it say (jurisdiction, year, unit). One detector for every format.
+
+The header is the row (within the first :data:`MAX_HEADER_SCAN` rows) naming the most known
+fields; a second header row is joined to it when merged cells span both rows, or when the row
+above/below holds only header words that complete it (``指导目录`` over ``一级目录|二级目录``,
+``序号`` merged down two rows). A data row is never taken for a header row: it has numbers.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..text import key
 from .grid import SheetGrid, col_letter
 
 # Exact header names (after key(): no spaces, full-width folded, parentheses removed).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "seq": ("序号", "编号", "行号", "行次", "no", "no."),
-    "jurisdiction": ("地区", "县市", "县(市)", "县市区", "县(市、区)", "区县", "所属地区", "行政区划", "地区名称", "县市园区", "填报地区", "地区/园区"),
-    "unit": ("购买主体", "购买单位", "预算单位", "采购单位", "购买主体名称", "单位名称", "购买服务主体", "部门", "主管部门", "预算单位名称", "部门名称"),
-    "name": ("项目名称", "服务项目", "购买服务项目", "购买服务项目名称", "服务项目名称", "项目", "购买服务内容", "服务内容", "购买服务名称", "购买内容"),
-    "category": ("一级目录", "服务类别", "目录类别", "一级分类", "所属目录", "指导目录", "指导性目录", "目录", "服务类型", "类别", "一级目录名称", "购买服务目录", "所属政府购买服务目录", "目录一级"),
+    "seq": ("序号", "编号", "行号", "行次", "no", "no.", "序"),
+    "jurisdiction": ("地区", "县市", "县(市)", "县市区", "县(市、区)", "县(市、区、园区)", "区县", "所属地区", "行政区划",
+                     "地区名称", "县市园区", "填报地区", "地区/园区", "县市区园区", "地州县市"),
+    "unit": ("购买主体", "购买单位", "预算单位", "采购单位", "购买主体名称", "单位名称", "购买服务主体", "部门", "主管部门",
+             "预算单位名称", "部门名称", "购买主体单位", "项目单位", "实施单位"),
+    "name": ("项目名称", "服务项目", "购买服务项目", "购买服务项目名称", "服务项目名称", "项目", "购买服务内容", "服务内容",
+             "购买服务名称", "购买内容"),
+    "category": ("一级目录", "服务类别", "目录类别", "一级分类", "所属目录", "指导目录", "指导性目录", "目录", "服务类型", "类别",
+                 "一级目录名称", "购买服务目录", "所属政府购买服务目录", "目录一级", "政府购买服务指导性目录", "购买服务指导目录"),
     "subcategory": ("二级目录", "二级分类", "二级目录名称", "购买服务事项", "服务事项", "目录二级", "具体事项"),
-    "amount": ("金额", "预算金额", "安排资金", "资金", "预算数", "项目金额", "购买金额", "合同金额", "安排金额", "资金安排", "预算资金", "金额合计", "购买服务金额", "资金额度"),
+    "amount": ("金额", "预算金额", "安排资金", "资金", "预算数", "项目金额", "购买金额", "合同金额", "安排金额", "资金安排", "预算资金",
+               "金额合计", "购买服务金额", "资金额度", "资金规模", "预算安排"),
     "method": ("购买方式", "采购方式", "购买形式"),
     "supplier": ("承接主体", "承接单位", "供应商", "中标单位", "承接主体名称", "服务提供方", "承接方"),
     "year": ("年度", "年份", "预算年度", "年", "实施年度", "所属年度"),
@@ -40,9 +52,11 @@ _CONTAINS = [
     ("预算数", "amount"),
     ("年度", "year"),
 ]
+_FAMILY = {"category": "catalogue", "subcategory": "catalogue"}
 _PAREN = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _UNIT_IN_HEADER = re.compile(r"(万元|元)")
-_UNIT_LINE = re.compile(r"单位\s*[:：]?\s*(人民币)?\s*(万元|元)")
+_UNIT_LINE = re.compile(r"单位\s*[:：]?\s*(人民币)?\s*(万元|元)(?![a-zA-Z\u4e00-\u9fff]{2})")
+_NUMERIC_TEXT = re.compile(r"^\s*[+\-]?[\d,，.．０-９]+\s*$")
 REQUIRED_COLUMNS = ("unit", "name", "category", "amount")
 MAX_HEADER_SCAN = 40
 
@@ -53,25 +67,27 @@ def nfkc(text: str) -> str:
 
 def header_field(value: object) -> tuple[str, str | None] | None:
     """(field, unit) for a header cell such as ``金额(万元)``; None if it names no field."""
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+    if value is None or isinstance(value, (int, float)) or not isinstance(value, str):
         return None
-    raw = nfkc(str(value))
+    return _header_field(value)
+
+
+@lru_cache(maxsize=8192)
+def _header_field(value: str) -> tuple[str, str | None] | None:
+    raw = nfkc(value)
     if not raw.strip() or len(raw) > 40:
         return None
-    unit = None
-    for part in re.findall(r"[(\[【]([^)\]】]*)[)\]】]", raw) + [raw.split("/")[-1]]:
-        m = _UNIT_IN_HEADER.search(part)
-        if m and ("万" in part or part.strip(" :：单位") in ("元", "人民币元")):
-            unit = m.group(1)
-            break
-    k = key(_PAREN.sub("", raw))
-    k = k.replace("*", "")
-    for tail in ("万元", "元"):
-        if k.endswith(tail) and k[: -len(tail)] in _EXACT and _EXACT[k[: -len(tail)]] == "amount":
-            unit = unit or tail
-            k = k[: -len(tail)]
-    k = k.rstrip("/:")
-    f = _EXACT.get(k)
+    unit = _unit_of(raw)
+    k = key(raw).replace("*", "")
+    f = _EXACT.get(k)  # 县(市、区) names the jurisdiction with its parentheses
+    if f is None:
+        k = key(_PAREN.sub("", raw)).replace("*", "")
+        for tail in ("万元", "元"):
+            if k.endswith(tail) and _EXACT.get(k[: -len(tail)]) == "amount":
+                unit = unit or tail
+                k = k[: -len(tail)]
+        k = k.rstrip("/:")
+        f = _EXACT.get(k)
     if f is None:
         for needle, candidate in _CONTAINS:
             if needle in k and len(k) <= 14:
@@ -82,6 +98,15 @@ def header_field(value: object) -> tuple[str, str | None] | None:
     return f, (unit if f == "amount" else None)
 
 
+def _unit_of(raw: str) -> str | None:
+    """万元 or 元 named in a header's brackets or after a slash: 金额(元), 预算金额(单位:万元), 金额/元."""
+    for part in re.findall(r"[(\[【]([^)\]】]*)[)\]】]", raw) + [raw.split("/")[-1]]:
+        m = _UNIT_IN_HEADER.search(part)
+        if m and ("万" in part or part.strip(" :：单位人民币") in ("元", "")):
+            return "万元" if "万" in part else "元"
+    return None
+
+
 @dataclass
 class Layout:
     header_row: int  # absolute 0-based index of the first header row
@@ -89,8 +114,9 @@ class Layout:
     columns: dict[str, int]  # field -> absolute 0-based column
     headers_seen: list[str]
     unit: str = "万元"
-    unit_from: str = "默认(万元)"
+    unit_from: str = "未注明单位,按万元"
     title_lines: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # field -> header text as written
 
     @property
     def data_start(self) -> int:
@@ -102,70 +128,136 @@ class Layout:
 
 def _row_fields(grid: SheetGrid, r: int) -> dict[int, tuple[str, str | None]]:
     out: dict[int, tuple[str, str | None]] = {}
-    for c in range(grid.col0, grid.end_col):
-        hit = header_field(grid.value(r, c))
-        if hit:
-            out[c] = hit
+    i = r - grid.row0
+    if not 0 <= i < len(grid.rows):
+        return out
+    for j, v in enumerate(grid.rows[i]):
+        if type(v) is str and v:
+            hit = _header_field(v)
+            if hit:
+                out[grid.col0 + j] = hit
     return out
+
+
+def _non_empty(grid: SheetGrid, r: int) -> list[tuple[int, object]]:
+    i = r - grid.row0
+    if not 0 <= i < len(grid.rows):
+        return []
+    return [(grid.col0 + j, v) for j, v in enumerate(grid.rows[i]) if v is not None and v != ""
+            and not (isinstance(v, str) and not v.strip())]
+
+
+def _is_number(v: object) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return True
+    return isinstance(v, str) and bool(_NUMERIC_TEXT.match(v))
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or (_FAMILY.get(a) is not None and _FAMILY.get(a) == _FAMILY.get(b))
+
+
+def _is_pair(grid: SheetGrid, top: int, bottom: int) -> bool:
+    """Do rows ``top`` and ``bottom`` form one two-row header?
+
+    The top row holds at least two cells, one of them a header word (a title line holds one
+    cell, or words that name no field); the bottom row holds no number and mostly header
+    words, each compatible with the word above it (一级目录 under 指导目录, nothing under 序号).
+    """
+    if not (grid.row0 <= top and bottom < grid.end_row):
+        return False
+    cells = _non_empty(grid, bottom)
+    if not cells or any(_is_number(v) for _, v in cells):
+        return False
+    top_fields = _row_fields(grid, top)
+    if not top_fields or len(_non_empty(grid, top)) < 2:
+        return False
+    bottom_fields = _row_fields(grid, bottom)
+    for r1, c1, r2, c2 in grid.merged:
+        if r1 == top and c1 in top_fields and (r2 >= bottom or (r2 == top and c2 > c1 and any(
+                c1 <= c <= c2 for c in bottom_fields))):
+            return True
+    if not bottom_fields or len(bottom_fields) * 2 < len(cells):
+        return False
+    for c, (f, _) in bottom_fields.items():
+        above = top_fields.get(c)
+        if above is not None and not _compatible(above[0], f):
+            return False
+    return True
 
 
 def detect(grid: SheetGrid) -> Layout | None:
     """Locate the header by content. None when the sheet has no recognisable table."""
-    best: tuple[int, int, dict[int, tuple[str, str | None]]] | None = None
+    best: tuple[int, int] | None = None
     last = min(grid.end_row, grid.row0 + MAX_HEADER_SCAN)
     for r in range(grid.row0, last):
         fields = _row_fields(grid, r)
+        if not fields:
+            continue
         distinct = {f for f, _ in fields.values()}
         score = len(distinct)
         if score >= 3 and ({"name", "amount"} & distinct) and (best is None or score > best[1]):
-            best = (r, score, fields)
+            best = (r, score)
     if best is None:
         return None
-    r, _, fields = best
-    header_rows = 1
-    below = _row_fields(grid, r + 1) if r + 1 < grid.end_row else {}
-    if below:
-        header_rows = 2
+    r = best[0]
+    header_row, header_rows = r, 1
+    if _is_pair(grid, r - 1, r):
+        header_row, header_rows = r - 1, 2
+    elif _is_pair(grid, r, r + 1):
+        header_row, header_rows = r, 2
+    rows = range(header_row, header_row + header_rows)
     columns: dict[str, int] = {}
-    units: dict[str, str | None] = {}
+    headers: dict[str, str] = {}
     for c in range(grid.col0, grid.end_col):
-        hit = below.get(c) if header_rows == 2 else None
-        if hit is None:
-            hit = fields.get(c)
-        if hit is None and header_rows == 2:
-            hit = header_field(grid.merged_value(r, c))
+        hit = None
+        for rr in reversed(rows):  # the lower row names the column more precisely
+            hit = header_field(grid.merged_value(rr, c)) if header_rows == 2 else header_field(grid.value(rr, c))
+            if hit is not None:
+                break
         if hit is None:
             continue
-        f, unit = hit
+        f = hit[0]
         if f not in columns:
             columns[f] = c
-            units[f] = unit
-        elif unit and not units.get(f):
-            units[f] = unit
+            headers[f] = headers_seen_for(grid, header_row, header_rows, c)
     headers_seen = []
     for c in range(grid.col0, grid.end_col):
-        parts = [str(grid.merged_value(rr, c)).strip() for rr in range(r, r + header_rows)
-                 if grid.merged_value(rr, c) not in (None, "")]
-        if parts:
-            text = "/".join(dict.fromkeys(parts))
+        text = headers_seen_for(grid, header_row, header_rows, c)
+        if text:
             headers_seen.append(text)
     title_lines = []
-    for rr in range(grid.row0, r):
-        cells = [str(v).strip() for v in (grid.value(rr, c) for c in range(grid.col0, grid.end_col)) if v not in (None, "")]
+    for rr in range(grid.row0, header_row):
+        cells = [" ".join(str(v).split()) for _, v in _non_empty(grid, rr)]
         if cells:
-            title_lines.append(" ".join(cells))
-    layout = Layout(r, header_rows, columns, headers_seen, title_lines=title_lines)
-    if units.get("amount"):
-        layout.unit, layout.unit_from = units["amount"], f"表头「{headers_seen_for(grid, r, header_rows, columns['amount'])}」"
-    else:
-        for line in title_lines:
-            m = _UNIT_LINE.search(nfkc(line).replace(" ", ""))
-            if m:
-                layout.unit, layout.unit_from = m.group(2), f"标题行「{line}」"
+            title_lines.append(" ".join(dict.fromkeys(cells)))
+    layout = Layout(header_row, header_rows, columns, headers_seen, title_lines=title_lines, headers=headers)
+    if "amount" in columns:
+        c = columns["amount"]
+        for rr in rows:
+            v = grid.merged_value(rr, c) if header_rows == 2 else grid.value(rr, c)
+            unit = _unit_of(nfkc(str(v))) if isinstance(v, str) else None
+            if unit is None and isinstance(v, str):
+                hit = header_field(v)
+                unit = hit[1] if hit else None
+            if unit:
+                layout.unit, layout.unit_from = unit, f"表头「{headers['amount']}」({col_letter(c)}{rr + 1})"
                 break
+        else:
+            for n, line in enumerate(title_lines):
+                m = _UNIT_LINE.search(nfkc(line).replace(" ", "").replace("\u3000", ""))
+                if m:
+                    layout.unit, layout.unit_from = m.group(2), f"表头上方「{line}」"
+                    break
     return layout
 
 
 def headers_seen_for(grid: SheetGrid, r: int, n: int, c: int) -> str:
-    parts = [str(grid.merged_value(rr, c)).strip() for rr in range(r, r + n) if grid.merged_value(rr, c) not in (None, "")]
+    parts = []
+    for rr in range(r, r + n):
+        v = grid.merged_value(rr, c) if n > 1 else grid.value(rr, c)
+        if v not in (None, "") and str(v).strip():
+            parts.append(" ".join(str(v).split()))
     return "/".join(dict.fromkeys(parts))

@@ -1,0 +1,104 @@
+"""gps validate through the CLI: JSON shape, exit statuses, --strict, --annotate."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from typer.testing import CliRunner
+
+from builders import project, standard_rows, write_csv, write_xlsx
+from gpscli.cli import app
+
+runner = CliRunner()
+ISSUE_KEYS = ["severity", "code", "sheet", "cell", "row", "column", "value", "message", "hint"]
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def mixed_inbox(tmp_path):
+    inbox = tmp_path / "收件箱"
+    write_xlsx(inbox / "昌吉市.xlsx", standard_rows([project()]))
+    write_xlsx(inbox / "阜康市.xlsx", standard_rows([project(jurisdiction="阜康市", unit="阜康市教育局", amount="待定")]))
+    write_csv(inbox / "子目录" / "奇台县.csv", standard_rows([project(jurisdiction="奇台县", amount=0)]), encoding="gb18030")
+    (inbox / "说明.docx").write_bytes(b"not a spreadsheet")
+    (inbox / "坏.xlsx").write_bytes(b"PK\x03\x04garbage")
+    return inbox
+
+
+def test_json_shape_and_exit_status_on_a_mixed_folder(tmp_path):
+    r = invoke("validate", mixed_inbox(tmp_path), "--format", "json")
+    assert r.exit_code == 1, r.output
+    data = json.loads(r.stdout)
+    assert list(data) == ["ok", "summary", "files"]
+    assert data["ok"] is False
+    assert data["summary"] == {"files": 4, "rows": 3, "errors": 2, "warnings": 1}
+    by_name = {f["path"].rsplit("/", 1)[-1]: f for f in data["files"]}
+    assert set(by_name) == {"坏.xlsx", "奇台县.csv", "昌吉市.xlsx", "阜康市.xlsx"}
+    for f in data["files"]:
+        assert list(f) == ["path", "ok", "rows", "issues"]
+        for i in f["issues"]:
+            assert list(i) == ISSUE_KEYS
+    assert by_name["昌吉市.xlsx"] == {"path": by_name["昌吉市.xlsx"]["path"], "ok": True, "rows": 1, "issues": []}
+    bad = by_name["阜康市.xlsx"]["issues"]
+    assert [(i["code"], i["severity"], i["sheet"], i["cell"], i["row"], i["column"], i["value"]) for i in bad] == [
+        ("invalid-amount", "error", "项目明细", "G4", 4, "G", "待定")]
+    assert by_name["奇台县.csv"]["issues"][0]["code"] == "zero-amount"
+    assert by_name["坏.xlsx"]["issues"][0]["code"] == "unreadable-file"
+    assert by_name["坏.xlsx"]["issues"][0]["cell"] is None
+
+
+def test_text_output_names_cells_in_chinese(tmp_path):
+    r = invoke("validate", mixed_inbox(tmp_path))
+    assert r.exit_code == 1
+    assert "项目明细!G4" in r.stdout
+    assert "待定" in r.stdout and "不是数字" in r.stdout
+    assert "合计:4 个文件" in r.stdout
+    assert "Traceback" not in r.output
+
+
+def test_warnings_pass_unless_strict(tmp_path):
+    p = write_xlsx(tmp_path / "a.xlsx", standard_rows([project(amount=0)]))
+    assert invoke("validate", p).exit_code == 0
+    assert invoke("validate", p, "--strict").exit_code == 1
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert invoke("validate", tmp_path / "不存在.xlsx").exit_code == 2
+    assert invoke("validate", tmp_path, "--format", "yaml").exit_code == 2
+
+
+def test_verbose_explains_where_figures_came_from(tmp_path):
+    p = write_xlsx(tmp_path / "a.xlsx", standard_rows([project()]))
+    r = invoke("validate", p, "-v")
+    assert r.exit_code == 0
+    assert "表头第 3 行" in r.stdout and "单位 万元" in r.stdout and "金额(万元)" in r.stdout
+
+
+def test_annotate_writes_a_commented_copy_and_leaves_the_original(tmp_path):
+    import openpyxl
+
+    src = write_xlsx(tmp_path / "阜康市.xlsx", standard_rows([project(jurisdiction="阜康市", amount="待定", unit=None)]))
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    r = invoke("validate", src, "--annotate", tmp_path / "标注")
+    assert r.exit_code == 1
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+    copy = tmp_path / "标注" / "阜康市-问题标注.xlsx"
+    wb = openpyxl.load_workbook(copy)
+    ws = wb["项目明细"]
+    assert ws["G4"].comment is not None and "待定" in ws["G4"].comment.text
+    assert ws["G4"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws["C4"].comment is not None and "购买主体" in ws["C4"].comment.text
+    assert ws["A4"].comment is None
+    listing = wb["问题清单"]
+    rows = list(listing.iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[3]) for r in rows] == [("项目明细!C4", "missing-value"), ("项目明细!G4", "invalid-amount")]
+
+
+def test_sample_data_validates_clean(sample_dir):
+    r = invoke("validate", sample_dir, "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["summary"] == {"files": 12, "rows": 123, "errors": 0, "warnings": 0}

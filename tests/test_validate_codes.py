@@ -1,0 +1,239 @@
+"""Every issue code, each from a workbook built in the test: code, severity, sheet and cell."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+
+import pytest
+
+from builders import HEADER, project, standard_rows, write_csv, write_xlsx
+from gpscli import api
+
+
+def issues_of(path, **kw):
+    res = api.load([path], **kw)
+    return [(i.code, i.severity.value, i.sheet, i.cell) for i in res.all_issues()], res
+
+
+def one(tmp_path, **changes):
+    p = write_xlsx(tmp_path / "昌吉市.xlsx", standard_rows([project(**changes)]))
+    return issues_of(p)
+
+
+def test_clean_file_has_no_issues(tmp_path):
+    found, res = one(tmp_path)
+    assert found == []
+    assert res.valid_records()[0].amount == Decimal("120.5")
+    assert res.valid_records()[0].cells["amount"] == "G4"
+
+
+def test_missing_value_names_the_cell(tmp_path):
+    found, _ = one(tmp_path, unit=None)
+    assert found == [("missing-value", "error", "项目明细", "C4")]
+
+
+def test_invalid_amount_message_quotes_the_value(tmp_path):
+    found, res = one(tmp_path, amount="待定")
+    assert found == [("invalid-amount", "error", "项目明细", "G4")]
+    issue = res.all_issues()[0]
+    assert "G4" in issue.message and "待定" in issue.message and issue.hint and "万元" in issue.hint
+    assert res.valid_records() == []
+
+
+def test_negative_amount(tmp_path):
+    found, res = one(tmp_path, amount=-5)
+    assert found == [("negative-amount", "error", "项目明细", "G4")]
+    assert res.valid_records() == []
+
+
+def test_zero_amount_is_a_warning(tmp_path):
+    found, res = one(tmp_path, amount=0)
+    assert found == [("zero-amount", "warning", "项目明细", "G4")]
+    assert len(res.valid_records()) == 1
+
+
+def test_suspicious_amount_hints_at_yuan(tmp_path):
+    found, res = one(tmp_path, amount=1205000)
+    assert found == [("suspicious-amount", "warning", "项目明细", "G4")]
+    assert "元" in res.all_issues()[0].hint
+
+
+def test_unknown_category_hints_the_closest(tmp_path):
+    found, res = one(tmp_path, category="基本公共服", subcategory=None)
+    assert found == [("unknown-category", "error", "项目明细", "E4")]
+    assert res.all_issues()[0].hint == "基本公共服务"
+
+
+def test_category_mismatch_names_the_right_parent(tmp_path):
+    found, res = one(tmp_path, category="技术性服务", subcategory="城市维护")
+    assert found == [("category-mismatch", "error", "项目明细", "F4")]
+    assert "基本公共服务" in res.all_issues()[0].message
+
+
+def test_unknown_subcategory_is_a_warning(tmp_path):
+    found, _ = one(tmp_path, subcategory="完全不相干的事项")
+    assert found == [("unknown-subcategory", "warning", "项目明细", "F4")]
+
+
+def test_unknown_jurisdiction_hints_the_closest(tmp_path):
+    found, res = one(tmp_path, jurisdiction="玛纳斯")
+    assert found == [("unknown-jurisdiction", "error", "项目明细", "B4")]
+    assert "玛纳斯县" in res.all_issues()[0].hint
+
+
+def test_jurisdiction_aliases_resolve(tmp_path):
+    found, res = one(tmp_path, jurisdiction="木垒县")
+    assert found == []
+    assert res.valid_records()[0].jurisdiction == "木垒哈萨克自治县"
+
+
+def test_invalid_year(tmp_path):
+    found, _ = one(tmp_path, year="去年")
+    assert found == [("invalid-year", "error", "项目明细", "J4")]
+
+
+def test_year_other_than_demanded(tmp_path):
+    p = write_xlsx(tmp_path / "a.xlsx", standard_rows([project(year=2017)]))
+    found, _ = issues_of(p, year=2016, require_year=True)
+    assert found == [("invalid-year", "error", "项目明细", "J4")]
+
+
+def test_duplicate_project_within_a_file(tmp_path):
+    p = write_xlsx(tmp_path / "a.xlsx", standard_rows([project(), project(amount=30)]))
+    found, res = issues_of(p)
+    assert found == [("duplicate-project", "error", "项目明细", "D5")]
+    assert "D4" in res.all_issues()[0].message
+
+
+def test_duplicate_project_across_files_names_the_earlier_file(tmp_path):
+    write_xlsx(tmp_path / "in" / "a.xlsx", standard_rows([project()]))
+    write_xlsx(tmp_path / "in" / "b.xlsx", standard_rows([project(amount=99)]))
+    found, res = issues_of(tmp_path / "in")
+    assert found == [("duplicate-project", "error", "项目明细", "D4")]
+    issue = res.all_issues()[0]
+    assert issue.path.endswith("b.xlsx") and "a.xlsx" in issue.message
+
+
+def test_duplicate_file_is_ignored_not_counted_twice(tmp_path):
+    a = write_xlsx(tmp_path / "in" / "昌吉市.xlsx", standard_rows([project()]))
+    shutil.copy(a, tmp_path / "in" / "昌吉市(1).xlsx")
+    found, res = issues_of(tmp_path / "in")
+    assert [f[0:2] for f in found] == [("duplicate-file", "warning")]
+    assert len(res.valid_records()) == 1
+
+
+def test_total_mismatch_states_both_figures(tmp_path):
+    rows = standard_rows([project(name="甲", amount=10), project(name="乙", amount=20.5)])
+    rows.append(["合计", None, None, None, None, None, 31, None, None, None, None])
+    p = write_xlsx(tmp_path / "a.xlsx", rows)
+    found, res = issues_of(p)
+    assert found == [("total-mismatch", "warning", "项目明细", "G6")]
+    msg = res.all_issues()[0].message
+    assert "31" in msg and "30.5" in msg
+    assert len(res.valid_records()) == 2  # the 合计 row is not a project
+
+
+def test_matching_total_row_is_silent(tmp_path):
+    rows = standard_rows([project(name="甲", amount=10), project(name="乙", amount=20.5)])
+    rows.append([None, None, None, "合  计", None, None, 30.5, None, None, None, None])
+    found, res = issues_of(write_xlsx(tmp_path / "a.xlsx", rows))
+    assert found == []
+    assert sum(r.amount for r in res.valid_records()) == Decimal("30.5")
+
+
+def test_missing_column_lists_the_headers_seen(tmp_path):
+    rows = [["序号", "地区", "购买主体", "项目名称", "金额(万元)", "年度"], [1, "昌吉市", "某局", "某项目", 5, 2016]]
+    found, res = issues_of(write_xlsx(tmp_path / "a.xlsx", rows))
+    assert found == [("missing-column", "error", "项目明细", None)]
+    issue = res.all_issues()[0]
+    assert "一级目录" in issue.message and "购买主体" in issue.message and issue.row == 1
+
+
+def test_no_table(tmp_path):
+    found, _ = issues_of(write_xlsx(tmp_path / "a.xlsx", [["你好"], ["这不是报表"]]))
+    assert found == [("no-table", "error", None, None)]
+
+
+def test_unreadable_file_says_why(tmp_path):
+    p = tmp_path / "坏文件.xlsx"
+    p.write_text("这只是一段文字,不是表格", encoding="utf-8")
+    p2 = tmp_path / "空.xlsx"
+    p2.write_bytes(b"")
+    res = api.load([p2])
+    assert [(i.code, i.severity.value) for i in res.all_issues()] == [("unreadable-file", "error")]
+    assert "0 字节" in res.all_issues()[0].message
+    zip_bytes = (tmp_path / "ok.xlsx")
+    write_xlsx(zip_bytes, standard_rows([project()]))
+    truncated = tmp_path / "截断.xlsx"
+    truncated.write_bytes(zip_bytes.read_bytes()[:500])
+    res = api.load([truncated])
+    assert [i.code for i in res.all_issues()] == ["unreadable-file"]
+    assert "损坏" in res.all_issues()[0].message
+
+
+def test_formula_without_value(tmp_path):
+    rows = standard_rows([project(amount="=10+20")])
+    found, _ = issues_of(write_xlsx(tmp_path / "a.xlsx", rows))
+    assert found == [("formula-without-value", "error", "项目明细", "G4")]
+
+
+def test_formula_error(tmp_path):
+    import zipfile
+
+    src = write_xlsx(tmp_path / "src.xlsx", standard_rows([project(amount=1)]))
+    dst = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="G4" t="n"><v>1</v></c>', b'<c r="G4" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+                assert b"#DIV/0!" in data
+            zout.writestr(item, data)
+    found, res = issues_of(dst)
+    assert found == [("formula-error", "error", "项目明细", "G4")]
+    assert "#DIV/0!" in res.all_issues()[0].message
+
+
+def test_skipped_file_for_a_path_named_but_not_a_spreadsheet(tmp_path):
+    p = tmp_path / "说明.pdf"
+    p.write_bytes(b"%PDF-1.4 whatever")
+    found, res = issues_of(p)
+    assert [f[0] for f in found] == ["unreadable-file"]
+    assert "PDF" in res.all_issues()[0].message
+
+
+def test_skipped_file_for_a_broken_link_in_a_folder(tmp_path):
+    folder = tmp_path / "in"
+    write_xlsx(folder / "a.xlsx", standard_rows([project()]))
+    (folder / "旧报表.xlsx").symlink_to(tmp_path / "已删除.xlsx")
+    found, res = issues_of(folder)
+    assert [f[:2] for f in found] == [("skipped-file", "warning")]
+    assert len(res.valid_records()) == 1
+
+
+def test_illegal_character_removed_with_warning(tmp_path):
+    # openpyxl refuses control characters, so this arrives as CSV (as web exports do).
+    p = write_csv(tmp_path / "昌吉市.csv", standard_rows([project(name="道路\x07清扫")]))
+    found, res = issues_of(p)
+    assert found == [("illegal-character", "warning", "昌吉市", "D4")]
+    assert res.valid_records()[0].name == "道路清扫"
+
+
+def test_csv_in_gbk_is_read(tmp_path):
+    p = write_csv(tmp_path / "奇台县.csv", standard_rows([project(jurisdiction="奇台县")]), encoding="gbk")
+    found, res = issues_of(p)
+    assert found == []
+    r = res.valid_records()[0]
+    assert (r.jurisdiction, r.amount, r.source.sheet, r.cells["amount"]) == ("奇台县", Decimal("120.5"), "奇台县", "G4")
+
+
+def test_every_registered_code_is_exercised_here():
+    import pathlib
+    import re
+
+    from gpscli.issues import REGISTRY
+
+    text = pathlib.Path(__file__).read_text(encoding="utf-8")
+    exercised = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', text))
+    assert set(REGISTRY) - exercised == set()
