@@ -1,0 +1,77 @@
+"""gps init, gps run: a workspace for unattended quarter-end runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .app import app
+from .common import Progress, guard, load_config, log, say
+
+
+@app.command("init")
+@guard
+def init_command(
+    folder: Annotated[Path, typer.Argument(help="工作区文件夹(不存在会新建;已有文件不会被覆盖)")] = Path("."),
+) -> None:
+    """新建工作区:gps.toml、inbox/(收件箱)、output/、可修改的报告和填报模板。
+
+    示例:gps init 政府购买服务2017
+    """
+    from .. import workspace
+
+    made = workspace.init(folder)
+    for p in made:
+        say(f"已创建:{p}")
+    say(f"工作区已就绪:{folder.resolve()}。把各地报送的表格放进 inbox/,然后运行 gps run --period 2017Q4")
+
+
+@app.command("run")
+@guard
+def run_command(
+    period: Annotated[str, typer.Option("--period", "-p", help="期间:2017Q4(季度)或 2017(全年);汇总该年度的项目")],
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="有错误时仍汇总无误的行(退出状态仍为 1)")] = False,
+    wait: Annotated[float, typer.Option("--wait", help="另一个任务正在运行时最多等待的秒数", min=0)] = 60.0,
+    no_report: Annotated[bool, typer.Option("--no-report", help="不起草报告,只校验和汇总")] = False,
+) -> None:
+    """定时任务用:校验收件箱,写出汇总表(xlsx、json)、报告初稿和运行摘要到 output/<期间>/。
+
+    示例(crontab,每季度末 23:30):30 23 31 3,12 * cd /srv/gps && gps --log gps.log run --period 2017Q4
+
+    退出状态:0 全部正常;1 数据有错误(输出目录中有校验结果和问题标注);2 用法或配置错误;3 内部错误。
+    同一工作区同时只能运行一个任务(锁文件 .gps.lock)。
+    """
+    from .. import runner, workspace
+    from ..errors import UsageError
+
+    cfg = load_config()
+    if cfg.root is None:
+        raise UsageError("当前文件夹及上级文件夹中没有 gps.toml;请先运行 gps init 新建工作区,或用 --config 指定")
+    if not cfg.data:
+        raise UsageError(f"{cfg.root / 'gps.toml'} 中没有设置 data(要读取的文件夹)")
+    year, label = workspace.parse_period(period)
+    report = None if no_report else _report_step(cfg)
+    with workspace.locked(cfg.root, wait):
+        log(f"开始运行 {label}")
+        with Progress() as progress:
+            summary = runner.run_period(cfg, year, label, skip_invalid=skip_invalid, progress=progress, report=report)
+    for p in summary.outputs:
+        say(f"已写入:{p}")
+    for m in summary.messages:
+        say(m)
+    line = (f"{label}:{summary.files} 个文件,{summary.rows} 行项目,{summary.errors} 个错误,{summary.warnings} 个警告,"
+            f"用时 {summary.duration_s:.1f} 秒")
+    if summary.not_submitted:
+        line += f";未报送:{'、'.join(summary.not_submitted)}"
+    say(line)
+    raise typer.Exit(summary.exit_status)
+
+
+def _report_step(cfg):
+    try:
+        from ..report import draft_for_run
+    except ImportError:
+        return None
+    return lambda result, year, out_dir: draft_for_run(result, year, out_dir, cfg)

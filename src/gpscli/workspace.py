@@ -1,0 +1,122 @@
+"""A workspace for unattended use: gps.toml, inbox/, output/, editable templates, and a run lock."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .errors import LockError, UsageError
+
+LOCK_NAME = ".gps.lock"
+
+CONFIG_TEMPLATE = """# gps 工作区配置。路径相对于本文件所在的文件夹。
+# 各地报送的表格放进 inbox/;定时任务运行 gps run --period 2017Q4,结果写到 output/2017Q4/。
+
+data = ["inbox"]
+output = "output"
+# catalogue = "目录.xlsx"      # 自定义指导性目录(列:编码、名称、级别、上级编码、别名)
+# profile = "地区.toml"        # 自定义地区名单(见 gps profile --format json)
+
+[report]
+title = "{{year}}年政府购买服务工作进展情况报告"
+template = "templates/report.docx"
+narrative = "narrative/{{year}}.md"
+
+[limits]
+suspicious_amount = 100000   # 单个项目超过此金额(万元)时提示
+max_uncompressed_mb = 200    # 单个工作簿解压后的上限
+max_rows = 1000000           # 单个工作表的行数上限
+seconds = 120                # 读取单个文件的时间上限(CPU 秒)
+workers = 0                  # 并行读取的进程数,0 表示按 CPU 核数
+"""
+
+NARRATIVE_EXAMPLE = """# 工作进展
+
+## 加强组织领导
+在这里写一段或几段文字,段落之间空一行。
+
+# 问题和建议
+
+## 制度有待完善
+在这里写存在的问题和建议。
+"""
+
+
+def init(folder: Path) -> list[Path]:
+    """Create a workspace in ``folder`` (which may exist); never overwrite existing files."""
+    from . import catalogue, profile, workbook_template
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made: list[Path] = []
+    for sub in ("inbox", "output", "templates", "narrative"):
+        (folder / sub).mkdir(exist_ok=True)
+    cfg = folder / "gps.toml"
+    if not cfg.exists():
+        cfg.write_text(CONFIG_TEMPLATE.replace("{{", "{").replace("}}", "}"), encoding="utf-8")
+        made.append(cfg)
+    example = folder / "narrative" / "示例.md"
+    if not example.exists():
+        example.write_text(NARRATIVE_EXAMPLE, encoding="utf-8")
+        made.append(example)
+    report_template = folder / "templates" / "report.docx"
+    bundled = bundled_template("report.docx")
+    if bundled is not None and not report_template.exists():
+        shutil.copyfile(bundled, report_template)
+        made.append(report_template)
+    submission = folder / "templates" / "政府购买服务项目填报模板.xlsx"
+    if not submission.exists():
+        workbook_template.build(submission, catalogue.default(), profile.default())
+        made.append(submission)
+    return made
+
+
+def bundled_template(name: str) -> Path | None:
+    """A template shipped with gps: inside the installed package, else the repository's templates/."""
+    from importlib import resources
+
+    try:
+        p = resources.files("gpscli").joinpath("templates", name)
+        if p.is_file():
+            return Path(str(p))
+    except (FileNotFoundError, ModuleNotFoundError, NotADirectoryError):
+        pass
+    repo = Path(__file__).resolve().parents[2] / "templates" / name
+    return repo if repo.is_file() else None
+
+
+_PERIOD = re.compile(r"^(\d{4})(?:[-_ ]?(?:Q|q|第)?([1-4])(?:季度)?|年|-(H[12]))?$")
+
+
+def parse_period(text: str) -> tuple[int, str]:
+    """``2017Q4`` -> (2017, "2017Q4"); ``2017`` -> (2017, "2017")."""
+    m = _PERIOD.match(text.strip())
+    if not m:
+        raise UsageError(f"--period「{text}」格式不对;请写成 2017Q4(季度)或 2017(全年)")
+    year = int(m.group(1))
+    if not 2000 <= year <= 2100:
+        raise UsageError(f"--period 的年份 {year} 不合理")
+    if m.group(2):
+        return year, f"{year}Q{m.group(2)}"
+    if m.group(3):
+        return year, f"{year}{m.group(3)}"
+    return year, str(year)
+
+
+@contextmanager
+def locked(root: Path, wait: float) -> Iterator[None]:
+    """Hold the workspace lock; a second run waits up to ``wait`` seconds, then gives up clearly."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(root / LOCK_NAME))
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        raise LockError(f"另一个 gps 任务正在使用工作区 {root}(等待 {wait:g} 秒后仍未结束),本次未运行;"
+                        "请稍后再试,或检查是否有定时任务重复启动") from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,0 +1,153 @@
+"""Unattended use: gps init, gps run, the lock, exit statuses, atomic outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import project, standard_rows, write_xlsx
+from gpscli.cli import app
+from gpscli.outputs import atomic
+
+runner = CliRunner()
+
+
+def workspace(tmp_path, sample_dir):
+    ws = tmp_path / "工作区"
+    r = runner.invoke(app, ["init", str(ws)])
+    assert r.exit_code == 0, r.output
+    for f in sample_dir.glob("*.xlsx"):
+        shutil.copy(f, ws / "inbox" / f.name)
+    return ws
+
+
+def test_init_creates_a_ready_workspace_and_keeps_existing_files(tmp_path):
+    ws = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
+    for p in ("gps.toml", "inbox", "output", "templates/政府购买服务项目填报模板.xlsx", "narrative/示例.md"):
+        assert (ws / p).exists(), p
+    (ws / "gps.toml").write_text('data = ["inbox"]\n# mine\n', encoding="utf-8")
+    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
+    assert "# mine" in (ws / "gps.toml").read_text(encoding="utf-8")
+
+
+def test_run_writes_the_period_folder_and_a_summary(tmp_path, sample_dir, monkeypatch):
+    ws = workspace(tmp_path, sample_dir)
+    monkeypatch.chdir(ws)
+    r = runner.invoke(app, ["run", "--period", "2016Q4", "--no-report"])
+    assert r.exit_code == 0, r.output
+    out = ws / "output" / "2016Q4"
+    summary = json.loads((out / "运行摘要.json").read_text(encoding="utf-8"))
+    assert summary["ok"] is True and summary["exit_status"] == 0
+    assert (summary["files"], summary["rows"], summary["errors"]) == (12, 123, 0)
+    agg = json.loads((out / "2016年政府购买服务项目汇总.json").read_text(encoding="utf-8"))
+    assert agg["total"] == {"count": 55, "amount": "16252.68"}
+    assert (out / "2016年政府购买服务项目汇总表.xlsx").exists()
+    assert json.loads((out / "校验结果.json").read_text(encoding="utf-8"))["ok"] is True
+
+
+def test_run_with_bad_data_exits_1_and_annotates(tmp_path, sample_dir, monkeypatch):
+    ws = workspace(tmp_path, sample_dir)
+    write_xlsx(ws / "inbox" / "坏表.xlsx", standard_rows([project(name="新项目", amount="待定")]))
+    monkeypatch.chdir(ws)
+    r = runner.invoke(app, ["run", "--period", "2016", "--no-report"])
+    assert r.exit_code == 1
+    out = ws / "output" / "2016"
+    summary = json.loads((out / "运行摘要.json").read_text(encoding="utf-8"))
+    assert summary["errors"] == 1 and summary["exit_status"] == 1
+    assert summary["problems"][0]["code"] == "invalid-amount"
+    assert (out / "问题标注" / "坏表-问题标注.xlsx").exists()
+    assert not (out / "2016年政府购买服务项目汇总表.xlsx").exists()
+
+
+def test_run_outside_a_workspace_is_a_usage_error():
+    r = runner.invoke(app, ["run", "--period", "2016Q4"])
+    assert r.exit_code == 2
+    assert "gps init" in r.stderr
+
+
+@pytest.mark.parametrize("bad", ["2016Q5", "去年", "16Q4"])
+def test_bad_period_is_a_usage_error(tmp_path, sample_dir, monkeypatch, bad):
+    ws = workspace(tmp_path, sample_dir)
+    monkeypatch.chdir(ws)
+    assert runner.invoke(app, ["run", "--period", bad]).exit_code == 2
+
+
+def test_a_second_run_waits_then_gives_up_clearly(tmp_path, sample_dir, monkeypatch):
+    from filelock import FileLock
+
+    ws = workspace(tmp_path, sample_dir)
+    monkeypatch.chdir(ws)
+    held = FileLock(str(ws / ".gps.lock"))
+    held.acquire()
+    try:
+        # filelock is re-entrant within a thread; hold it in another thread like another process would.
+        result = {}
+        t = threading.Thread(target=lambda: result.setdefault("r", runner.invoke(app, ["run", "--period", "2016", "--wait", "0.2"])))
+        held.release()
+        other = subprocess.Popen([sys.executable, "-c",
+                                  "import filelock,time,sys; l=filelock.FileLock(sys.argv[1]); l.acquire(); print('x', flush=True); time.sleep(5)",
+                                  str(ws / ".gps.lock")], stdout=subprocess.PIPE)
+        assert other.stdout.readline().strip() == b"x"
+        t.start()
+        t.join()
+        other.kill()
+    finally:
+        if held.is_locked:
+            held.release()
+    r = result["r"]
+    assert r.exit_code == 1
+    assert "另一个 gps 任务" in r.stderr
+
+
+def test_unexpected_exception_is_exit_3_with_one_chinese_line(tmp_path, monkeypatch):
+    import gpscli.api
+
+    def boom(*a, **k):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(gpscli.api, "load", boom)
+    p = write_xlsx(tmp_path / "a.xlsx", standard_rows([project()]))
+    r = runner.invoke(app, ["validate", str(p)])
+    assert r.exit_code == 3
+    assert "内部错误(ZeroDivisionError)" in r.stderr and "--debug" in r.stderr
+    assert "Traceback" not in r.output
+    r = runner.invoke(app, ["--debug", "validate", str(p)])
+    assert isinstance(r.exception, ZeroDivisionError)
+
+
+def test_interrupted_write_leaves_the_previous_file(tmp_path):
+    target = tmp_path / "汇总.json"
+    target.write_text("旧内容", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        with atomic.atomic_open(target, "wb") as fh:
+            fh.write(b"half of the new")
+            raise KeyboardInterrupt
+    assert target.read_text(encoding="utf-8") == "旧内容"
+    assert [p.name for p in tmp_path.iterdir()] == ["汇总.json"]
+
+
+def test_output_over_an_input_is_refused(tmp_path):
+    p = write_xlsx(tmp_path / "a.xlsx", standard_rows([project()]))
+    before = p.read_bytes()
+    r = runner.invoke(app, ["aggregate", str(p), "--out", str(p.with_suffix(".json")), "--out", str(p)])
+    assert r.exit_code == 2
+    assert "输入文件" in r.stderr
+    assert p.read_bytes() == before
+
+
+def test_real_entry_point_help_is_chinese_and_fast():
+    exe = shutil.which("gps", path=os.path.dirname(sys.executable))
+    assert exe, "the gps console script is installed beside the interpreter"
+    r = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0
+    assert "政府购买服务" in r.stdout and "validate" in r.stdout
+    r = subprocess.run([exe, "validate", "--no-such-option"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "用法错误" in r.stderr
