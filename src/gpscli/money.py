@@ -14,6 +14,8 @@ WAN = Decimal(10000)
 # Smallest unit we keep: one fen is 0.000001 万元.
 FEN_IN_WAN = Decimal("0.000001")
 _TWO = Decimal("0.01")
+_EIGHT = Decimal("0.00000001")
+_INF, _NINF = float("inf"), float("-inf")
 
 _UNIT_SUFFIX = re.compile(r"(万元|万|元|rmb|cny|¥)$", re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -44,12 +46,16 @@ def parse_amount(value: object, unit: str = "万元") -> Decimal:
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if value.is_integer():
+            number = Decimal(int(value))
+        elif value != value or value in (_INF, _NINF):
             raise AmountError("不是有限的数字")
-        number = Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
-        # Floats computed by formulas carry binary noise (0.30000000000000004): keep a fen.
-        if number.as_tuple().exponent < -8:
-            number = number.quantize(Decimal("0.00000001"), rounding=ROUND_HALF_UP).normalize()
+        else:
+            text = repr(value)
+            number = Decimal(text)
+            # Floats computed by formulas carry binary noise (0.30000000000000004): keep 8 decimals.
+            if len(text) > 10 and (len(text) - text.find(".") > 9 or "e" in text) and number.as_tuple().exponent < -8:
+                number = number.quantize(_EIGHT, rounding=ROUND_HALF_UP).normalize()
     elif isinstance(value, Decimal):
         number = value
     else:

@@ -1,32 +1,51 @@
 """Turn a detected table into typed project records, naming every problem with its cell.
 
-Rows that are not projects are recognised, never counted: blank rows, 合计/总计/小计 rows
-(kept as :class:`TotalRow` for the total check), 其中 breakdown rows, section headings
-(一、基本公共服务, which also supply the category of the rows below), and trailing notes
-(填表人, 联系电话, 注:...).
+Rows that are not projects are recognised, never counted: blank rows (and template rows
+holding only a 序号), 合计/总计/小计 rows (kept as :class:`TotalRow` for the total check,
+whether they stand below their rows or above them), 其中 breakdown rows, section headings
+(一、基本公共服务, which also supply the category of the rows below), header rows repeated on
+every printed page, and trailing notes (填表人, 联系电话, 填报日期, 注:...).
+
+Everything else is a project row: it becomes a :class:`ProjectRecord`, or, when a value
+cannot be interpreted, an error naming its cell. Nothing becomes a silent blank or zero.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, CatalogueItem
 from .issues import Issue
 from .money import AmountError, parse_amount
-from .profile import Profile
+from .profile import Jurisdiction, Profile
 from .readers.grid import SheetGrid, a1, col_letter
-from .readers.layout import REQUIRED_COLUMNS, Layout
+from .readers.layout import REQUIRED_COLUMNS, Layout, header_field
 from .records import FIELD_LABELS, METHODS, ProjectRecord, SheetReport, Source, TotalRow
 from .text import clean, key, strip_illegal
 from .years import YearError, parse_year, years_in_text
 
-_TOTAL = re.compile(r"^(总合计|合计|总计|小计|本页合计|共计)")
-_NOTE = re.compile(r"^(填表人|填报人|制表人|联系人|联系电话|电话|填报日期|日期|审核人|负责人|单位负责人|分管领导|财政局审核|注|说明|备注)[:：\s]?")
+# 合计, 合 计, 合计:, 小计(基本公共服务), 总计; never 小计算机维护.
+_TOTAL = re.compile(r"^(总合计|合计|总计|小计|本页合计|本页小计|共计)(?:$|[:：(（\[【\-—_/\s\d一二三四五六七八九十])")
+_TOTAL_END = re.compile(r"(合计|小计|总计)[:：]?$")
+_NOTE = re.compile(
+    r"^(?:填表人|填报人|制表人|联系人|联系电话|联系方式|填报日期|填表日期|制表日期|报送日期|审核人|复核人|经办人|"
+    r"单位负责人|财务负责人|分管领导|主管领导|财政局审核|负责人|填表说明|填报说明)"
+    r"|^(?:注|附注|备注|说明|电话|日期|审核|制表|手机|单位)\d*[:：.、．\s]"
+)
+_DATE_ONLY = re.compile(r"^\d{4}\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+[\d:]+)?)$")
+_CODE_PREFIX = re.compile(r"^([A-Za-z]?\d{1,8})\s*[-.、．:：_\s]?\s*(\D.*)$")
+_BRACKETED = re.compile(r"[(（\[【〔<《]([^)）\]】〕>》]*)[)）\]】〕>》]")
+_BRACKET_CHARS = str.maketrans("", "", "()（）[]【】〔〕<>《》")
 _METHOD_KEYS = {key(m): m for m in METHODS}
-_TEXT_FIELDS = ("unit", "name", "supplier", "note", "method")
+_CONTENT_FIELDS = frozenset(("unit", "name", "category", "subcategory", "amount", "method", "supplier", "note"))
+_NUMBER_TYPES = (int, float, Decimal)
+_NO_FLAGS: dict[str, str] = {}
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
@@ -48,15 +67,35 @@ class SheetResult:
     skipped_rows: int
 
 
+def cell_text(v: object) -> str:
+    """A cell as display text: whitespace collapsed; 2016.0 shown as 2016, a date as 2016-05-01."""
+    if v is None:
+        return ""
+    t = type(v)
+    if t is str:
+        if not v:
+            return ""
+        s = " ".join(v.split())
+        if "\u200b" in s or "\ufeff" in s:
+            s = " ".join(s.replace("\u200b", " ").replace("\ufeff", " ").split())
+        return s
+    if t is float:
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    return clean(v)
+
+
 def _title_context(layout: Layout, ctx: Context, sheet_name: str, file_name: str) -> tuple[str | None, str, int | None, str]:
     """Jurisdiction and year named by the title lines, the 填报单位 line, the sheet or file name."""
     jur, jur_from, year, year_from = None, "", None, ""
-    lines = sorted(layout.title_lines, key=lambda s: 0 if "填报单位" in s else 1)
+    lines = sorted(layout.title_lines, key=lambda s: 0 if "填报单位" in s or "报送单位" in s else 1)
     for line in lines:
         if jur is None:
             j = ctx.profile.find_in_text(line)
             if j:
                 jur, jur_from = j.name, f"标题行「{line}」"
+    for line in layout.title_lines:
         if year is None:
             ys = years_in_text(line)
             if len(set(ys)) == 1:
@@ -73,16 +112,173 @@ def _title_context(layout: Layout, ctx: Context, sheet_name: str, file_name: str
     return jur, jur_from, year, year_from
 
 
+class _Totals:
+    """合计/小计/总计 rows, below the rows they sum (the usual) or above them (合计 first).
+
+    ``sum``, ``count`` and ``errors`` run over the sheet's project rows (kept up to date by
+    :func:`extract`); a span is the difference since the span started, so a row costs one addition.
+    """
+
+    def __init__(self) -> None:
+        self.out: list[TotalRow] = []
+        self.sum, self.count, self.errors = Decimal(0), 0, 0
+        self.starts = {"小计": (self.sum, 0, 0), "合计": (self.sum, 0, 0), "总计": (self.sum, 0, 0)}
+        self.pending: dict[str, tuple] = {}  # level -> (label, amount, source, cell) of a total above its rows
+
+    def span(self, level: str) -> tuple[Decimal, int, bool]:
+        s, c, e = self.starts[level]
+        return self.sum - s, self.count - c, self.errors > e
+
+    def _reset(self, level: str) -> None:
+        self.starts[level] = (self.sum, self.count, self.errors)
+
+    def _emit(self, info: tuple, span: tuple[Decimal, int, bool]) -> None:
+        label, amount, source, cell = info
+        total, count, broken = span
+        if not broken:
+            self.out.append(TotalRow(label, amount, total, count, source, cell))
+
+    def row(self, level: str, info: tuple) -> None:
+        span = self.span(level)
+        if level == "总计":  # everything in the sheet, above or below it
+            if span[1] or span[2]:
+                self._emit(info, span)
+            else:
+                self.pending[level] = info
+            return
+        if level == "合计":  # a 合计 closes the 小计 opened above it
+            if "小计" in self.pending:
+                self._emit(self.pending.pop("小计"), self.span("小计"))
+            self._reset("小计")
+        if level in self.pending:  # totals stand above their rows: close the previous one
+            self._emit(self.pending.pop(level), span)
+            self.pending[level] = info
+        elif span[1] == 0 and not span[2]:
+            self.pending[level] = info
+        else:
+            self._emit(info, span)
+        self._reset(level)
+
+    def finish(self) -> list[TotalRow]:
+        for level, info in self.pending.items():
+            span = self.span(level)
+            if span[1] == 0 and not span[2] and level != "总计":
+                span = self.span("总计")  # a second total right under the first one: it sums everything
+            self._emit(info, span)
+        self.pending = {}
+        return self.out
+
+
+def _total_level(label: str) -> str:
+    if label.startswith(("总计", "总合计")):
+        return "总计"
+    return "小计" if "小计" in label else "合计"
+
+
+def _first_text(row: list) -> str:
+    for v in row:
+        if v is not None and v != "":
+            t = cell_text(v)
+            if t:
+                return t
+    return ""
+
+
+class _Matcher:
+    """Per-sheet caches: each distinct text is matched against the catalogue/profile once."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.categories: dict[tuple[str, bool], tuple[str, CatalogueItem | None]] = {}
+        self.subcategories: dict[str, CatalogueItem | None] = {}
+        self.jurisdictions: dict[str, Jurisdiction | None] = {}
+        self.years: dict[tuple[type, object], int | str] = {}
+
+    def jurisdiction(self, text: str) -> Jurisdiction | None:
+        hit = self.jurisdictions.get(text, False)
+        if hit is False:
+            hit = self.ctx.profile.match(text)
+            if hit is None:
+                stripped = _BRACKETED.sub("", text)
+                hit = self.ctx.profile.match(stripped) if stripped != text else None
+            self.jurisdictions[text] = hit
+        return hit
+
+    def category(self, text: str, numeric: bool) -> tuple[str, CatalogueItem | None]:
+        """("ok"|"level2"|"unknown", item) for what was typed in the 一级目录 column."""
+        k = (text, numeric)
+        hit = self.categories.get(k)
+        if hit is None:
+            item = _match_catalogue(self.ctx.catalogue, text, numeric)
+            hit = ("unknown", None) if item is None else (("ok", item) if item.level == 1 else ("level2", item))
+            self.categories[k] = hit
+        return hit
+
+    def subcategory(self, text: str, numeric: bool) -> CatalogueItem | None:
+        k = f"{int(numeric)}{text}"
+        if k not in self.subcategories:
+            self.subcategories[k] = _match_catalogue(self.ctx.catalogue, text, numeric)
+        return self.subcategories[k]
+
+    def year(self, value: object) -> int | str:
+        k = (type(value), value)
+        try:
+            return self.years[k]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable
+            k = None
+        try:
+            out: int | str = parse_year(value)
+        except YearError as exc:
+            out = str(exc)
+        if k is not None:
+            self.years[k] = out
+        return out
+
+
+def _match_catalogue(cat: Catalogue, text: str, numeric: bool) -> CatalogueItem | None:
+    """Catalogue item for a name with 类 suffix, spaces, brackets or a code (01, 0101, 01 基本公共服务)."""
+    if numeric or text.isdigit():
+        digits = text.split(".")[0]
+        return cat.match(digits) or cat.match(digits.zfill(len(digits) + len(digits) % 2))
+    hit = cat.match(text)
+    if hit is not None:
+        return hit
+    m = _CODE_PREFIX.match(text)
+    if m:
+        code, rest = m.group(1), m.group(2)
+        by_name = _match_catalogue(cat, rest.strip(), False)
+        by_code = cat.match(code) or (cat.match(code.zfill(len(code) + len(code) % 2)) if code.isdigit() else None)
+        if by_name is not None and by_code is not None and by_name is not by_code:
+            return None  # code and name disagree: never guess
+        if by_name is not None:
+            return by_name
+    if _BRACKETED.search(text):
+        inner = [g.strip() for g in _BRACKETED.findall(text) if g.strip()]
+        outside = _BRACKETED.sub("", text).strip()
+        hit = cat.match(outside) if outside else None
+        if hit is not None:
+            for g in inner:  # 基本公共服务(01): a code in brackets must agree
+                other = cat.match(g) if g.isdigit() else None
+                if other is not None and other is not hit:
+                    return None
+            return hit
+        flat = text.translate(_BRACKET_CHARS)
+        if flat != text:
+            return cat.match(flat)
+    return None
+
+
 def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetResult:
     sheet = grid.name
     cols = layout.columns
+    letters = layout.column_letters()
     report = SheetReport(
         name=sheet, used=True, header_rows=tuple(range(layout.header_row + 1, layout.data_start + 1)),
-        unit=layout.unit, unit_from=layout.unit_from, columns=layout.column_letters(),
+        unit=layout.unit, unit_from=layout.unit_from, columns=letters,
     )
     issues: list[Issue] = []
-    records: list[ProjectRecord] = []
-    totals: list[TotalRow] = []
 
     def issue(code: str, message: str, row: int | None = None, col: int | None = None, **kw) -> None:
         issues.append(Issue(code, message, path=path, sheet=sheet,
@@ -94,9 +290,18 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
     title_jur, jur_from, title_year, year_from = _title_context(layout, ctx, sheet, Path(path).stem)
     default_jur = ctx.jurisdiction or title_jur
     default_year = ctx.year or title_year
-    report.jurisdiction_from = ("「地区」列" if "jurisdiction" in cols else "") or (
-        "命令行 --jurisdiction" if ctx.jurisdiction else jur_from)
-    report.year_from = ("「年度」列" if "year" in cols else "") or ("命令行 --year" if ctx.year else year_from)
+    jur_default_from = "命令行 --jurisdiction" if ctx.jurisdiction else jur_from
+    year_default_from = "命令行 --year" if ctx.year else year_from
+    if "jurisdiction" in cols:
+        report.jurisdiction_from = f"「{layout.headers.get('jurisdiction', '地区')}」列({letters['jurisdiction']}列)" + (
+            f",空白处取自{jur_default_from}" if default_jur else "")
+    else:
+        report.jurisdiction_from = jur_default_from
+    if "year" in cols:
+        report.year_from = f"「{layout.headers.get('year', '年度')}」列({letters['year']}列)" + (
+            f",空白处取自{year_default_from}" if default_year else "")
+    else:
+        report.year_from = year_default_from
     if "jurisdiction" not in cols and default_jur is None:
         missing.append("jurisdiction")
     if "year" not in cols and default_year is None:
@@ -104,212 +309,446 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
     if missing:
         seen = "、".join(layout.headers_seen) or "(无)"
         for f in missing:
-            extra = "标题、填报单位行中也没有," if f in ("jurisdiction", "year") else ""
+            extra = "标题、填报单位行、工作表名和文件名中也没有," if f in ("jurisdiction", "year") else ""
             hint = {"jurisdiction": "请添加「地区」列,或在标题中写明地区,或使用 --jurisdiction",
                     "year": "请添加「年度」列,或在标题中写明年度(如“2016年”),或使用 --year"}.get(
                 f, f"请在表头中添加「{FIELD_LABELS[f]}」列(标准模板见 gps template)")
             issue("missing-column", f"找不到「{FIELD_LABELS[f]}」列,{extra}无法读取本表;识别到的表头:{seen}",
                   row=layout.header_row, hint=hint)
         report.used = False
-        report.reason = "缺少必填列"
+        report.reason = "缺少必填列:" + "、".join(FIELD_LABELS[f] for f in missing)
         return SheetResult([], [], issues, report, 0)
 
+    records: list[ProjectRecord] = []
+    totals = _Totals()
+    match = _Matcher(ctx)
+    unit_name = layout.unit
     section_category: str | None = None
-    since_subtotal: list[Decimal] = []
-    since_total: list[Decimal] = []
-    span_broken = False
+    section_jur: str | None = None
     skipped = 0
     mapped = sorted(cols.items(), key=lambda kv: kv[1])
-    width = grid.end_col
+    col_field = {c: f for f, c in mapped}
+    row0, col0 = grid.row0, grid.col0
+    index = [(f, c - col0) for f, c in mapped]
+    jx = dict(index)  # field -> index in a row
+    need = max(jx.values()) + 1
+    data_start = layout.data_start
+    amount_col = cols["amount"]
+    amount_letter = letters["amount"]
+    ja = jx["amount"]
+    j_jur, j_unit, j_name, j_cat = jx.get("jurisdiction"), jx["unit"], jx["name"], jx["category"]
+    j_sub, j_method, j_supplier, j_note, j_year = (jx.get(f) for f in ("subcategory", "method", "supplier", "note", "year"))
+    content_js = [ja] + [j for f, j in index if f in _CONTENT_FIELDS and f != "amount"]
+    label_js = [jx[f] for f in ("seq", "jurisdiction", "unit", "name") if f in jx]
+    row_letters = {f: letters[f] for f, _ in mapped}
+    jur_texts: dict[object, tuple[str, Jurisdiction | None]] = {}
+    unit_texts: dict[object, str] = {}
+    cat_hits: dict[object, tuple[str, str, CatalogueItem | None]] = {}
+    method_texts: dict[object, str | None] = {}
+    sub_hits: dict[object, tuple[str, CatalogueItem | None]] = {}
+    item_top: dict[str, str] = {}  # level-2 code -> its level-1 name, once seen
 
-    for r in range(layout.data_start, grid.end_row):
-        values = {f: grid.value(r, c) for f, c in mapped}
-        texts = {f: clean(v) for f, v in values.items()}
-        flagged = {f: grid.flags.get((r, c)) for f, c in mapped if (r, c) in grid.flags}
-        if not any(texts.values()) and not flagged:
+    # Cells to treat specially, by row: untrustworthy formula cells, and cells under a vertical merge
+    # (购买主体 merged over its projects reads as if written on every row; a merged amount cannot be split).
+    flags_by_row: dict[int, dict[str, str]] = {}
+    for (r, c), flag in grid.flags.items():
+        f = col_field.get(c)
+        if f is not None and r >= data_start:
+            flags_by_row.setdefault(r, {})[f] = flag
+    fill_by_row: dict[int, dict[str, object]] = {}
+    merged_amount: dict[int, str] = {}
+    for r1, c1, r2, c2 in grid.merged:
+        if r2 < data_start or r2 == r1 or c1 != c2 or c1 not in col_field:
             continue
-        row_cells = [clean(grid.value(r, c)) for c in range(grid.col0, width)]
-        first_text = next((t for t in row_cells if t), "")
-        label = key(first_text)
-        # 合计 / 小计 rows.
-        total_label = next((key(t) for t in (texts.get("seq"), texts.get("jurisdiction"), texts.get("unit"), texts.get("name"), first_text) if t and _TOTAL.match(key(t))), None)
+        f = col_field[c1]
+        if f == "seq":
+            continue
+        v = grid.value(r1, c1)
+        if v is None or v == "":
+            continue
+        for r in range(max(r1 + 1, data_start), r2 + 1):
+            if f == "amount":
+                merged_amount[r] = f"{a1(r1, c1)}:{a1(r2, c2)}"
+            else:
+                fill_by_row.setdefault(r, {})[f] = v
+
+    def texts_of(row: list) -> dict[str, str]:
+        return {f: cell_text(row[j]) for f, j in index}
+
+    rows = grid.rows
+    for i in range(max(0, data_start - row0), len(rows)):
+        row = rows[i]
+        if len(row) < need:
+            row = [*row, *([None] * (need - len(row)))]
+        r = row0 + i
+        flagged = flags_by_row.get(r) if flags_by_row else None
+        for j in content_js:
+            v = row[j]
+            if v is not None and v != "" and not (type(v) is str and v.isspace()):
+                break
+        else:
+            if not flagged:
+                # No project content: blank, a template row holding only 序号/地区/年度, a section heading
+                # (一、基本公共服务; a row naming only 昌吉市), or a 合计 written in the 序号/地区 column.
+                texts = texts_of(row)
+                first_text = _first_text(row)
+                if not first_text:
+                    continue
+                if "计" not in first_text and "计" not in texts.get("seq", "") and "计" not in texts.get("jurisdiction", ""):
+                    h = _heading(row, texts, first_text, ctx, match)
+                    if h is not None:
+                        if h[0] == "category":
+                            section_category = h[1]
+                        else:
+                            section_jur = h[1]
+                    continue
+        if fill_by_row:
+            fill = fill_by_row.get(r)
+            if fill:
+                row = list(row)
+                for f, v in fill.items():
+                    if not cell_text(row[jx[f]]):
+                        row[jx[f]] = v
+
+        # 合计 / 小计 / 总计 rows: a label in 序号/地区/购买主体/项目名称 or in the row's first cell.
+        total_label = None
+        first = None
+        for v in row:
+            if v is not None and v != "":
+                first = v
+                break
+        hit_total = type(first) is str and "计" in first
+        if not hit_total:
+            for j in label_js:
+                v = row[j]
+                if type(v) is str and "计" in v:
+                    hit_total = True
+                    break
+        if hit_total:
+            for v in (*(row[j] for j in label_js), first):
+                if type(v) is str and "计" in v:
+                    k = key(v)
+                    if _TOTAL.match(k) or (_TOTAL_END.search(k) and len(k) <= 24 and not (
+                            cell_text(row[j_unit]) and cell_text(row[j_name]))):
+                        total_label = k
+                        break
         if total_label:
-            kind = "小计" if total_label.startswith("小计") else "合计"
-            span = since_subtotal if kind == "小计" else since_total
             amount = None
-            if "amount" in cols and not flagged.get("amount"):
+            if not (flagged and "amount" in flagged):
                 try:
-                    amount = parse_amount(values["amount"], layout.unit)
+                    amount = parse_amount(row[ja], unit_name)
                 except AmountError:
                     amount = None
-            if not span_broken:
-                totals.append(TotalRow(kind, amount, sum(span, Decimal(0)), len(span), Source(path, sheet, r + 1),
-                                       a1(r, cols["amount"])))
-            since_subtotal = []
-            if kind == "合计":
-                since_total = []
-                span_broken = False
+            level = _total_level(total_label)
+            totals.row(level, (level, amount, Source(path, sheet, r + 1), f"{amount_letter}{r + 1}"))
             continue
-        if label.startswith("其中"):
-            continue
-        if _NOTE.match(first_text) and not texts.get("amount"):
-            continue
-        non_empty = [f for f, t in texts.items() if t]
-        if len(non_empty) == 1 and non_empty[0] in ("seq", "jurisdiction", "unit", "name") and not flagged:
-            # A section heading such as 一、基本公共服务: it names the category of the rows below.
-            hit = ctx.catalogue.match_category(texts[non_empty[0]])
-            if hit:
-                section_category = hit.name
+        if (type(first) is str and first.lstrip().startswith("其中")) or (
+                type(row[j_name]) is str and row[j_name].lstrip().startswith("其中")):
+            continue  # 其中:… breaks down the row above; it is not a project of its own
+
+        amount_raw = row[ja]
+        amount = None
+        if type(amount_raw) is str and amount_raw and not (flagged and "amount" in flagged):
+            try:
+                amount = parse_amount(amount_raw, unit_name)  # text that reads as a number (CSV, 1,250.50)
+            except AmountError:
+                pass
+        if amount is None and type(amount_raw) not in _NUMBER_TYPES and not (flagged and "amount" in flagged):
+            texts = texts_of(row)
+            first_text = _first_text(row)
+            if not texts["amount"]:
+                h = _heading(row, texts, first_text, ctx, match)
+                if h is not None:
+                    if h[0] == "category":
+                        section_category = h[1]
+                    else:
+                        section_jur = h[1]
+                    continue
+            if _is_not_project(row, first_text, texts, row[j_name], amount_raw, col0, cols):
                 continue
-        if _NOTE.match(first_text) and len(non_empty) <= 2 and "amount" not in non_empty:
-            continue
 
-        row_issues_before = len(issues)
-        cells = {f: a1(r, c) for f, c in mapped}
-        for f, flag in flagged.items():
-            c = cols[f]
-            if flag == "formula-error":
-                err = grid.errors.get((r, c), "#错误")
-                issue("formula-error", f"{a1(r, c)}:{FIELD_LABELS[f]}的公式结果是错误值 {err}",
-                      row=r, col=c, value=err, hint="请在 Excel/WPS 中修正该公式(或改为直接填写数值)后重新保存")
-            else:
-                issue("formula-without-value", f"{a1(r, c)}:{FIELD_LABELS[f]}是公式,但文件中没有保存计算结果",
-                      row=r, col=c, hint="请用 Excel 或 WPS 打开该文件并保存一次(让公式算出结果),或直接填写数值")
-
-        def required_text(f: str) -> str | None:
-            t = texts.get(f, "")
-            if f in flagged:
-                return None
-            if not t:
+        n_issues = len(issues)
+        if flagged:
+            for f, flag in flagged.items():
                 c = cols[f]
-                issue("missing-value", f"{a1(r, c)}:「{FIELD_LABELS[f]}」为空", row=r, col=c,
-                      hint=f"请填写{FIELD_LABELS[f]}")
-                return None
-            t2, bad = strip_illegal(t)
-            if bad:
-                issue("illegal-character", f"{a1(r, cols[f])}:{FIELD_LABELS[f]}含有不可见的控制字符,已删除",
-                      row=r, col=cols[f], value=t, hint="请检查该单元格内容是否从其他系统复制而来")
-            return t2
+                if flag == "formula-error":
+                    err = grid.errors.get((r, c), "#错误")
+                    issue("formula-error", f"{a1(r, c)}:{FIELD_LABELS[f]}的公式结果是错误值 {err},无法计入",
+                          row=r, col=c, value=err, hint="请在 Excel/WPS 中修正该公式(或改为直接填写数值)后重新保存")
+                else:
+                    issue("formula-without-value", f"{a1(r, c)}:{FIELD_LABELS[f]}是公式,但文件中没有保存计算结果,无法计入",
+                          row=r, col=c, hint="请用 Excel 或 WPS 打开该文件并保存一次(让公式算出结果),或直接填写数值")
+        else:
+            flagged = _NO_FLAGS
 
         # Jurisdiction.
         jurisdiction = None
-        if "jurisdiction" in cols and texts.get("jurisdiction"):
-            j = ctx.profile.match(texts["jurisdiction"])
-            c = cols["jurisdiction"]
+        if "jurisdiction" in flagged:
+            pass
+        elif j_jur is not None and (v := row[j_jur]) is not None and v != "" and (hit := _jur_text(v, jur_texts, match))[0]:
+            text, j = hit
             if j is None:
-                near = ctx.profile.suggest(texts["jurisdiction"])
-                issue("unknown-jurisdiction", f"{a1(r, c)}:地区「{texts['jurisdiction']}」不在{ctx.profile.name}的地区名单中",
-                      row=r, col=c, value=values["jurisdiction"],
+                c = cols["jurisdiction"]
+                near = ctx.profile.suggest(text)
+                issue("unknown-jurisdiction", f"{a1(r, c)}:地区「{text}」不在{ctx.profile.name}的地区名单中",
+                      row=r, col=c, value=v,
                       hint=f"是否应为「{near}」?" if near else f"可填写:{'、'.join(ctx.profile.names())}")
             else:
                 jurisdiction = j.name
-        elif "jurisdiction" not in flagged:
-            jurisdiction = default_jur
+        else:
+            jurisdiction = section_jur or default_jur
             if jurisdiction is None:
                 c = cols["jurisdiction"]
                 issue("missing-value", f"{a1(r, c)}:「地区」为空,标题中也没有写明地区", row=r, col=c,
                       hint="请填写地区,或使用 --jurisdiction")
-        unit = required_text("unit")
-        name = required_text("name")
+        # 购买主体 and 项目名称.
+        unit = name = None
+        if "unit" not in flagged:
+            v = row[j_unit]
+            unit = unit_texts.get(v) if type(v) is str else None
+            if unit is None:
+                unit = _required_text(v, "unit", r, cols, issue)
+                if type(v) is str and unit is not None:
+                    unit_texts[v] = unit
+        if "name" not in flagged:
+            name = _required_text(row[j_name], "name", r, cols, issue)
         # Category.
         category = None
-        raw_cat = texts.get("category", "")
         c = cols["category"]
-        if "category" in flagged:
-            pass
-        elif not raw_cat and section_category:
-            category = section_category
-        elif not raw_cat:
-            issue("missing-value", f"{a1(r, c)}:「一级目录」为空", row=r, col=c,
-                  hint="请从下拉列表中选择一级目录")
-        else:
-            hit = ctx.catalogue.match(raw_cat)
-            if hit is not None and hit.level == 1:
-                category = hit.name
-            elif hit is not None:
-                top = ctx.catalogue.top(hit)
+        if "category" not in flagged:
+            v = row[j_cat]
+            hit = cat_hits.get(v) if type(v) is str else None
+            if hit is None:
+                raw_cat = cell_text(v)
+                hit = (raw_cat, *match.category(raw_cat, type(v) in _NUMBER_TYPES)) if raw_cat else ("", "", None)
+                if type(v) is str:
+                    cat_hits[v] = hit
+            raw_cat, kind, item = hit
+            if kind == "ok":
+                category = item.name
+            elif not raw_cat:
+                if section_category:
+                    category = section_category
+                else:
+                    issue("missing-value", f"{a1(r, c)}:「一级目录」为空", row=r, col=c,
+                          hint="请从下拉列表中选择一级目录")
+            elif kind == "level2":
+                top = ctx.catalogue.top(item)
                 issue("unknown-category", f"{a1(r, c)}:「{raw_cat}」是二级目录,不是一级目录", row=r, col=c,
-                      value=values["category"], hint=f"一级目录应填「{top.name}」,「{hit.name}」填在二级目录列")
+                      value=v, hint=f"一级目录应填「{top.name}」,「{item.name}」填在二级目录列")
             else:
                 near = ctx.catalogue.suggest(raw_cat, level=1)
                 issue("unknown-category", f"{a1(r, c)}:一级目录「{raw_cat}」不在指导性目录中", row=r, col=c,
-                      value=values["category"],
-                      hint=near if near else f"可填写:{'、'.join(ctx.catalogue.category_names())}")
+                      value=v, hint=near if near else f"可填写:{'、'.join(ctx.catalogue.category_names())}")
         # Subcategory (optional).
         subcategory = None
-        raw_sub = texts.get("subcategory", "")
-        if raw_sub and "subcategory" not in flagged:
-            c2 = cols["subcategory"]
-            hit = ctx.catalogue.match(raw_sub)
-            if hit is None or hit.level == 1:
-                near = ctx.catalogue.suggest(raw_sub, level=2)
-                if hit is not None and category and hit.name == category:
-                    subcategory = None  # the level-1 name repeated in the level-2 column
+        if j_sub is not None and "subcategory" not in flagged and (v := row[j_sub]) is not None and v != "":
+            hit = sub_hits.get(v) if type(v) is str else None
+            if hit is None:
+                raw_sub = cell_text(v)
+                hit = (raw_sub, match.subcategory(raw_sub, type(v) in _NUMBER_TYPES) if raw_sub else None)
+                if type(v) is str:
+                    sub_hits[v] = hit
+            raw_sub, item = hit
+            if raw_sub and item is not None and (top := item_top.get(item.code)) is not None and (
+                    not category or top == category):
+                subcategory = item.name  # the usual case, quickly
+            elif raw_sub:
+                c2 = cols["subcategory"]
+                if item is None or item.level == 1:
+                    if item is not None and category and item.name == category:
+                        subcategory = None  # the level-1 name repeated in the level-2 column
+                    else:
+                        near = ctx.catalogue.suggest(raw_sub, level=2)
+                        issue("unknown-subcategory", f"{a1(r, c2)}:二级目录「{raw_sub}」不在指导性目录中", row=r, col=c2,
+                              value=v, hint=f"是否应为「{near}」?" if near else "请从下拉列表中选择二级目录")
+                        subcategory = raw_sub
                 else:
-                    issue("unknown-subcategory", f"{a1(r, c2)}:二级目录「{raw_sub}」不在指导性目录中", row=r, col=c2,
-                          value=values["subcategory"], hint=f"是否应为「{near}」?" if near else "请从下拉列表中选择二级目录")
-                    subcategory = raw_sub
-            else:
-                top = ctx.catalogue.top(hit)
-                if category and top.name != category:
-                    issue("category-mismatch",
-                          f"{a1(r, c2)}:二级目录「{hit.name}」属于「{top.name}」,不属于所填的一级目录「{category}」",
-                          row=r, col=c2, value=values["subcategory"],
-                          hint=f"请把一级目录改为「{top.name}」,或改选「{category}」下的二级目录")
-                subcategory = hit.name
+                    top = ctx.catalogue.top(item)
+                    item_top[item.code] = top.name
+                    if category and top.name != category:
+                        issue("category-mismatch",
+                              f"{a1(r, c2)}:二级目录「{item.name}」属于「{top.name}」,不属于所填的一级目录「{category}」",
+                              row=r, col=c2, value=v,
+                              hint=f"请把一级目录改为「{top.name}」,或改选「{category}」下的二级目录")
+                    subcategory = item.name
         # Amount.
-        amount = None
-        c = cols["amount"]
-        if "amount" not in flagged:
-            raw = values.get("amount")
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                issue("missing-value", f"{a1(r, c)}:「金额」为空", row=r, col=c,
-                      hint=f"请填写以{layout.unit}为单位的数字")
+        if amount is None and "amount" not in flagged:
+            if amount_raw is None or (type(amount_raw) is str and not amount_raw.strip()):
+                c = amount_col
+                if r in merged_amount:
+                    issue("invalid-amount", f"{a1(r, c)}:金额与其他行合并在 {merged_amount[r]} 中,无法分到本行项目,无法计入",
+                          row=r, col=c, hint="请取消合并单元格,为每个项目分别填写金额")
+                else:
+                    issue("missing-value", f"{a1(r, c)}:「金额」为空", row=r, col=c,
+                          hint=f"请填写以{unit_name}为单位的数字")
             else:
                 try:
-                    amount = parse_amount(raw, layout.unit)
+                    amount = parse_amount(amount_raw, unit_name)
                 except AmountError as exc:
-                    shown = clean(raw)
-                    issue("invalid-amount", f"{a1(r, c)}:金额“{shown}”{exc},无法计入",
-                          row=r, col=c, value=raw, hint=f"请填写以{layout.unit}为单位的数字,如 120.5")
+                    c = amount_col
+                    issue("invalid-amount", f"{a1(r, c)}:金额“{cell_text(amount_raw)}”{exc},无法计入",
+                          row=r, col=c, value=amount_raw, hint=f"请填写以{unit_name}为单位的数字,如 120.5")
         # Year.
         year = None
-        if "year" in cols and "year" not in flagged and texts.get("year"):
-            c = cols["year"]
-            try:
-                year = parse_year(values["year"])
-            except YearError as exc:
-                issue("invalid-year", f"{a1(r, c)}:年度“{texts['year']}”{exc}", row=r, col=c, value=values["year"],
+        if "year" in flagged:
+            pass
+        elif j_year is not None and (v := row[j_year]) is not None and v != "" and not (type(v) is str and v.isspace()):
+            y = match.year(v)
+            if type(y) is int:
+                year = y
+            else:
+                c = cols["year"]
+                issue("invalid-year", f"{a1(r, c)}:年度“{cell_text(v)}”{y}", row=r, col=c, value=v,
                       hint="请填写四位数年份,如 2016")
-        elif "year" not in flagged:
+        else:
             year = default_year
             if year is None:
                 c = cols["year"]
                 issue("missing-value", f"{a1(r, c)}:「年度」为空,标题中也没有写明年度", row=r, col=c,
                       hint="请填写年度,或使用 --year")
-        method = texts.get("method") or None
-        if method:
-            method = _METHOD_KEYS.get(key(method), method)
-        optional = {}
-        for f in ("supplier", "note"):
-            t = texts.get(f) or None
-            if t:
-                t, bad = strip_illegal(t)
-                if bad:
-                    issue("illegal-character", f"{a1(r, cols[f])}:{FIELD_LABELS[f]}含有不可见的控制字符,已删除",
-                          row=r, col=cols[f], value=texts.get(f))
-            optional[f] = t
-        errors_here = any(i.is_error for i in issues[row_issues_before:])
-        if errors_here or None in (jurisdiction, unit, name, category, amount, year):
+        method = None
+        if j_method is not None and (v := row[j_method]) is not None and v != "":
+            method = method_texts.get(v, False) if type(v) is str else False
+            if method is False:
+                t = cell_text(v)
+                method = _METHOD_KEYS.get(key(t), t) if t else None
+                if type(v) is str:
+                    method_texts[v] = method
+        supplier = note = None
+        if j_supplier is not None and (v := row[j_supplier]) is not None and v != "":
+            supplier = _optional_text(v, "supplier", r, cols, issue)
+        if j_note is not None and (v := row[j_note]) is not None and v != "":
+            note = _optional_text(v, "note", r, cols, issue)
+        if (len(issues) > n_issues and any(x.is_error for x in issues[n_issues:])) or \
+                jurisdiction is None or unit is None or name is None or category is None or amount is None or year is None:
             skipped += 1
-            span_broken = True
+            totals.errors += 1
             continue
-        records.append(ProjectRecord(
-            jurisdiction=jurisdiction, unit=unit, name=name, category=category, amount=amount, year=year,
-            source=Source(path, sheet, r + 1), subcategory=subcategory, method=method,
-            supplier=optional["supplier"], note=optional["note"], cells=cells,
-        ))
-        since_subtotal.append(amount)
-        since_total.append(amount)
+        records.append(ProjectRecord(jurisdiction, unit, name, category, amount, year, Source(path, sheet, r + 1),
+                                     subcategory, method, supplier, note,
+                                     CellRefs(row_letters, str(r + 1))))
+        totals.sum += amount
+        totals.count += 1
     report.rows = len(records)
-    return SheetResult(records, totals, issues, report, skipped)
+    return SheetResult(records, totals.finish(), issues, report, skipped)
+
+
+def _required_text(v: object, f: str, r: int, cols: dict[str, int], issue) -> str | None:
+    t = cell_text(v)
+    if not t:
+        c = cols[f]
+        issue("missing-value", f"{a1(r, c)}:「{FIELD_LABELS[f]}」为空", row=r, col=c, hint=f"请填写{FIELD_LABELS[f]}")
+        return None
+    if _ILLEGAL.search(t):
+        issue("illegal-character", f"{a1(r, cols[f])}:{FIELD_LABELS[f]}含有不可见的控制字符,已删除",
+              row=r, col=cols[f], value=t, hint="请检查该单元格内容是否从其他系统复制而来")
+        t = strip_illegal(t)[0]
+    return t
+
+
+def _optional_text(v: object, f: str, r: int, cols: dict[str, int], issue) -> str | None:
+    t = cell_text(v)
+    if t and _ILLEGAL.search(t):
+        issue("illegal-character", f"{a1(r, cols[f])}:{FIELD_LABELS[f]}含有不可见的控制字符,已删除",
+              row=r, col=cols[f], value=t)
+        t = strip_illegal(t)[0]
+    return t or None
+
+
+def _jur_text(v: object, cache: dict, match: _Matcher) -> tuple[str, Jurisdiction | None]:
+    hit = cache.get(v) if type(v) is str else None
+    if hit is None:
+        text = cell_text(v)
+        hit = (text, match.jurisdiction(text) if text else None)
+        if type(v) is str:
+            cache[v] = hit
+    return hit
+
+
+class CellRefs(Mapping):
+    """field -> A1 reference of one row (``{"amount": "G5", ...}``), built on demand.
+
+    A read-only mapping that compares equal to the plain dict it stands for; the column letters
+    are shared by all rows of a sheet, which keeps records small and quick to make.
+    """
+
+    __slots__ = ("_letters", "_row")
+
+    def __init__(self, letters: dict[str, str], row: str) -> None:
+        self._letters, self._row = letters, row
+
+    def __getitem__(self, field_name: str) -> str:
+        return self._letters[field_name] + self._row
+
+    def get(self, field_name: str, default: str | None = None) -> str | None:
+        letter = self._letters.get(field_name)
+        return default if letter is None else letter + self._row
+
+    def __iter__(self):
+        return iter(self._letters)
+
+    def __len__(self) -> int:
+        return len(self._letters)
+
+    def __contains__(self, field_name: object) -> bool:
+        return field_name in self._letters
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def __reduce__(self):
+        return (CellRefs, (self._letters, self._row))
+
+    def __getstate__(self):
+        return (self._letters, self._row)
+
+    def __setstate__(self, state) -> None:
+        self._letters, self._row = state
+
+
+def _heading(row: list, texts: dict[str, str], first_text: str, ctx: Context,
+             match: _Matcher) -> tuple[str, str] | None:
+    """("category", name) for 一、基本公共服务; ("jurisdiction", name) for a row naming only 昌吉市."""
+    content = [texts[f] for f in ("name", "unit", "jurisdiction", "category") if texts.get(f)]
+    if len(content) > 1 or any(texts.get(f) for f in ("subcategory", "amount", "supplier", "method")):
+        return None
+    text = content[0] if content else (texts.get("seq") or first_text)
+    hit = ctx.catalogue.match_category(text)
+    if hit is not None:
+        return "category", hit.name
+    if sum(1 for v in row if v is not None and v != "") == 1:
+        j = match.jurisdiction(text)
+        if j is not None:
+            return "jurisdiction", j.name
+    return None
+
+
+def _is_not_project(row: list, first_text: str, texts: dict[str, str], name_raw: object, amount_raw: object,
+                    col0: int, cols: dict[str, int]) -> bool:
+    """Rows without a numeric amount that are plainly not projects: notes, dates, repeated headers.
+
+    A row holding an amount that reads as a number is never one of them, whatever else it says.
+    """
+    if texts.get("amount"):
+        try:
+            parse_amount(amount_raw)
+            return False
+        except AmountError:
+            pass
+    if _NOTE.match(first_text):
+        return True
+    if _DATE_ONLY.match(first_text) and sum(1 for v in row if v is not None and v != "") == 1:
+        return True  # the 日期 line under the signatures
+    # The header printed again on every page.
+    name_hit, amount_hit = header_field(name_raw), header_field(amount_raw)
+    if name_hit and amount_hit and name_hit[0] == "name" and amount_hit[0] == "amount":
+        return True
+    # One long text in the first column and nothing else (a note without a 注: label).
+    non_empty = [j for j, v in enumerate(row) if v is not None and v != "" and not (isinstance(v, str) and not v.strip())]
+    if len(non_empty) == 1 and not texts.get("amount"):
+        c = non_empty[0] + col0
+        first_col = min(cols.values())
+        if c <= first_col and c != cols.get("name") and len(first_text) >= 8:
+            return True
+    return False

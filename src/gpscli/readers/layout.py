@@ -55,7 +55,8 @@ _CONTAINS = [
 _FAMILY = {"category": "catalogue", "subcategory": "catalogue"}
 _PAREN = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _UNIT_IN_HEADER = re.compile(r"(万元|元)")
-_UNIT_LINE = re.compile(r"单位\s*[:：]?\s*(人民币)?\s*(万元|元)(?![a-zA-Z\u4e00-\u9fff]{2})")
+_UNIT_LINE = re.compile(r"单位\s*[:：]?\s*(人民币)?\s*(万元|元)")
+_UNIT_NOTE = re.compile(r"^[(\[【]?\s*(单位\s*[:：]?)?\s*(人民币)?\s*(万元|元)\s*[)\]】]?$")
 _NUMERIC_TEXT = re.compile(r"^\s*[+\-]?[\d,，.．０-９]+\s*$")
 REQUIRED_COLUMNS = ("unit", "name", "category", "amount")
 MAX_HEADER_SCAN = 40
@@ -114,7 +115,7 @@ class Layout:
     columns: dict[str, int]  # field -> absolute 0-based column
     headers_seen: list[str]
     unit: str = "万元"
-    unit_from: str = "未注明单位,按万元"
+    unit_from: str = "默认值(表中未注明单位)"
     title_lines: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # field -> header text as written
 
@@ -179,7 +180,9 @@ def _is_pair(grid: SheetGrid, top: int, bottom: int) -> bool:
         if r1 == top and c1 in top_fields and (r2 >= bottom or (r2 == top and c2 > c1 and any(
                 c1 <= c <= c2 for c in bottom_fields))):
             return True
-    if not bottom_fields or len(bottom_fields) * 2 < len(cells):
+    # (万元) written under 金额 counts as a header word.
+    units = sum(1 for c, v in cells if c not in bottom_fields and isinstance(v, str) and _UNIT_NOTE.match(nfkc(v).strip()))
+    if not (bottom_fields or units) or (len(bottom_fields) + units) * 2 < len(cells):
         return False
     for c, (f, _) in bottom_fields.items():
         above = top_fields.get(c)
@@ -198,7 +201,9 @@ def detect(grid: SheetGrid) -> Layout | None:
             continue
         distinct = {f for f, _ in fields.values()}
         score = len(distinct)
-        if score >= 3 and ({"name", "amount"} & distinct) and (best is None or score > best[1]):
+        # A project list names its projects or their buyers; a summary by 地区 or 目录 does neither.
+        if score >= 3 and ({"name", "unit"} & distinct) and ({"name", "amount"} & distinct) and (
+                best is None or score > best[1]):
             best = (r, score)
     if best is None:
         return None

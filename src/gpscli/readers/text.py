@@ -41,17 +41,30 @@ def _delimiter(sample: str) -> str:
     return best
 
 
+def _cell(c: str) -> str | None:
+    if not c.strip():
+        return None
+    if c.startswith('="') and c.endswith('"') and len(c) >= 3:
+        return c[2:-1] or None  # ="0101": how some systems keep leading zeros in a CSV
+    return c
+
+
 def read_text(path: Path, max_rows: int) -> WorkbookData:
     data = path.read_bytes()
     text, encoding = decode_bytes(data)
     if "\x00" in text:
         raise ReadError("这是二进制文件,不是可识别的表格格式")
-    delimiter = _delimiter(text[:65536])
+    first, _, rest = text.partition("\n")
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        delimiter = first.strip()[4]  # Excel's "sep=;" hint line, which Excel does not show as a row
+        text = rest
+    else:
+        delimiter = _delimiter(text[:65536])
     rows: list[list[object]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:
-            rows.append([c if c.strip() else None for c in row])
+            rows.append([_cell(c) for c in row])
             if len(rows) > max_rows:
                 raise ReadError(f"文本文件超过 {max_rows} 行的上限")
     except csv.Error as exc:
