@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from .app import app
-from . import aggregate_cmd, catalogue_cmd, run_cmd, validate_cmd  # noqa: F401  (register commands)
+from . import aggregate_cmd, catalogue_cmd, report_cmd, run_cmd, validate_cmd  # noqa: F401  (register commands)
 
 __all__ = ["app", "main"]
 

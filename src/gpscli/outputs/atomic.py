@@ -42,6 +42,7 @@ def atomic_open(path: str | Path, mode: str = "wb", encoding: str | None = None,
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -49,6 +50,16 @@ def atomic_open(path: str | Path, mode: str = "wb", encoding: str | None = None,
         except OSError:
             pass
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual ones (mkstemp makes 0600)."""
+    try:
+        return os.stat(target).st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def write_bytes(path: str | Path, data: bytes) -> None:

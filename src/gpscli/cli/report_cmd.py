@@ -1,0 +1,135 @@
+"""gps report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from .app import app
+from .common import EXIT_DATA, CatalogueOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
+
+
+def print_variables(console) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..report import ATTRIBUTES, FILTERS, VARIABLES
+
+    t = Table(title="报告模板可用的变量", title_justify="left")
+    t.add_column("变量", no_wrap=True)
+    t.add_column("类型", no_wrap=True)
+    t.add_column("说明")
+    for name, kind, desc in VARIABLES:
+        t.add_row(name, kind, escape(desc))
+    console.print(t)
+    a = Table(title="变量的属性(模板中写作 变量.属性,如 total.money)", title_justify="left")
+    a.add_column("变量种类", no_wrap=True)
+    a.add_column("属性")
+    for kind, desc in ATTRIBUTES:
+        a.add_row(escape(kind), escape(desc))
+    console.print(a)
+    f = Table(title="过滤器和函数(写作 值|过滤器)", title_justify="left")
+    f.add_column("名称", no_wrap=True)
+    f.add_column("用法")
+    for name, desc in FILTERS:
+        f.add_row(name, escape(desc))
+    console.print(f)
+
+
+def print_check(console, check) -> None:
+    from rich.markup import escape
+
+    from ..report import VARIABLES
+
+    known = {name: desc for name, _, desc in VARIABLES}
+    console.print(f"模板 {escape(str(check.path))} 用到 {len(check.used)} 个变量:")
+    for name in check.used:
+        if name in known:
+            console.print(f"  ✓ {escape(name)}  {escape(known[name])}")
+        else:
+            console.print(f"  ✗ {escape(name)}  gps 不提供这个变量(是否拼错?可用的变量见 gps report --variables)")
+
+
+@app.command("report")
+@guard
+def report_command(
+    year: YearOpt = None,
+    data: Annotated[Optional[List[Path]], typer.Option("--data", "-d", help="报送的文件或文件夹,可重复(不给则用 gps.toml 的 data)", show_default=False)] = None,
+    template: Annotated[Optional[Path], typer.Option("--template", "-t", help="自己的报告模板(.docx,含 {{ }} 占位符);默认用内置模板或 gps.toml 的 [report] template", show_default=False)] = None,
+    narrative: Annotated[Optional[Path], typer.Option("--narrative", "-n", help="叙述文件(UTF-8 或 GBK 的文本/Markdown):「# 工作进展」「# 问题和建议」两节", show_default=False)] = None,
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出的 .docx 文件(默认 <output>/<年度>年政府购买服务工作进展情况报告.docx)", show_default=False)] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="报告标题(默认 gps.toml 的 [report] title,可含 {year})", show_default=False)] = None,
+    skip_invalid: SkipInvalidOpt = False,
+    check_template: Annotated[Optional[Path], typer.Option("--check-template", help="只检查模板:列出它用到的变量,指出 gps 不提供的变量和渲染错误", show_default=False)] = None,
+    variables: Annotated[bool, typer.Option("--variables", help="列出模板可用的变量、属性和过滤器")] = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """起草政府购买服务工作进展情况报告(Word 文档,公文格式)。
+
+    示例:gps report --year 2016 --data 收件箱/ --narrative 叙述-2016.md
+
+    数字部分(各地区项目数、金额、分类、最大项目,总体情况,下一年度计划,附表)全部由数据计算;
+    第一部分“推进情况”和第三部分“问题和建议”取自叙述文件,没有时留出【请在此填写……】。
+    数据有错误时不生成报告(退出状态 1);加 --skip-invalid 则只用无误的行,退出状态仍为 1。
+    生成的文件路径输出到标准输出。
+    """
+    from ..errors import DataError
+    from ..report import check_template as run_check
+    from ..report import preflight, write_report
+    from .common import load_config
+    from .validate_cmd import print_issue_table
+
+    if variables or check_template:
+        if variables:
+            print_variables(out())
+        if check_template:
+            check = run_check(check_template)
+            print_check(out(), check)
+            for problem in check.problems:
+                err().print(f"错误:{problem}", markup=False)
+            if check.unknown:
+                err().print(f"错误:模板用到 gps 不提供的变量:{'、'.join(check.unknown)}", markup=False)
+            if not check.ok:
+                raise typer.Exit(EXIT_DATA)
+            say("模板检查通过:用到的变量都有,用示例数据试渲染无误")
+        return
+
+    cfg = load_config()
+    if template is None and cfg.report_template is not None:
+        template = cfg.report_template
+    narrative_required = narrative is not None
+    narrative_arg: str | Path | None = narrative if narrative is not None else cfg.report_narrative
+    preflight(template=template, out=out_path, narrative=narrative)
+    result, cfg = load_data(data or [], catalogue=catalogue)
+    try:
+        outcome = write_report(
+            result, year, out=out_path, output_dir=cfg.output, template=template, narrative=narrative_arg,
+            narrative_required=narrative_required, title=title or cfg.report_title, skip_invalid=skip_invalid,
+        )
+    except DataError:
+        print_issue_table(err(), result.errors, title="错误(未生成报告)")
+        raise
+    agg = outcome.aggregation
+    for w in outcome.warnings:
+        say(f"提示:{w}")
+    parts = [f"{agg.year}年 {agg.total.count}项 {_money(agg.total.amount)}万元"]
+    if outcome.next_aggregation is not None:
+        parts.append(f"含 {outcome.next_aggregation.year} 年计划")
+    if outcome.prev_aggregation is not None:
+        parts.append(f"与 {outcome.prev_aggregation.year} 年比较")
+    parts.append(f"叙述:{outcome.narrative.name if outcome.narrative else '无'}")
+    say(f"已生成报告({';'.join(parts)}):{outcome.path}")
+    sys.stdout.write(f"{outcome.path}\n")
+    sys.stdout.flush()
+    if agg.skipped:
+        print_issue_table(err(), agg.skipped, title=f"未纳入报告的问题({len(agg.skipped)} 个)")
+        raise typer.Exit(EXIT_DATA)
+
+
+def _money(amount) -> str:
+    from ..money import display
+
+    return display(amount)

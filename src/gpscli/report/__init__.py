@@ -1,0 +1,139 @@
+"""The work report (工作进展情况报告): a Word document drafted from the aggregated submissions.
+
+    from gpscli import api
+    from gpscli.report import write_report
+    res = api.load(["sample_data"])
+    outcome = write_report(res, 2016, out="2016年报告.docx", narrative="sample_data/narrative-2016.md")
+
+Modules: :mod:`.context` (figures -> template variables), :mod:`.narrative` (the text staff write),
+:mod:`.render` (docxtpl with a safe Jinja environment), :mod:`.table` (the appendix table),
+:mod:`.style` (公文 layout for the default template), :mod:`.fmt` (how figures are written).
+The data is read once; the report year and the years around it are aggregated from the same result.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+from .context import ATTRIBUTES, FILTERS, VARIABLES, build_context
+from .narrative import Narrative
+from .render import bundled_template, check_template
+
+if TYPE_CHECKING:
+    from ..aggregate import Aggregation
+    from ..api import Result
+    from ..config import Config
+
+DEFAULT_TITLE = "{year}年政府购买服务工作进展情况报告"
+BY = "jurisdiction,category"
+
+__all__ = ["write_report", "draft_for_run", "preflight", "default_filename", "check_template", "bundled_template", "VARIABLES",
+           "ATTRIBUTES", "FILTERS", "ReportOutcome"]
+
+
+def default_filename(year: int) -> str:
+    return f"{year}年政府购买服务工作进展情况报告.docx"
+
+
+def fill_title(text: str, year: int, region: str = "", region_short: str = "") -> str:
+    """Put the year (and region) into a configured title; other braces are left as they are."""
+    return (text.replace("{year}", str(year)).replace("{region_short}", region_short)
+            .replace("{region}", region))
+
+
+@dataclass
+class ReportOutcome:
+    path: Path
+    aggregation: "Aggregation"
+    next_aggregation: "Aggregation | None"
+    prev_aggregation: "Aggregation | None"
+    template: Path
+    narrative: Path | None
+    context: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+    render_seconds: float = 0.0
+
+
+def preflight(*, template: str | Path | None = None, out: str | Path | None = None,
+              narrative: str | Path | None = None) -> None:
+    """Option errors found before any data is read: a missing template or narrative, a wrong extension."""
+    if template is not None and not Path(template).is_file():
+        raise UsageError(f"找不到报告模板:{template}")
+    if out is not None and Path(out).suffix.lower() != ".docx":
+        raise UsageError(f"报告输出文件 {out} 的扩展名应为 .docx")
+    if narrative is not None and "{year}" not in str(narrative) and not Path(narrative).is_file():
+        raise UsageError(f"找不到叙述文件:{narrative}")
+
+
+def _narrative(path: Path | None, required: bool, warnings: list[str]) -> tuple[Narrative | None, Path | None]:
+    from . import narrative as narrative_mod
+
+    if path is None:
+        warnings.append("未提供叙述文件:报告第一、三部分留有【请在此填写……】标记")
+        return None, None
+    if not path.is_file():
+        if required:
+            raise UsageError(f"找不到叙述文件:{path}")
+        warnings.append(f"未找到叙述文件 {path}:报告第一、三部分留有【请在此填写……】标记")
+        return None, None
+    n = narrative_mod.load(path)
+    warnings.extend(n.warnings)
+    return n, path
+
+
+def write_report(result: "Result", year: int | None = None, *, out: str | Path | None = None,
+                 output_dir: str | Path = "output", template: str | Path | None = None,
+                 narrative: str | Path | None = None, narrative_required: bool = True,
+                 title: str | None = None, skip_invalid: bool = False) -> ReportOutcome:
+    """Aggregate ``result`` for ``year`` (and the year before and after when present) and write the DOCX.
+
+    Raises DataError when the data has errors (unless ``skip_invalid``), UsageError for missing
+    files, TemplateError for a template that cannot be rendered; nothing is written then.
+    ``narrative`` may contain ``{year}``; with ``narrative_required=False`` a missing file is a warning.
+    """
+    from .. import api
+    from .render import render, save
+
+    agg = api.aggregate(result, year=year, by=BY, skip_invalid=skip_invalid)
+    y = agg.year
+    years = set(result.years())
+    next_agg = api.aggregate(result, year=y + 1, by=BY, skip_invalid=skip_invalid) if y + 1 in years else None
+    prev_agg = api.aggregate(result, year=y - 1, by=BY, skip_invalid=skip_invalid) if y - 1 in years else None
+
+    warnings: list[str] = []
+    tpl_path = Path(template) if template else bundled_template()
+    narr_path = Path(str(narrative).replace("{year}", str(y))) if narrative else None
+    narr, used_narr = _narrative(narr_path, narrative_required, warnings)
+    prof = result.profile
+    text_title = fill_title(title or DEFAULT_TITLE, y, prof.name, prof.short_name)
+    target = Path(out) if out else Path(output_dir) / default_filename(y)
+    if target.suffix.lower() != ".docx":
+        raise UsageError(f"报告输出文件 {target} 的扩展名应为 .docx")
+
+    from ..outputs.atomic import check_not_input, protect
+
+    protect([tpl_path] + ([used_narr] if used_narr else []))
+    check_not_input(target)
+    ctx = build_context(agg, prof, title=text_title, next_agg=next_agg, prev_agg=prev_agg, narrative=narr)
+    if agg.total.count == 0:
+        warnings.append(f"{y} 年没有可统计的项目:报告中的数字均为 0")
+    t0 = time.perf_counter()
+    rendered = render(tpl_path, ctx)
+    save(rendered, target)
+    return ReportOutcome(target, agg, next_agg, prev_agg, tpl_path, used_narr, ctx, warnings,
+                         time.perf_counter() - t0)
+
+
+def draft_for_run(result: "Result", year: int, out_dir: Path, cfg: "Config") -> Path:
+    """The report step of ``gps run``: template, narrative and title from gps.toml; a missing
+    narrative file only leaves the places to fill in. ``gps run`` calls this only after the year
+    aggregated (no errors, or --skip-invalid), so rows with errors are left out here."""
+    outcome = write_report(
+        result, year, out=Path(out_dir) / default_filename(year), template=cfg.report_template,
+        narrative=cfg.report_narrative, narrative_required=False, title=cfg.report_title, skip_invalid=True,
+    )
+    return outcome.path

@@ -1,0 +1,132 @@
+"""How figures and ordinals are written in a report (the template's Jinja filters).
+
+Amounts are 万元 with up to two decimals and no trailing zeros (16252.68万元, 1189万元, 5379.6万元);
+counts are 55项 or 55个项目; heading ordinals follow GB/T 9704: 一、 （一） 1. （1）.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..money import display, percent_change
+
+_DIGITS = "零一二三四五六七八九"
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPACE = re.compile(r"[\s\u00a0\u200b\ufeff]+")
+
+
+def clean(text: object) -> str:
+    """Text safe for a Word document: XML-illegal characters removed, whitespace runs (line breaks,
+    tabs) folded to one space. Escaping of & < > is left to the template engine (autoescape)."""
+    if text is None:
+        return ""
+    return _SPACE.sub(" ", _ILLEGAL_XML.sub("", str(text))).strip()
+
+
+def cn(n: int) -> str:
+    """Chinese numeral for headings: 1 -> 一, 10 -> 十, 11 -> 十一, 21 -> 二十一, 105 -> 一百零五."""
+    n = int(n)
+    if n < 0:
+        return "负" + cn(-n)
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n - 10] if n > 10 else "")
+    if n >= 10000:
+        return str(n)
+    units = ((1000, "千"), (100, "百"), (10, "十"))
+    out, zero = "", False
+    for value, name in units:
+        d, n = divmod(n, value)
+        if d:
+            if zero:
+                out += "零"
+            out += _DIGITS[d] + name
+            zero = False
+        elif out:
+            zero = True
+    if n:
+        out += ("零" if zero else "") + _DIGITS[n]
+    return out
+
+
+def ordinal(n: int, level: int = 1) -> str:
+    """Heading number of a level: 1 一、 2 （一） 3 1. 4 （1）."""
+    n = int(n)
+    if level == 1:
+        return f"{cn(n)}、"
+    if level == 2:
+        return f"（{cn(n)}）"
+    if level == 3:
+        return f"{n}."
+    if level == 4:
+        return f"（{n}）"
+    raise ValueError(f"标题层级应为 1 至 4,不是 {level}")
+
+
+def wan(amount: Decimal | int | None) -> str:
+    """An amount in 万元 as the report writes it, without the unit: 16252.68, 1189, 5379.6."""
+    if amount is None:
+        return ""
+    return display(Decimal(amount))
+
+
+def money(amount: Decimal | int | None, unit: str = "万元") -> str:
+    """An amount with its unit: 16252.68万元."""
+    if amount is None:
+        return ""
+    return wan(amount) + unit
+
+
+def items(count: int | None, word: str = "项") -> str:
+    """A count with its word: 55项, or with word="个项目" 55个项目."""
+    if count is None:
+        return ""
+    return f"{int(count)}{word}"
+
+
+def percent(value: Decimal | None) -> str:
+    """19.61 -> 19.61%; None -> ''."""
+    if value is None:
+        return ""
+    return wan(value) + "%"
+
+
+class Counter:
+    """A running heading number in a template: ``{% set n = counter() %}`` … ``{{ n.next(2) }}`` -> （一）, （二）…
+
+    Paragraphs can then be added, removed or reordered in Word without renumbering by hand.
+    """
+
+    def __init__(self, start: int = 0) -> None:
+        self.value = int(start)
+
+    def next(self, level: int | None = None) -> str | int:
+        self.value += 1
+        return self.value if level is None else ordinal(self.value, level)
+
+    def __str__(self) -> str:  # pragma: no cover - convenience
+        return str(self.value)
+
+
+def counter(start: int = 0) -> Counter:
+    return Counter(start)
+
+
+def change(new: Decimal, old: Decimal, new_count: int, old_count: int) -> dict:
+    """How a year compares with another: percent of the amount and difference of the count."""
+    pct = percent_change(new, old)
+    if pct is None:
+        direction = "增长" if new > 0 else "持平"
+        text = f"增加{money(new - old)}" if new > old else "持平"
+    elif pct > 0:
+        direction, text = "增长", f"增长{percent(pct)}"
+    elif pct < 0:
+        direction, text = "下降", f"下降{percent(-pct)}"
+    else:
+        direction, text = "持平", "持平"
+    diff = new_count - old_count
+    count_text = f"增加{diff}项" if diff > 0 else (f"减少{-diff}项" if diff < 0 else "持平")
+    return {"percent": pct, "direction": direction, "text": text, "amount_diff": new - old,
+            "count_diff": diff, "count_text": count_text}

@@ -1,0 +1,197 @@
+"""Build templates/report.docx, the default report template, with python-docx.
+
+    make report-template          (or: python templates/build_templates.py [OUT.docx])
+
+The template is generated, not drawn by hand, so the committed binary is explained by this
+file: styles and page layout come from gpscli.report.style (GB/T 9704-2012), the wording and
+the Jinja tags are below. The output is byte-for-byte reproducible (fixed dates and zip times).
+Users copy it and edit fonts, wording and layout in Word or WPS; `gps report --check-template`
+then checks their copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import sys
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+
+from gpscli.report import style
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "report.docx"
+FIXED = dt.datetime(2017, 1, 1, 0, 0, 0)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+PROGRESS_HINT = ("【请在此填写本年度推进政府购买服务改革的做法，如组织领导、制度建设、试点示范、宣传引导等；"
+                 "也可写在叙述文件的「# 工作进展」一节，重新生成报告时自动填入】")
+PROBLEMS_HINT = ("【请在此填写工作中存在的问题和下一步的建议；"
+                 "也可写在叙述文件的「# 问题和建议」一节，重新生成报告时自动填入】")
+
+# One paragraph per jurisdiction: the lead in 楷体 (a character style), the rest in the body font.
+PLACE_LEAD = "{{ sec.next(2) }}{{ j.name }}。"
+PLACE_TEXT = (
+    "{% if j.submitted %}"
+    "{{ year }}年安排政府购买服务项目{{ j.items }}，资金{{ j.money }}"
+    "{% if j.categories|length == 1 %}，全部为{{ j.categories[0].name }}"
+    "{% else %}，其中{% for c in j.categories %}{{ c.name }}{{ c.items }}、{{ c.money }}"
+    "{{ '，' if not loop.last }}{% endfor %}{% endif %}。"
+    "{{ '具体项目为' if j.count <= 3 else '资金量居前的项目有' }}："
+    "{% for p in j.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}{{ '；' if not loop.last else '。' }}{% endfor %}"
+    "{% else %}{{ year }}年未报送政府购买服务项目。{% endif %}"
+)
+GROUP_LEAD = "{{ sec.next(2) }}{{ county_group.name }}。"
+GROUP_TEXT = (
+    "{% if county_group.count %}"
+    "{{ county_group.member_names }}"
+    "{% if county_group.missing %}中，{{ county_group.missing|join('、') }}未报送项目，其余各县（市）{% endif %}"
+    "共安排政府购买服务项目{{ county_group.items }}，资金{{ county_group.money }}"
+    "{% if county_group.categories|length == 1 %}，全部为{{ county_group.categories[0].name }}"
+    "{% else %}，其中{% for c in county_group.categories %}{{ c.name }}{{ c.items }}、{{ c.money }}"
+    "{{ '，' if not loop.last }}{% endfor %}{% endif %}。"
+    "{% if county_group.subcategories %}资金主要用于"
+    "{% for s in county_group.subcategories[:4] %}{{ s.name }}{{ '、' if not loop.last }}{% endfor %}等方面。{% endif %}"
+    "分县（市）看，{% for m in county_group.submitted %}{{ m.name }}{{ m.items }}、{{ m.money }}"
+    "{{ '，' if not loop.last else '。' }}{% endfor %}"
+    "单项资金较多的有：{% for p in county_group.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}"
+    "{{ '；' if not loop.last else '。' }}{% endfor %}"
+    "{% else %}{{ county_group.member_names }}{{ year }}年均未报送政府购买服务项目。{% endif %}"
+)
+TOTAL_LEAD = "{{ sec.next(2) }}总体情况。"
+TOTAL_TEXT = (
+    "{{ year }}年，{{ region_short }}共实施政府购买服务项目{{ total.items }}，安排资金{{ total.money }}。"
+    "{% if categories %}按指导性目录一级分类：{% for c in categories %}{{ c.name }}{{ c.items }}，"
+    "金额{{ c.money }}{{ '；' if not loop.last else '。' }}{% endfor %}{% endif %}"
+    "{% if prev_year %}与{{ prev_year.year }}年（{{ prev_year.items }}、{{ prev_year.money }}）相比，"
+    "项目数{{ prev_year.change.count_text }}，资金{{ prev_year.change.text }}。{% endif %}"
+)
+NEXT_TEXT = (
+    "从已报送的{{ next_year.year }}年计划看，预计实施项目{{ next_year.items }}，安排资金{{ next_year.money }}，"
+    "比{{ year }}年{{ next_year.change.text }}。其中：{% for c in next_year.categories %}{{ c.name }}{{ c.items }}，"
+    "金额{{ c.money }}{{ '；' if not loop.last else '。' }}{% endfor %}"
+)
+
+
+def narrative_loop(doc, var: str, hint: str) -> None:
+    """Headings and paragraphs from the narrative file, each in its style; a marked gap when empty."""
+    tag(doc, f"{{%p for b in {var} %}}")
+    tag(doc, "{%p if b.level == 2 %}")
+    doc.add_paragraph("{{ b.ordinal }}{{ b.text }}", style="二级标题")
+    tag(doc, "{%p elif b.level == 3 %}")
+    doc.add_paragraph("{{ b.ordinal }}{{ b.text }}", style="三级标题")
+    tag(doc, "{%p else %}")
+    doc.add_paragraph("{{ b.ordinal }}{{ b.text }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, f"{{%p if not {var} %}}")
+    p = doc.add_paragraph()
+    p.add_run(hint).font.highlight_color = WD_COLOR_INDEX.YELLOW
+    tag(doc, "{%p endif %}")
+
+
+def tag(doc, text: str) -> None:
+    """A paragraph holding only a docxtpl paragraph tag ({%p ... %}); it disappears when rendered."""
+    doc.add_paragraph(text)
+
+
+def lead_paragraph(doc, lead: str, text: str) -> None:
+    p = doc.add_paragraph()
+    p.add_run(lead, style="二级标题字符")
+    p.add_run(text)
+
+
+def build() -> Document:
+    doc = Document()
+    style.strip_extras(doc)
+    style.define_styles(doc)
+    style.add_font_fallbacks(doc)
+    body = doc.sections[0]
+    style.setup_page(body)
+    style.add_page_numbers(doc, body)
+
+    doc.add_paragraph("{{ title }}", style="公文标题")
+    doc.add_paragraph("为全面反映{{ year }}年{{ region_short }}政府购买服务改革的推进情况，根据上级财政部门关于"
+                      "报送政府购买服务信息的工作安排，现将有关情况报告如下。")
+
+    doc.add_paragraph("一、政府购买服务改革推进情况", style="一级标题")
+    narrative_loop(doc, "progress", PROGRESS_HINT)
+
+    doc.add_paragraph("二、项目和资金安排情况", style="一级标题")
+    tag(doc, "{%p set sec = counter() %}")
+    tag(doc, "{%p for j in own_level + parks %}")
+    lead_paragraph(doc, PLACE_LEAD, PLACE_TEXT)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if county_group %}")
+    lead_paragraph(doc, GROUP_LEAD, GROUP_TEXT)
+    tag(doc, "{%p endif %}")
+    lead_paragraph(doc, TOTAL_LEAD, TOTAL_TEXT)
+    tag(doc, "{%p if next_year %}")
+    doc.add_paragraph(NEXT_TEXT)
+    tag(doc, "{%p endif %}")
+
+    doc.add_paragraph("三、存在的问题和下一步建议", style="一级标题")
+    narrative_loop(doc, "problems", PROBLEMS_HINT)
+
+    doc.add_paragraph("附件：{{ year }}年{{ region_short }}政府购买服务项目分地区汇总表", style="附件说明")
+    sign = doc.add_paragraph("{{ bureau }}", style="落款")
+    sign.paragraph_format.space_before = style.Twips(style.LINE_PITCH_TWIPS * 2)
+    doc.add_paragraph("{{ date }}", style="落款")
+
+    appendix = doc.add_section(WD_SECTION.NEW_PAGE)
+    style.setup_page(appendix, landscape=True)
+    doc.add_paragraph("附件", style="附件标识")
+    doc.add_paragraph("{{ year }}年{{ region_short }}政府购买服务项目分地区汇总表", style="公文标题")
+    doc.add_paragraph("单位：项、万元", style="表格说明")
+    doc.add_paragraph("{{p appendix_table }}", style="表格文字")
+    note = doc.add_paragraph("注：本表根据各地区报送的项目清单汇总，金额四舍五入保留两位小数。", style="表格说明")
+    note.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+    props = doc.core_properties
+    props.title = "政府购买服务工作进展情况报告（模板）"
+    props.subject = "gps report 的默认模板：由 templates/build_templates.py 生成"
+    props.author = "gpscli"
+    props.last_modified_by = "gpscli"
+    props.comments = "可在 Word/WPS 中修改字体、措辞和版式；花括号中的是数据占位符，变量见 gps report --variables"
+    props.keywords = "政府购买服务"
+    props.created = props.modified = FIXED
+    props.revision = 1
+    return doc
+
+
+def reproducible(data: bytes) -> bytes:
+    """The same zip with fixed member times, so building twice gives the same bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return buf.getvalue()
+
+
+def build_bytes() -> bytes:
+    buf = io.BytesIO()
+    build().save(buf)
+    return reproducible(buf.getvalue())
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else OUT
+    from gpscli.outputs.atomic import write_bytes
+
+    write_bytes(out, build_bytes())
+    os.chmod(out, 0o644)  # a file to commit and share, not a private temp file
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
