@@ -54,12 +54,14 @@ _SST_HEAD = (
     '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 )
 
-# An entity that doubles ten times over: 2**10 copies of 10 characters (small, but any DTD is refused).
+# The classic "billion laughs": ten levels of ten references, 10**9 copies of "lol" (3 GB) from
+# under a kilobyte. Any DTD is refused before a parser sees it, so it never expands.
 _LOL_DTD = (
-    '<!DOCTYPE lolz [<!ENTITY lol "lollollol!">'
-    + "".join(f'<!ENTITY lol{i} "{("&lol;" if i == 1 else f"&lol{i - 1};") * 2}">' for i in range(1, 11))
+    '<!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
     + "]>"
 )
+_LOL = "&lol9;"
 
 
 def cell(ref: str, value: object) -> str:
@@ -94,13 +96,17 @@ def write_xlsx_parts(path: Path, *, sheet_data: str = "", sheet_name: str = "She
     ``dtd_in`` puts an entity-expansion DTD into "sheet", "sst" or "workbook".
     """
     dtd = {dtd_in: _LOL_DTD} if dtd_in else {}
-    sheet = _SHEET_HEAD.replace("?>\n", "?>\n" + dtd.get("sheet", "")) + (sheet_data or "<sheetData/>") + "</worksheet>"
+    sheet_data = sheet_data or "<sheetData></sheetData>"
     if dtd_in == "sheet":
-        sheet = sheet.replace("<sheetData>", '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol10;</t></is></c></row>', 1)
-    sst_xml = _SST_HEAD.replace("?>\n", "?>\n" + dtd.get("sst", "")) + (sst or "<si><t>&lol10;</t></si>" if dtd_in == "sst" else sst) + "</sst>"
+        sheet_data = sheet_data.replace(
+            "<sheetData>", f'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{_LOL}</t></is></c></row>', 1)
+    sheet = _SHEET_HEAD.replace("?>\n", "?>\n" + dtd.get("sheet", "")) + sheet_data + "</worksheet>"
+    if dtd_in == "sst":
+        sst = (sst or "") + f"<si><t>{_LOL}</t></si>"
+    sst_xml = _SST_HEAD.replace("?>\n", "?>\n" + dtd.get("sst", "")) + sst + "</sst>"
     wb = _WORKBOOK.format(name=sheet_name)
     if dtd_in == "workbook":
-        wb = wb.replace("?>\n", "?>\n" + _LOL_DTD).replace(f'name="{sheet_name}"', 'name="&lol10;"')
+        wb = wb.replace("?>\n", "?>\n" + _LOL_DTD).replace(f'name="{sheet_name}"', f'name="{_LOL}"')
     parts = {
         "[Content_Types].xml": _CT.encode(),
         "_rels/.rels": _ROOT_RELS.encode(),
@@ -130,10 +136,25 @@ def styled_far_cell_xlsx(path: Path) -> Path:
 
 
 def zip_bomb_xlsx(path: Path, inflated_bytes: int) -> Path:
-    """A workbook whose sheet inflates to ``inflated_bytes`` of XML (highly compressible padding)."""
-    row = '<row r="1"><c r="A1"><v>1</v></c></row>'
-    pad = "<!-- " + " " * max(0, inflated_bytes - 200) + " -->"
-    return write_xlsx_parts(path, sheet_data="<sheetData>" + row + "</sheetData>" + pad)
+    """A workbook whose sheet inflates to ``inflated_bytes`` of XML: a valid sheet padded with spaces,
+    which deflate about 1000:1 (200 MB of them take 200 KB), streamed so that memory stays small."""
+    write_xlsx_parts(path, sheet_data=rows_xml({"A1": "项目名称", "B1": 1}))
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    sheet = parts.pop("xl/worksheets/sheet1.xml")
+    head, tail = sheet[: sheet.index(b"</worksheet>")], b"</worksheet>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(head)
+            left = max(0, inflated_bytes - len(head) - len(tail))
+            block = b" " * (1 << 20)
+            while left > 0:
+                fh.write(block[:left])
+                left -= len(block)
+            fh.write(tail)
+    return path
 
 
 def lying_zip_bomb(path: Path, declared: int = 1000, real: int = 5 * 1024 * 1024) -> Path:
@@ -220,17 +241,16 @@ _FREE, _EOC, _FATSECT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
 def ole_file(path: Path, streams: dict[str, bytes]) -> Path:
     """A minimal, valid OLE2 compound file (version 3, 512-byte sectors) holding ``streams``.
 
-    Every stream is stored in the regular FAT (padded to 4096 bytes, so no mini stream is needed).
-    Enough for readers to list the directory and read the streams.
+    Every stream is padded to 4096 bytes with zeros, so that it lives in the regular FAT and no
+    mini stream is needed. Enough for readers to list the directory and read the streams.
     """
+    streams = {name: data.ljust(4096, b"\0") for name, data in streams.items()}
     sector = 512
     payloads: list[bytes] = []
     chains: list[tuple[int, int]] = []  # (first sector, sector count) of each stream
     next_sector = 0
     for data in streams.values():
         padded = data + b"\0" * (-len(data) % sector)
-        if len(padded) < 4096:
-            padded += b"\0" * (4096 - len(padded))
         n = len(padded) // sector
         chains.append((next_sector, n))
         payloads.append(padded)
@@ -307,4 +327,63 @@ def biff4_raw(path: Path) -> Path:
     bof = struct.pack("<HH", 0x0409, 6) + struct.pack("<HHH", 0, 0x0010, 0)
     eof = struct.pack("<HH", 0x000A, 0)
     path.write_bytes(bof + eof)
+    return path
+
+
+# ---- xlsb (BIFF12) ---------------------------------------------------------------------------------
+
+def _brt(rtype: int, payload: bytes = b"") -> bytes:
+    head = bytes([rtype]) if rtype < 0x80 else bytes([(rtype & 0x7F) | 0x80, rtype >> 7])
+    size, out = len(payload), bytearray()
+    while True:
+        b = size & 0x7F
+        size >>= 7
+        out.append(b | (0x80 if size else 0))
+        if not size:
+            break
+    return head + bytes(out) + payload
+
+
+def _wide(s: str) -> bytes:
+    return struct.pack("<I", len(s)) + s.encode("utf-16-le")
+
+
+def write_xlsb(path: Path, cells: dict[tuple[int, int], object], sheet_name: str = "Sheet1") -> Path:
+    """A minimal binary workbook (0-based (row, col) -> number or text), readable by calamine."""
+    ct = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+        '<Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/vnd.ms-excel.worksheet"/></Types>'
+    )
+    root_rels = _ROOT_RELS.replace("xl/workbook.xml", "xl/workbook.bin")
+    wb_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'worksheet" Target="worksheets/sheet1.bin"/></Relationships>'
+    )
+    workbook = (_brt(0x83) + _brt(0x8F) + _brt(0x9C, struct.pack("<II", 0, 1) + _wide("rId1") + _wide(sheet_name))
+                + _brt(0x90) + _brt(0x84))
+    rows: dict[int, list[tuple[int, object]]] = {}
+    for (r, c), v in cells.items():
+        rows.setdefault(r, []).append((c, v))
+    maxr = max((r for r, _ in cells), default=0)
+    maxc = max((c for _, c in cells), default=0)
+    data = bytearray(_brt(0x81) + _brt(0x94, struct.pack("<IIII", 0, maxr, 0, maxc)) + _brt(0x91))
+    for r in sorted(rows):
+        data += _brt(0x00, struct.pack("<I", r) + b"\0" * 13)
+        for c, v in sorted(rows[r]):
+            if isinstance(v, (int, float)):
+                data += _brt(0x05, struct.pack("<I", c) + b"\0" * 4 + struct.pack("<d", float(v)))
+            else:
+                data += _brt(0x06, struct.pack("<I", c) + b"\0" * 4 + _wide(str(v)))
+    data += _brt(0x92) + _brt(0x82)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", ct)
+        zf.writestr("_rels/.rels", root_rels)
+        zf.writestr("xl/workbook.bin", workbook)
+        zf.writestr("xl/_rels/workbook.bin.rels", wb_rels)
+        zf.writestr("xl/worksheets/sheet1.bin", bytes(data))
     return path

@@ -7,10 +7,14 @@ reading are re-read one per process, so the culprit becomes one ``unreadable-fil
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import signal
 import stat
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterable
@@ -40,22 +44,33 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
     def skip(p: Path, why: str) -> None:
         issues.append(Issue("skipped-file", f"已跳过:{why}", path=_display(p)))
 
-    def walk(d: Path) -> None:
+    def entries(d: Path) -> list[os.DirEntry] | None:
         try:
             st = d.stat()
         except OSError as exc:
-            skip(d, f"无法访问该文件夹({exc.strerror or exc})")
-            return
+            skip(d, f"无法访问该文件夹({os_reason(exc)})")
+            return None
         ident = (st.st_dev, st.st_ino)
         if ident in seen_dirs:
-            return  # a symlink loop or a second route to the same folder
+            return None  # a symlink loop or a second route to the same folder
         seen_dirs.add(ident)
         try:
-            entries = sorted(os.scandir(d), key=lambda e: e.name)
+            with os.scandir(d) as it:
+                return sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            skip(d, f"无法读取该文件夹({exc.strerror or exc})")
-            return
-        for e in entries:
+            skip(d, f"无法读取该文件夹({os_reason(exc)})")
+            return None
+
+    def walk(root: Path) -> None:
+        # Depth first in name order, with an explicit stack: a folder tree thousands deep must not
+        # overflow Python's recursion limit.
+        first = entries(root)
+        stack = [iter(first)] if first is not None else []
+        while stack:
+            e = next(stack[-1], None)
+            if e is None:
+                stack.pop()
+                continue
             p = Path(e.path)
             if e.name.startswith((".", "~$")):
                 continue  # hidden files and Office lock files (~$xx.xlsx)
@@ -64,7 +79,9 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
             except OSError:
                 is_dir = False
             if is_dir:
-                walk(p)
+                more = entries(p)
+                if more is not None:
+                    stack.append(iter(more))
             else:
                 add(p, explicit=False)
 
@@ -72,7 +89,7 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
         try:
             st = p.stat()
         except OSError as exc:
-            skip(p, f"无法访问({exc.strerror or exc})")
+            skip(p, f"无法访问({os_reason(exc)})")
             return
         if not stat.S_ISREG(st.st_mode):
             skip(p, "不是普通文件")
@@ -96,6 +113,18 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
     return list(unique.values()), issues, ignored
 
 
+def os_reason(exc: OSError) -> str:
+    """What an operating-system error means, in Chinese (the system's own text is English)."""
+    why = {
+        errno.EACCES: "没有访问权限", errno.EPERM: "没有访问权限",
+        errno.ENOENT: "文件不存在(可能已被移走或删除,或是失效的快捷方式、符号链接)",
+        errno.ELOOP: "符号链接形成了循环", errno.ENAMETOOLONG: "路径过长", errno.EISDIR: "这是文件夹,不是文件",
+        errno.ENOTDIR: "路径中有一段不是文件夹", errno.EIO: "磁盘读写错误", errno.ENXIO: "设备不存在",
+        errno.EMFILE: "同时打开的文件过多", errno.ENFILE: "同时打开的文件过多",
+    }.get(exc.errno or 0)
+    return why or f"系统错误:{exc.strerror or type(exc).__name__}"
+
+
 def _display(p: Path) -> str:
     return os.fsdecode(p).encode("utf-8", "replace").decode("utf-8")
 
@@ -105,6 +134,9 @@ def read_file(path: Path, ctx: Context, limits: Limits) -> FileResult:
     shown = _display(path)
     result = FileResult(path=shown)
     try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:  # refused before hashing: a huge file must not cost minutes
+            raise ReadError(f"文件有 {size / 1048576:.0f} MB,超过上限 {limits.max_file_bytes / 1048576:.0f} MB")
         h = hashlib.sha256()
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -116,7 +148,7 @@ def read_file(path: Path, ctx: Context, limits: Limits) -> FileResult:
         result.issues.append(Issue("unreadable-file", f"无法读取:{exc}", path=shown))
         return result
     except OSError as exc:
-        result.issues.append(Issue("unreadable-file", f"无法读取:{exc.strerror or exc}", path=shown))
+        result.issues.append(Issue("unreadable-file", f"无法读取:{os_reason(exc)}", path=shown))
         return result
     result.format = wb.format
     for grid in wb.sheets:
@@ -145,8 +177,27 @@ def read_file(path: Path, ctx: Context, limits: Limits) -> FileResult:
 
 
 # ---- worker processes -------------------------------------------------------------------------
+#
+# Files are handed to the workers one at a time (never more in flight than there are workers), so
+# when a worker dies the files that may have killed it are known: the ones in flight; and a file's
+# wall-clock time is counted from when a worker took it, not from a queue. Files never
+# handed out go to a fresh pool; the suspects are re-read one by one in a single-worker pool, where
+# a second death names the culprit, which becomes one ``unreadable-file`` issue. A file that runs
+# past the wall-clock limit is the culprit by itself; the files beside it are simply read again.
 
 _WORKER: dict = {}
+
+# Test-only: "abort:<file name>", "spin:<file name>" or "sleep:<file name>" (several joined by ";")
+# make the worker abort, burn CPU or hang on that file, to exercise the paths above.
+CRASH_HOOK_ENV = "GPSCLI_TEST_CRASH"
+
+_SIGNAL_REASONS = {
+    "SIGXCPU": "解析超过 {seconds} 秒 CPU 时间仍未完成,已放弃(文件过大或结构异常)",
+    "SIGKILL": "读取时内存耗尽,读取进程被系统终止(文件过大或结构异常)",
+    "SIGABRT": "解析程序异常终止(文件损坏、过大或含异常结构)",
+    "SIGSEGV": "解析程序异常终止(文件损坏或含异常结构)",
+    "SIGBUS": "解析程序异常终止(文件损坏或含异常结构)",
+}
 
 
 def _init_worker(ctx: Context, limits: Limits) -> None:
@@ -157,6 +208,34 @@ def _init_worker(ctx: Context, limits: Limits) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     except (ImportError, ValueError, OSError):
         pass  # not on this platform: the pre-flight checks still apply
+    if not os.environ.get("GPSCLI_DEBUG"):
+        # A native reader that aborts prints its panic and backtrace on stderr: the user gets an
+        # unreadable-file issue instead, so keep the terminal (and cron mail) clean.
+        try:
+            import faulthandler
+
+            faulthandler.disable()  # its dump of a dying worker would look like a traceback
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        except OSError:
+            pass
+
+
+def _test_hook(path: Path) -> None:
+    spec = os.environ.get(CRASH_HOOK_ENV)
+    if not spec:
+        return
+    for item in spec.split(";"):
+        mode, _, name = item.partition(":")
+        if name and path.name == name:
+            if mode == "abort":
+                os.abort()
+            elif mode == "spin":
+                while True:
+                    pass
+            elif mode == "sleep":
+                time.sleep(3600)
 
 
 def _work(path: Path) -> FileResult:
@@ -165,17 +244,34 @@ def _work(path: Path) -> FileResult:
         import resource
 
         used = resource.getrusage(resource.RUSAGE_SELF)
-        spent = int(used.ru_utime + used.ru_stime)
+        spent = int(used.ru_utime + used.ru_stime) + 1
         _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        resource.setrlimit(resource.RLIMIT_CPU, (spent + limits.seconds, hard))
+        soft = spent + limits.seconds
+        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
     except (ImportError, ValueError, OSError):
         pass
     try:
+        _test_hook(path)
         return read_file(path, _WORKER["ctx"], limits)
     except MemoryError:
         return _failed(path, "读取时内存超出上限(文件过大或异常)")
     except RecursionError:
         return _failed(path, "文件结构嵌套过深,无法解析")
+    except Exception as exc:  # noqa: BLE001 - a bug must not take the whole run down
+        if os.environ.get("GPSCLI_DEBUG"):
+            raise
+        return _failed(path, f"读取时出现程序内部错误({_where(exc)}),请把这个文件反馈给 gps 维护人员")
+
+
+def _where(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    text = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
+    at = f",{Path(last.tb_frame.f_code.co_filename).name}:{last.tb_lineno}" if last else ""
+    return f"{type(exc).__name__}{': ' + text if text else ''}{at}"
 
 
 def _failed(path: Path, why: str) -> FileResult:
@@ -183,18 +279,86 @@ def _failed(path: Path, why: str) -> FileResult:
     return FileResult(path=shown, issues=[Issue("unreadable-file", f"无法读取:{why}", path=shown)])
 
 
-def _isolated(path: Path, ctx: Context, limits: Limits) -> FileResult:
-    """Read one file in a fresh process; a crash or a hang becomes an issue."""
-    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(ctx, limits)) as pool:
-        future = pool.submit(_work, path)
+def _death_reason(exitcode: int | None, limits: Limits) -> str:
+    if exitcode is not None and exitcode < 0:
         try:
-            return future.result(timeout=limits.seconds * 2 + 10)
-        except BrokenProcessPool:
-            return _failed(path, "解析程序异常终止(文件损坏、过大或含异常结构)")
-        except TimeoutError:
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.kill()
-            return _failed(path, f"解析超过 {limits.seconds * 2 + 10} 秒仍未完成,已放弃")
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = ""
+        if name in _SIGNAL_REASONS:
+            return _SIGNAL_REASONS[name].format(seconds=limits.seconds)
+        return f"解析程序异常终止(信号 {name or -exitcode}),文件可能损坏或含异常结构"
+    return "解析程序异常终止(文件损坏、过大或含异常结构)"
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, AttributeError):
+            pass
+
+
+def _run_pool(paths: list[Path], todo: deque[int], ctx: Context, limits: Limits, workers: int,
+              done: Callable[[int, FileResult], None]) -> tuple[list[int], dict[int, int | None]]:
+    """Read ``todo`` (consumed from the left) in one pool until it is empty or the pool breaks.
+
+    Returns (suspects, deaths): the files in flight when a worker died, and, in a single-worker
+    pool, the exit code of the dead worker keyed by the file it was reading. Files that ran past
+    the wall clock are finished here (as unreadable) and the files beside them put back in ``todo``.
+    """
+    inflight: dict[Future, tuple[int, float]] = {}
+    procs: dict[int, object] = {}
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ctx, limits))
+    broken = False
+    try:
+        while todo or inflight:
+            while todo and len(inflight) < workers:
+                n = todo.popleft()
+                try:
+                    fut = pool.submit(_work, paths[n])
+                except BrokenProcessPool:
+                    todo.appendleft(n)
+                    broken = True
+                    break
+                inflight[fut] = (n, time.monotonic())
+                procs.update(getattr(pool, "_processes", None) or {})
+            if broken or not inflight:
+                break
+            finished, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                n, _t0 = inflight.pop(fut)
+                try:
+                    done(n, fut.result())
+                except BrokenProcessPool:
+                    inflight[fut] = (n, _t0)
+                    broken = True
+            if broken:
+                break
+            now = time.monotonic()
+            late = [fut for fut, (_n, t0) in inflight.items() if now - t0 > limits.wall]
+            if late:
+                for fut in late:
+                    n, _t0 = inflight.pop(fut)
+                    done(n, _failed(paths[n], f"解析超过 {limits.wall} 秒仍未完成,已放弃(文件过大或结构异常)"))
+                _kill(pool)
+                todo.extendleft(sorted((n for n, _t in inflight.values()), reverse=True))
+                inflight.clear()
+                return [], {}
+    except BaseException:  # Ctrl-C or a bug here: do not wait for the workers to finish
+        _kill(pool)
+        raise
+    finally:
+        if broken:
+            _kill(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+    suspects = sorted(n for n, _t in inflight.values())
+    deaths: dict[int, int | None] = {}
+    if broken and workers == 1 and len(suspects) == 1:
+        codes = [getattr(p, "exitcode", None) for p in procs.values()]
+        dead = [c for c in codes if c not in (None, 0)]
+        deaths[suspects[0]] = dead[0] if dead else None
+    return suspects, deaths
 
 
 def read_files(paths: list[Path], ctx: Context, limits: Limits | None = None, workers: int | None = None,
@@ -205,21 +369,32 @@ def read_files(paths: list[Path], ctx: Context, limits: Limits | None = None, wo
         return []
     if workers is None:
         workers = min(len(paths), os.cpu_count() or 1, 8)
-    workers = max(1, workers)
+    workers = max(1, min(workers, len(paths)))
     results: dict[int, FileResult] = {}
-    pending = list(range(len(paths)))
-    try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ctx, limits)) as pool:
-            chunks = max(1, min(16, len(paths) // (workers * 4)))
-            for n, res in enumerate(pool.map(_work, paths, chunksize=chunks)):
-                results[n] = res
-                if progress:
-                    progress(n + 1, len(paths))
-    except BrokenProcessPool:
-        pass
-    for n in pending:
-        if n not in results:
-            results[n] = _isolated(paths[n], ctx, limits)
-            if progress:
-                progress(len(results), len(paths))
+
+    def done(n: int, res: FileResult) -> None:
+        results[n] = res
+        if progress:
+            progress(len(results), len(paths))
+
+    def rounds(todo: deque[int], n_workers: int, suspects: list[int] | None) -> None:
+        stalled = 0
+        while todo:
+            before = (len(results), len(todo))
+            more, deaths = _run_pool(paths, todo, ctx, limits, n_workers, done)
+            if suspects is None:  # one file at a time: the file in flight killed the worker
+                for n in more:
+                    done(n, _failed(paths[n], _death_reason(deaths.get(n), limits)))
+            else:
+                suspects.extend(more)
+            stalled = stalled + 1 if (len(results), len(todo)) == before and not more else 0
+            if stalled >= 3:  # the workers cannot even start (memory limit below what Python needs?)
+                while todo:
+                    n = todo.popleft()
+                    done(n, _failed(paths[n], "无法启动读取进程(内存上限 memory_mb 是否设得过低?)"))
+
+    suspects: list[int] = []
+    rounds(deque(range(len(paths))), workers, None if workers == 1 else suspects)
+    # Each suspect alone in a single-worker pool: if that worker dies, this file killed it.
+    rounds(deque(sorted(set(suspects) - set(results))), 1, None)
     return [results[n] for n in range(len(paths))]

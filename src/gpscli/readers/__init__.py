@@ -1,7 +1,9 @@
 """Readers: any supported file -> :class:`WorkbookData` of :class:`SheetGrid` in Excel coordinates.
 
 One reader per format family (calamine for xlsx/xlsm/xlsb/xls/ods, text for CSV/TSV, html for
-web exports named .xls); the format is decided by :func:`sniff` from the bytes.
+web exports named .xls); the format is decided by :func:`sniff` from the bytes. Binary workbooks
+go through a pre-flight check first (:mod:`.xlsx_scan`): the native reader must never see a file
+that would make it abort or exhaust memory.
 """
 
 from __future__ import annotations
@@ -27,12 +29,23 @@ def read_workbook(path: Path, limits: Limits | None = None) -> WorkbookData:
             head = fh.read(8192)
     except PermissionError as exc:
         raise ReadError("没有读取该文件的权限") from exc
+    except IsADirectoryError as exc:
+        raise ReadError("这是文件夹,不是文件") from exc
     except OSError as exc:
         raise ReadError(f"无法打开文件:{exc.strerror or exc}") from exc
-    fmt = sniff(path, head)
+    fmt = sniff(path, head, limits)
     if fmt in ("xlsx", "xlsb", "ods", "xls"):
         from .excel import read_excel
 
+        # xlsx and ods are checked by read_excel itself (it needs the formula flags of xlsx).
+        if fmt == "xls":
+            from .xlsx_scan import scan_xls
+
+            scan_xls(str(path), limits)
+        elif fmt == "xlsb":
+            from .xlsx_scan import scan_xlsb
+
+            scan_xlsb(str(path), limits)
         return read_excel(path, fmt, limits)
     if fmt == "html":
         from .html import read_html

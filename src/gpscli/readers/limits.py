@@ -12,6 +12,17 @@ class Limits:
     max_compression_ratio: int = 200  # per part, for parts over 1 MB uncompressed
     max_zip_members: int = 10_000
     max_rows: int = 1_000_000
-    max_cells: int = 30_000_000  # rows x columns of a sheet's used range
+    # Rows x columns of the grid a sheet's cells span: the reader holds it densely (about 45 bytes
+    # a cell in calamine, plus the Python lists), so 10 million cells is about 600 MB.
+    max_cells: int = 10_000_000
+    # A grid of more than sparse_min_cells of which under sparse_fill holds values is a stray far
+    # cell (or a hostile file): refused, naming the far cell, rather than read at great cost.
+    sparse_min_cells: int = 1_000_000
+    sparse_fill: float = 0.01
     memory_bytes: int = 2 * 1024 * 1024 * 1024  # address-space limit of a reading process
     seconds: int = 120  # CPU seconds for reading one file
+    wall_seconds: int | None = None  # wall-clock for reading one file; None: 2 x seconds + 10
+
+    @property
+    def wall(self) -> int:
+        return self.wall_seconds if self.wall_seconds is not None else self.seconds * 2 + 10

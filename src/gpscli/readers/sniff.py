@@ -1,33 +1,57 @@
-"""Decide what a file really is from its bytes, not its name."""
+"""Decide what a file really is from its bytes, not its name.
+
+Also the two container formats every Office file comes in, read just far enough to tell what is
+inside and to refuse what cannot be read, with a reason a person can act on:
+- zip packages (xlsx/xlsm/xlsb, ods, docx...), by their package relationships and content types
+  (part names may be odd: a workbook at the root, backslashes, other capitalisation);
+- OLE2 compound files (xls, WPS .et, password-protected workbooks, doc/ppt), by their directory;
+  the BIFF workbook stream is walked for a FILEPASS record (a password-protected .xls).
+"""
 
 from __future__ import annotations
 
+import re
+import struct
 import zipfile
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from .grid import ReadError
+from .limits import Limits
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_WORD = "WordDocument".encode("utf-16-le")
-_PPT = "PowerPoint Document".encode("utf-16-le")
+
+_PASSWORD = ("工作簿已加密(设有打开密码,或是旧版 Excel 的“保护工作簿”加密);"
+             "请在 Excel 或 WPS 中取消密码和保护,另存为 .xlsx 后重新提交")
+_RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再提交"
+
+# The BOF record that starts a bare BIFF2-4 file (no OLE container): Excel 2.x to 4.0.
+_OLD_BIFF = {0x0009: "Excel 2.x", 0x0209: "Excel 3.0", 0x0409: "Excel 4.0"}
 
 
-def sniff(path: Path, head: bytes) -> str:
+def sniff(path: Path, head: bytes, limits: Limits | None = None) -> str:
     """Return one of: xlsx, xlsb, ods, xls, html, text; raise :class:`ReadError` otherwise."""
+    limits = limits or Limits()
     if not head:
         raise ReadError("文件为空(0 字节)")
     if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
-        return _sniff_zip(path)
+        return _sniff_zip(path, limits)
     if head.startswith(OLE_MAGIC):
         return _sniff_ole(path)
     if head.startswith(b"%PDF"):
         raise ReadError("这是 PDF 文件,不是表格;请提交 Excel 或 CSV 文件")
     for magic, what in ((b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"Rar!", "RAR 压缩包"),
-                        (b"7z\xbc\xaf", "7z 压缩包"), (b"\x1f\x8b", "gzip 压缩包"), (b"{\\rtf", "RTF 文档")):
+                        (b"7z\xbc\xaf", "7z 压缩包"), (b"\x1f\x8b", "gzip 压缩包"), (b"{\\rtf", "RTF 文档"),
+                        (b"GIF8", "GIF 图片")):
         if head.startswith(magic):
             raise ReadError(f"这是{what},不是表格")
+    if len(head) >= 4:
+        bof, length = struct.unpack_from("<HH", head)
+        if bof in _OLD_BIFF and 4 <= length <= 20:
+            raise ReadError(f"这是 {_OLD_BIFF[bof]} 等旧格式的 Excel 文件,gps 不支持;{_RESAVE}")
+        if bof == 0x0809 and length in (8, 16):
+            raise ReadError(f"这是 Excel 5.0/95 等旧格式的 Excel 文件(没有 OLE 外壳),gps 不支持;{_RESAVE}")
     text_head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "text"  # UTF-16 text: Excel's "Unicode text" export
@@ -43,39 +67,340 @@ def sniff(path: Path, head: bytes) -> str:
     return "text"
 
 
-def _sniff_zip(path: Path) -> str:
+# ---- zip packages -------------------------------------------------------------------------------
+
+_REL = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)/?>")
+_ATTR = re.compile(rb'([\w.:-]+)\s*=\s*("[^"]*"|\'[^\']*\')')
+_OVERRIDE = re.compile(rb"<(?:[\w.-]+:)?(Override|Default)\b([^>]*)/?>")
+
+
+def attrs(tag_body: bytes) -> dict[str, str]:
+    """Attributes of one XML start tag (the part after its name), local names, entities decoded."""
+    out: dict[str, str] = {}
+    for key, value in _ATTR.findall(tag_body):
+        k = key.decode("ascii", "replace").rsplit(":", 1)[-1]
+        out[k] = xml_unescape(value[1:-1])
+    return out
+
+
+def xml_unescape(b: bytes) -> str:
+    s = b.decode("utf-8", "replace")
+    if "&" not in s:
+        return s
+    s = re.sub(r"&#x([0-9a-fA-F]+);", lambda m: _chr(m.group(1), 16), s)
+    s = re.sub(r"&#([0-9]+);", lambda m: _chr(m.group(1), 10), s)
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+def _chr(digits: str, base: int) -> str:
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "mimetype" in names:
-                mime = zf.read("mimetype")[:100]
-                if b"opendocument.spreadsheet" in mime:
-                    return "ods"
-                raise ReadError(f"这是 OpenDocument 文件({mime.decode('ascii', 'replace')}),不是表格")
-    except zipfile.BadZipFile as exc:
-        raise ReadError("文件已损坏或不完整(zip 结构无法打开),请重新保存或重新下载") from exc
-    except OSError as exc:
-        raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
-    lower = {n.lower() for n in names}
-    if "xl/workbook.xml" in lower:
-        return "xlsx"
-    if "xl/workbook.bin" in lower:
+        return chr(int(digits[:12], base))
+    except (ValueError, OverflowError):
+        return "\ufffd"
+
+
+def read_small(zf: zipfile.ZipFile, name: str | None, cap: int = 4 * 1024 * 1024) -> bytes:
+    """At most ``cap`` bytes of a part (bounded whatever its header declares); b"" if absent."""
+    if name is None:
+        return b""
+    try:
+        with zf.open(name) as fh:
+            return fh.read(cap)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+        return b""
+    except Exception:  # noqa: BLE001 - zlib.error on a damaged part
+        return b""
+
+
+def part_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Normalised part name (forward slashes, no leading slash, lower case) -> name in the zip."""
+    names: dict[str, str] = {}
+    for n in zf.namelist():
+        names.setdefault(n.replace("\\", "/").lstrip("/").lower(), n)
+    return names
+
+
+def resolve(base_part: str, target: str) -> str:
+    """A relationship target, relative to the part that owns it, as a normalised part name."""
+    target = target.replace("\\", "/")
+    if target.startswith("/"):
+        joined = target.lstrip("/")
+    else:
+        joined = str(PurePosixPath(base_part).parent / target)
+    parts: list[str] = []
+    for p in joined.split("/"):
+        if p in ("", "."):
+            continue
+        if p == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(p)
+    return "/".join(parts).lower()
+
+
+def relationships(zf: zipfile.ZipFile, names: dict[str, str], part: str) -> list[dict[str, str]]:
+    """The relationships of ``part`` ("" for the package), with ``Target`` resolved to a part name."""
+    if part:
+        p = PurePosixPath(part)
+        parent = str(p.parent)
+        rels_name = f"{parent}/_rels/{p.name}.rels" if parent not in ("", ".") else f"_rels/{p.name}.rels"
+    else:
+        rels_name = "_rels/.rels"
+    out = []
+    for body in _REL.findall(read_small(zf, names.get(rels_name.lower()))):
+        a = attrs(body)
+        if "Target" in a and a.get("TargetMode", "").lower() != "external":
+            a["Target"] = resolve(part or "package", a["Target"])
+            out.append(a)
+    return out
+
+
+@dataclass
+class Package:
+    names: dict[str, str]  # normalised -> real
+    main: str | None  # normalised name of the main part (the workbook), if declared
+    content_type: str  # of the main part, "" if unknown
+
+
+def ooxml_package(zf: zipfile.ZipFile) -> Package:
+    names = part_names(zf)
+    main = None
+    for rel in relationships(zf, names, ""):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            main = rel["Target"]
+            break
+    ctype = ""
+    if main:
+        ext = main.rsplit(".", 1)[-1] if "." in main else ""
+        default = ""
+        for kind, body in _OVERRIDE.findall(read_small(zf, names.get("[content_types].xml"))):
+            a = attrs(body)
+            if kind == b"Override" and a.get("PartName", "").replace("\\", "/").lstrip("/").lower() == main:
+                ctype = a.get("ContentType", "")
+            elif kind == b"Default" and a.get("Extension", "").lower() == ext:
+                default = a.get("ContentType", "")
+        ctype = (ctype or default).lower()
+    return Package(names, main, ctype)
+
+
+def _sniff_zip(path: Path, limits: Limits) -> str:
+    from .xlsx_scan import open_zip  # refuses zips with absurd central directories first
+
+    with open_zip(str(path), limits) as zf:
+        names = part_names(zf)
+        if "mimetype" in names or ("meta-inf/manifest.xml" in names and "content.xml" in names):
+            return _sniff_odf(zf, names)
+        pkg = ooxml_package(zf)
+    ct, main = pkg.content_type, pkg.main
+    if main and main not in names:
+        raise ReadError(f"Excel 文件结构不完整(缺少主部件 {main}),{_RESAVE}")
+    if main and ct:
+        if "wordprocessingml" in ct or "ms-word" in ct:
+            raise ReadError("这是 Word 文档(.docx),不是表格")
+        if "presentationml" in ct or "ms-powerpoint" in ct:
+            raise ReadError("这是 PowerPoint 文档,不是表格")
+        if "binary" in ct and "ms-excel" in ct:
+            return "xlsb"
+        if "spreadsheetml" in ct or "ms-excel" in ct:
+            return "xlsx"
+        if main.endswith(".xml") and "workbook" not in main:
+            raise ReadError(f"这是其他类型的 Office 文档({ct.split(';')[0][:80]}),不是表格")
+    if main and main.endswith(".bin") and "workbook" in main:
         return "xlsb"
-    if any(n.startswith("word/") for n in lower):
+    if main and main.endswith(".xml") and "workbook" in main:
+        return "xlsx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if any(n.startswith("word/") for n in names):
         raise ReadError("这是 Word 文档(.docx),不是表格")
-    if any(n.startswith("ppt/") for n in lower):
+    if any(n.startswith("ppt/") for n in names):
         raise ReadError("这是 PowerPoint 文档,不是表格")
-    if any(n.startswith("xl/") for n in lower):
-        raise ReadError("Excel 文件结构不完整(缺少 xl/workbook.xml),请用 Excel 或 WPS 重新保存")
+    if any(n.startswith("xl/") for n in names) or "[content_types].xml" in names:
+        raise ReadError(f"Excel 文件结构不完整(找不到工作簿部件 workbook.xml),{_RESAVE}")
     raise ReadError("这是 zip 压缩包,不是表格;请解压后提交其中的表格文件")
+
+
+def _sniff_odf(zf: zipfile.ZipFile, names: dict[str, str]) -> str:
+    mime = read_small(zf, names.get("mimetype"), 200).strip()
+    manifest = read_small(zf, names.get("meta-inf/manifest.xml"))
+    if not mime:
+        m = re.search(rb'full-path="/"[^>]*media-type="([^"]*)"|media-type="([^"]*)"[^>]*full-path="/"', manifest)
+        mime = (m.group(1) or m.group(2)) if m else b""
+    if b"opendocument.spreadsheet" not in mime:
+        what = mime.decode("ascii", "replace") or "类型不明"
+        raise ReadError(f"这是 OpenDocument 文件({what}),不是表格")
+    if b"encryption-data" in manifest:
+        raise ReadError("这个 ODS 表格设有打开密码(已加密);请取消密码后重新提交")
+    if "content.xml" not in names:
+        raise ReadError(f"ODS 表格结构不完整(缺少 content.xml),{_RESAVE}")
+    return "ods"
+
+
+# ---- OLE2 compound files ------------------------------------------------------------------------
+
+_ENDOFCHAIN, _FREESECT = 0xFFFFFFFE, 0xFFFFFFFF
+
+
+class OleError(Exception):
+    """The compound file structure is broken; ``str(e)`` is a short Chinese reason."""
+
+
+class OleFile:
+    """A minimal, defensive reader of OLE2 compound files ([MS-CFB]): directory and streams.
+
+    Every sector number and chain is checked, so a damaged or hostile file ends as
+    :class:`OleError`, never a loop or a huge allocation.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        if len(data) < 512 or not data.startswith(OLE_MAGIC):
+            raise OleError("文件头不完整")
+        (major, byte_order, shift, mini_shift) = struct.unpack_from("<HHHH", data, 26)
+        if byte_order != 0xFFFE or shift not in (9, 12) or mini_shift != 6:
+            raise OleError("文件头参数异常")
+        self.sector = 1 << shift
+        self.n_sectors = -(-(len(data) - 512) // self.sector)
+        n_fat, dir_start = struct.unpack_from("<II", data, 44)
+        self.mini_cutoff, mini_fat_start, n_mini_fat, difat_start, n_difat = struct.unpack_from("<IIIII", data, 56)
+        if n_fat > self.n_sectors + 1:
+            raise OleError("分配表大小超出文件")
+        fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s < _ENDOFCHAIN][:n_fat]
+        seen: set[int] = set()
+        s, per = difat_start, self.sector // 4 - 1
+        while s < _ENDOFCHAIN and len(fat_sectors) < n_fat:
+            if s in seen or s >= self.n_sectors:
+                raise OleError("扩展分配表链损坏")
+            seen.add(s)
+            vals = struct.unpack_from(f"<{per + 1}I", self._raw(s))
+            fat_sectors.extend(v for v in vals[:per] if v < _ENDOFCHAIN)
+            s = vals[per]
+        fat = bytearray()
+        for fs in fat_sectors[:n_fat]:
+            if fs >= self.n_sectors:
+                raise OleError(f"分配表扇区 {fs} 超出文件末尾")
+            fat += self._raw(fs)
+        self.fat = struct.unpack(f"<{len(fat) // 4}I", bytes(fat)) if fat else ()
+        self.entries = self._directory(dir_start)
+        self._mini_fat = None
+        self._mini_fat_start, self._n_mini_fat = mini_fat_start, n_mini_fat
+
+    def _raw(self, s: int) -> bytes:
+        off = 512 + s * self.sector
+        chunk = self.data[off:off + self.sector]
+        return chunk + b"\0" * (self.sector - len(chunk))
+
+    def _chain(self, start: int, fat: tuple[int, ...], limit: int) -> list[int]:
+        out: list[int] = []
+        s = start
+        limit = min(limit, len(fat))
+        while s != _ENDOFCHAIN and len(out) < limit:
+            if s >= len(fat) or (fat is self.fat and s >= self.n_sectors):
+                raise OleError(f"扇区 {s} 指向文件之外")
+            out.append(s)
+            s = fat[s]
+        if len(set(out)) != len(out):
+            raise OleError("扇区链出现循环")
+        return out
+
+    def _directory(self, start: int) -> list[tuple[str, int, int, int]]:
+        sectors = self._chain(start, self.fat, self.n_sectors)
+        raw = b"".join(self._raw(s) for s in sectors)
+        entries = []
+        for off in range(0, len(raw) - 127, 128):
+            name_len, kind = struct.unpack_from("<HB", raw, off + 64)
+            if kind not in (1, 2, 5):
+                continue
+            name = raw[off:off + min(name_len, 64)].decode("utf-16-le", "replace").rstrip("\0")
+            start_s, size = struct.unpack_from("<II", raw, off + 116)
+            entries.append((name, kind, start_s, size))
+        if not entries or entries[0][1] != 5:
+            raise OleError("目录损坏(没有根目录项)")
+        return entries
+
+    def stream_names(self) -> set[str]:
+        return {name.lower() for name, kind, _s, _z in self.entries if kind == 2}
+
+    def read(self, wanted: str, cap: int | None = None) -> bytes:
+        """The stream named ``wanted`` (case-insensitive), at most ``cap`` bytes."""
+        for name, kind, start, size in self.entries:
+            if kind == 2 and name.lower() == wanted.lower():
+                break
+        else:
+            raise OleError(f"没有 {wanted} 数据流")
+        want = size if cap is None else min(size, cap)
+        if size < self.mini_cutoff:
+            return self._read_mini(start, want)
+        sectors = self._chain(start, self.fat, -(-want // self.sector))
+        data = b"".join(self._raw(s) for s in sectors)
+        if len(data) < want:
+            raise OleError(f"{wanted} 数据流比声明的短")
+        return data[:want]
+
+    def _read_mini(self, start: int, want: int) -> bytes:
+        if self._mini_fat is None:
+            sectors = self._chain(self._mini_fat_start, self.fat, self.n_sectors) if self._n_mini_fat else []
+            raw = b"".join(self._raw(s) for s in sectors)
+            self._mini_fat = struct.unpack(f"<{len(raw) // 4}I", raw) if raw else ()
+            _name, _kind, root_start, root_size = self.entries[0]
+            root = self._chain(root_start, self.fat, -(-root_size // self.sector)) if root_size else []
+            self._mini_stream = b"".join(self._raw(s) for s in root)
+        chain = self._chain(start, self._mini_fat, -(-want // 64))
+        data = b"".join(self._mini_stream[s * 64:(s + 1) * 64] for s in chain)
+        if len(data) < want:
+            raise OleError("小数据流超出范围")
+        return data[:want]
+
+
+def workbook_stream_name(ole: OleFile) -> str | None:
+    names = ole.stream_names()
+    for n in ("workbook", "book"):
+        if n in names:
+            return n
+    return None
 
 
 def _sniff_ole(path: Path) -> str:
     data = path.read_bytes()
-    if _ENCRYPTED in data:
-        raise ReadError("工作簿设有打开密码(已加密),无法读取;请取消密码后重新提交")
-    if _WORD in data:
-        raise ReadError("这是 Word 文档(.doc),不是表格")
-    if _PPT in data:
-        raise ReadError("这是 PowerPoint 文档,不是表格")
+    try:
+        ole = OleFile(data)
+        names = ole.stream_names()
+    except OleError as exc:
+        raise ReadError(f"文件已损坏(OLE 复合文档结构有误:{exc});{_RESAVE}") from exc
+    if "encryptedpackage" in names or "encryptioninfo" in names:
+        raise ReadError(_PASSWORD)
+    book = workbook_stream_name(ole)
+    if book is None:
+        if "worddocument" in names:
+            raise ReadError("这是 Word 文档(.doc),不是表格")
+        if "powerpoint document" in names:
+            raise ReadError("这是 PowerPoint 文档,不是表格")
+        raise ReadError("这是 OLE 复合文档,但里面没有 Excel 工作簿")
+    try:
+        head = ole.read(book, cap=1 << 20)
+    except OleError as exc:
+        raise ReadError(f"文件已损坏(OLE 复合文档结构有误:{exc});{_RESAVE}") from exc
+    _check_biff_globals(head)
     return "xls"
+
+
+def _check_biff_globals(stream: bytes) -> None:
+    """The workbook globals of a BIFF5/8 stream: old versions and FILEPASS (a password)."""
+    if len(stream) < 8:
+        raise ReadError(f"Excel 工作簿数据为空或不完整,{_RESAVE}")
+    rtype, length = struct.unpack_from("<HH", stream)
+    if rtype in _OLD_BIFF:
+        raise ReadError(f"这是 {_OLD_BIFF[rtype]} 等旧格式的 Excel 文件,gps 不支持;{_RESAVE}")
+    if rtype != 0x0809:
+        raise ReadError(f"Excel 工作簿数据的开头不是 BOF 记录(文件已损坏),{_RESAVE}")
+    pos = 0
+    while pos + 4 <= len(stream):
+        rtype, length = struct.unpack_from("<HH", stream, pos)
+        if rtype == 0x002F:
+            raise ReadError(_PASSWORD)
+        if rtype == 0x000A:  # EOF of the globals: no FILEPASS
+            return
+        pos += 4 + length

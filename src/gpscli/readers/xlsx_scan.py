@@ -1,177 +1,607 @@
-"""Pre-flight checks of zip workbooks, and what python-calamine cannot tell us.
+"""Pre-flight checks of workbooks before any parser sees them, and what python-calamine cannot tell us.
 
-Run before any parser sees the file:
-- zip bombs: declared uncompressed sizes, member count, compression ratio;
+Run before the native reader, which can abort the whole process or exhaust memory:
+- zip bombs: central directory size and member count (read from the end record before
+  ``zipfile`` parses it), declared uncompressed sizes, compression ratio;
 - XML bombs: no part may carry a DTD (<!DOCTYPE / <!ENTITY); real OOXML and ODF never do;
-- absurd sheets: the last row and widest column of every sheet (calamine aborts the whole
-  process on a cell at XFD1048576, upstream calamine#693);
-- formulas: a formula cell without a cached value (calamine drops it) and a cell whose
+- absurd sheets, in every format calamine reads (xlsx, xlsb, xls, ods): the rows and columns its
+  dense grid would span, counted from the cells that hold a value, as calamine does (empty
+  styled cells out to XFD1048576 are common and harmless; one *value* there makes calamine
+  allocate 512 GB and abort, upstream calamine#693). A sheet whose grid would be too big, or
+  mostly empty because of a stray far cell, is refused with the far cell named;
+- formulas (xlsx): a formula cell without a cached value (calamine drops it) and a cell whose
   cached value is an error such as #DIV/0! (calamine returns '').
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path
 
 from .grid import ReadError, col_letter
 from .limits import Limits
+from .sniff import OleError, OleFile, attrs, ooxml_package, read_small, relationships, workbook_stream_name, xml_unescape
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROW_R = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\sr="(\d+)"')
-_WIDE_REF = re.compile(rb'\sr="([A-Z]{3})(\d+)"')
-_HAS_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
-_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.DOTALL)
-_ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
+# calamine takes any number of letters, either case, and any digits (wrapping at 2**32) in r="":
+# so do we, and a reference past what a legitimate file holds is simply refused as too far.
+_ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]+)(\d+)["']""")
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", re.DOTALL)
+# Literal-led patterns: Python's regex engine scans fast only after a literal first character run.
+_EMPTY_V = rb"\s*(?:</(?:[\w.-]+:)?c>|<(?:[\w.-]+:)?v\s*/>|<(?:[\w.-]+:)?v>\s*</(?:[\w.-]+:)?v>)"
+_NO_VALUE = [re.compile(rb"</f>" + _EMPTY_V), re.compile(rb"<f\b[^>]*/>" + _EMPTY_V)]
+_NO_VALUE_PREFIXED = _NO_VALUE + [re.compile(rb":f>" + _EMPTY_V), re.compile(rb":f\b[^>]*/>" + _EMPTY_V)]
+_T_ERROR = re.compile(rb't="e"')  # whitespace before it is checked by _ATTR_T on the tag
 _SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)/?>")
-_NAME = re.compile(rb'\bname="([^"]*)"')
-_RID = re.compile(rb'\b(?:[\w.-]+:)?id="([^"]*)"')
-_REL = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)/?>")
-_REL_ID = re.compile(rb'\bId="([^"]*)"')
-_REL_TARGET = re.compile(rb'\bTarget="([^"]*)"')
+_ROW_TAG_R = re.compile(rb'<row r="(\d+)"')
+_REF3 = re.compile(rb'r="([A-Z]{3})\d')
+_REF2 = re.compile(rb'r="([A-Z]{2})\d')
+_TAG_REST = rb"""([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>"""  # attributes may hold ">" inside quotes
+_ROW_OR_CELL = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])" + _TAG_REST)
+_ODD_REF = re.compile(rb'<c r="(?:[A-Z]{0,3}[^A-Z0-9"]|[A-Z]{4})')
+_ODD_CELL_OR_ROW = re.compile(rb"<(?:c|row)[>/\t\n\r]")
+_ROW_ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*["'](\d+)["']""")
+_IS_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\s")
 
 
 @dataclass
 class SheetScan:
     flags: dict[tuple[int, int], str] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
-    max_row: int = 0
+    max_row: int = 0  # 1-based last row holding a value (0: none or not computed)
 
 
 def _col_index(letters: bytes) -> int:
+    if len(letters) > 12:
+        return 1 << 60
     n = 0
     for ch in letters:
-        n = n * 26 + (ch - 64)
+        n = n * 26 + ((ch & 0xDF) - 64)  # either case, as calamine
     return n - 1
 
 
+def _num(digits: bytes) -> int:
+    """A row number or repeat count as written, without Python's limit on long digit strings."""
+    return int(digits) if len(digits) <= 15 else 10**15
+
+
 def _xml_unescape(b: bytes) -> str:
-    s = b.decode("utf-8", "replace")
-    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+    return xml_unescape(b)
+
+
+# ---- zip containers ---------------------------------------------------------------------------
+
+def open_zip(path: str, limits: Limits) -> zipfile.ZipFile:
+    """Open a zip after checking its end record: ``zipfile`` builds an object for every central
+    directory entry before we can count them, so a hostile directory is refused unread."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            back = min(size, 65557)
+            fh.seek(size - back)
+            tail = fh.read(back)
+            end = tail.rfind(b"PK\x05\x06")
+            if end >= 0 and end + 22 <= len(tail):
+                entries, cd_size = struct.unpack_from("<HI", tail, end + 10)
+                if (entries == 0xFFFF or cd_size == 0xFFFFFFFF) and end >= 20 and tail[end - 20:end - 16] == b"PK\x06\x07":
+                    (z64,) = struct.unpack_from("<Q", tail, end - 20 + 8)
+                    if z64 < size:
+                        fh.seek(z64)
+                        rec = fh.read(56)
+                        if rec[:4] == b"PK\x06\x06" and len(rec) == 56:
+                            entries, cd_size = struct.unpack_from("<QQ", rec, 32)
+                _check_members(entries, limits)
+                if cd_size > limits.max_zip_members * 600:
+                    raise ReadError(f"文件内部目录有 {cd_size / 1048576:.1f} MB,异常庞大,疑似恶意文件,拒绝读取")
+    except OSError as exc:
+        raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error) as exc:
+        raise ReadError("文件已损坏或不完整(zip 结构无法打开),请重新保存或重新下载") from exc
+    except OSError as exc:
+        raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
+
+
+def _check_members(n: int, limits: Limits) -> None:
+    if n > limits.max_zip_members:
+        raise ReadError(f"文件内部包含 {n} 个部件,超过上限 {limits.max_zip_members},疑似恶意文件,拒绝读取")
 
 
 def check_zip(path: str, limits: Limits) -> zipfile.ZipFile:
     """Open a zip workbook and refuse bombs by its declared sizes. The caller closes it."""
+    zf = open_zip(path, limits)
     try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise ReadError("文件已损坏或不完整(zip 结构无法打开),请重新保存或重新下载") from exc
-    infos = zf.infolist()
-    if len(infos) > limits.max_zip_members:
-        zf.close()
-        raise ReadError(f"文件内部包含 {len(infos)} 个部件,超过上限 {limits.max_zip_members},疑似恶意文件")
-    total = sum(i.file_size for i in infos)
-    if total > limits.max_uncompressed_bytes:
-        zf.close()
-        raise ReadError(
-            f"文件解压后有 {total / 1048576:.0f} MB,超过上限 {limits.max_uncompressed_bytes / 1048576:.0f} MB"
-            "(疑似压缩炸弹或过大的表格);如确需读取,请在 gps.toml 的 [limits] 中调高 max_uncompressed_mb"
-        )
-    for i in infos:
-        if i.file_size > 1024 * 1024 and i.file_size > limits.max_compression_ratio * max(i.compress_size, 1):
-            zf.close()
+        infos = zf.infolist()
+        _check_members(len(infos), limits)
+        total = sum(i.file_size for i in infos)
+        if total > limits.max_uncompressed_bytes:
             raise ReadError(
-                f"文件部件 {i.filename} 的压缩比为 {i.file_size // max(i.compress_size, 1)}:1,疑似压缩炸弹,拒绝读取"
+                f"文件解压后有 {total / 1048576:.0f} MB,超过上限 {limits.max_uncompressed_bytes / 1048576:.0f} MB"
+                "(疑似压缩炸弹或过大的表格);如确需读取,请在 gps.toml 的 [limits] 中调高 max_uncompressed_mb"
             )
+        for i in infos:
+            if i.file_size > 1024 * 1024 and i.file_size > limits.max_compression_ratio * max(i.compress_size, 1):
+                raise ReadError(
+                    f"文件部件 {i.filename} 的压缩比为 {i.file_size // max(i.compress_size, 1)}:1,疑似压缩炸弹,拒绝读取"
+                )
+    except BaseException:
+        zf.close()
+        raise
     return zf
 
 
 def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
     try:
         data = zf.read(name)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        raise ReadError(f"文件部件 {name} 已损坏,无法解压({type(exc).__name__})") from exc
-    except Exception as exc:  # zlib.error and friends
-        raise ReadError(f"文件部件 {name} 已损坏,无法解压({type(exc).__name__})") from exc
-    if _DTD.search(data[:65536]) or (len(data) > 65536 and _DTD.search(data)):
+    except Exception as exc:  # noqa: BLE001 - BadZipFile (bad CRC, size lies), zlib.error, EOFError...
+        why = "校验和不符或大小与声明不符" if "CRC" in str(exc) or "size" in str(exc) else type(exc).__name__
+        raise ReadError(f"文件已损坏:部件 {name} 无法解压({why}),请重新保存或重新下载") from exc
+    if _has_dtd(data):
         raise ReadError(f"文件部件 {name} 含有 DTD/实体声明,正常的表格文件不会有,疑似 XML 炸弹,拒绝读取")
     return data
 
 
-def scan_ods(path: str, limits: Limits) -> None:
-    zf = check_zip(path, limits)
-    with zf:
-        for info in zf.infolist():
-            if info.filename.endswith(".xml"):
-                _read_part(zf, info.filename)
+def _has_dtd(data: bytes) -> bool:
+    """A DTD may only stand in the prolog, before the root element: look there (also in UTF-16)."""
+    head = data[:65536]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
+        head = head.replace(b"\x00", b"")
+    return bool(_DTD.search(head)) or (len(data) > 65536 and _DTD.search(data, 65536) is not None)
 
+
+# ---- xlsx ------------------------------------------------------------------------------------
 
 def scan_xlsx(path: str, limits: Limits) -> dict[str, SheetScan]:
-    """Check every XML part; return formula/error flags per sheet name."""
+    """Check every XML part; refuse absurd sheets; return formula/error flags per sheet name."""
     zf = check_zip(path, limits)
     with zf:
-        names = {n.lower(): n for n in zf.namelist()}
-        for lower, real in names.items():
-            if lower.endswith((".xml", ".rels", ".vml")) and "/worksheets/" not in lower:
+        pkg = ooxml_package(zf)
+        sheet_parts = _sheet_parts(zf, pkg)
+        sheet_reals = {pkg.names[p] for p in sheet_parts.values() if p in pkg.names}
+        for lower, real in pkg.names.items():
+            if lower.endswith((".xml", ".rels", ".vml")) and real not in sheet_reals:
                 _read_part(zf, real)
-        sheet_parts = _sheet_parts(zf, names)
         result: dict[str, SheetScan] = {}
         for sheet_name, part in sheet_parts.items():
-            real = names.get(part.lower())
+            real = pkg.names.get(part)
             if real is None:
                 continue
             result[sheet_name] = _scan_sheet(_read_part(zf, real), sheet_name, limits)
         return result
 
 
-def _sheet_parts(zf: zipfile.ZipFile, names: dict[str, str]) -> dict[str, str]:
-    wb_name = names.get("xl/workbook.xml")
-    rels_name = names.get("xl/_rels/workbook.xml.rels")
-    if wb_name is None:
+def _sheet_parts(zf: zipfile.ZipFile, pkg) -> dict[str, str]:
+    main = pkg.main if pkg.main in pkg.names else ("xl/workbook.xml" if "xl/workbook.xml" in pkg.names else None)
+    if main is None:
         return {}
-    wb = _read_part(zf, wb_name)
-    rels: dict[bytes, str] = {}
-    if rels_name:
-        for attrs in _REL.findall(_read_part(zf, rels_name)):
-            rid, target = _REL_ID.search(attrs), _REL_TARGET.search(attrs)
-            if rid and target:
-                t = _xml_unescape(target.group(1))
-                t = t.lstrip("/") if t.startswith("/") else str(PurePosixPath("xl") / t)
-                rels[rid.group(1)] = t
+    wb = _read_part(zf, pkg.names[main])
+    rels = {r.get("Id", ""): r["Target"] for r in relationships(zf, pkg.names, main)}
     parts: dict[str, str] = {}
-    for attrs in _SHEET_TAG.findall(wb):
-        name, rid = _NAME.search(attrs), _RID.search(attrs)
-        if name and rid and rid.group(1) in rels:
-            parts[_xml_unescape(name.group(1))] = rels[rid.group(1)]
+    for body in _SHEET_TAG.findall(wb):
+        a = attrs(body)
+        target = rels.get(a.get("id", ""))
+        if "name" in a and target:
+            parts[a["name"]] = target
     return parts
 
 
+def _as_utf8(data: bytes) -> bytes:
+    """XML in UTF-16 (legal, if rare) scanned as UTF-8, so that no pattern misses it."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ReadError("文件部件的 UTF-16 编码有误,文件已损坏") from exc
+    return data
+
+
 def _scan_sheet(data: bytes, sheet: str, limits: Limits) -> SheetScan:
+    data = _as_utf8(data)
     scan = SheetScan()
-    last = data.rfind(b"row ")
-    if last != -1:
-        rows = [int(x) for x in _ROW_R.findall(data, max(0, last - 200))]
-        scan.max_row = max(rows) if rows else 0
-    if scan.max_row > limits.max_rows:
-        raise ReadError(
-            f"工作表「{sheet}」用到了第 {scan.max_row} 行,超过上限 {limits.max_rows} 行(疑似异常文件);"
-            "请删除多余的行后重新保存"
-        )
-    wide = _WIDE_REF.findall(data)
-    if wide:
-        max_col = max(_col_index(c) for c, _ in wide) + 1
-        max_row = max(scan.max_row, max(int(r) for _, r in wide))
-        if max_col * max(max_row, 1) > limits.max_cells:
+    if not _fast_extent_ok(data, limits):
+        scan.max_row = _precise_xlsx_extent(data, sheet, limits)
+    _formula_flags(data, scan, prefixed=b":sheetData" in data)  # <x:c ...>: namespace under a prefix
+    return scan
+
+
+def _fast_extent_ok(data: bytes, limits: Limits) -> bool:
+    """Bounds computed at C speed that prove the sheet small, when every row and cell carries its
+    reference (as Excel, WPS, LibreOffice and openpyxl write them). Empty styled cells count too, so
+    a False here only means "count precisely"."""
+    if b":sheetData" in data:
+        return False  # the main namespace under a prefix (<x:c ...>): count precisely
+    if _ODD_CELL_OR_ROW.search(data):
+        return False  # a tag without attributes or with a line break after its name
+    if data.count(b"<c ") != data.count(b'<c r="') or data.count(b"<row ") != data.count(b'<row r="'):
+        return False  # cells placed by position (no r=""), or r="" not first: count precisely
+    if _ODD_REF.search(data):
+        return False  # lower-case or four-letter columns: count precisely
+    rows = _ROW_TAG_R.findall(data)
+    max_row = max(map(_num, rows)) if rows else 0
+    if _cell_row_above(max_row).search(data):
+        return False  # a cell below the last row tag: count precisely
+    wide = _REF3.findall(data) or _REF2.findall(data)
+    max_col = max(_col_index(c) for c in set(wide)) + 1 if wide else 26
+    valued = data.count(b"</v>") + data.count(b"</is>") + (data.count(b":v>") + data.count(b":is>")) // 2
+    bound = max_row * max_col
+    return (max_row <= limits.max_rows and bound <= limits.max_cells
+            and (bound <= limits.sparse_min_cells or valued >= bound * limits.sparse_fill))
+
+
+def _cell_row_above(n: int) -> re.Pattern:
+    """A pattern for a cell reference whose row number is greater than ``n`` (digit by digit)."""
+    digits = str(n)
+    alts = [rb"[1-9]\d{%d,}" % len(digits)]  # more digits
+    for i, d in enumerate(digits):
+        if d != "9":
+            alts.append(digits[:i].encode() + b"[%d-9]" % (int(d) + 1) + rb"\d{%d}" % (len(digits) - i - 1))
+    return re.compile(rb'<c r="[A-Z]{1,3}0*(?:' + b"|".join(alts) + rb')"')
+
+
+def _precise_xlsx_extent(data: bytes, sheet: str, limits: Limits) -> int:
+    """Cells that hold something (not self-closing, not immediately closed), placed as calamine
+    places them: by their r="" reference, else one after the other in their row."""
+    ext = _Extent()
+    row, col = -1, -1
+    for m in _ROW_OR_CELL.finditer(data):
+        closing, kind, a = m.groups()
+        if closing:
+            continue
+        if kind == b"row":
+            r = _ROW_ATTR_R.search(a)
+            row, col = (_num(r.group(1)) - 1 if r else row + 1), -1
+            continue
+        ref = _ATTR_R.search(a)
+        if ref:
+            cell_row, col = _num(ref.group(2)) - 1, _col_index(ref.group(1))
+        else:
+            cell_row, col = max(row, 0), col + 1
+        if a.endswith(b"/"):
+            continue
+        end = m.end()
+        if data.startswith(b"</", end):
+            continue  # <c ...></c>: empty
+        if data.startswith(b"<f", end) and b"<v" not in data[end:data.find(b"c>", end)]:
+            continue  # a formula without a cached value: calamine drops it
+        ext.add(cell_row, col)
+    ext.check(sheet, limits)
+    return ext.max_r + 1 if ext.n else 0
+
+
+def _formula_flags(data: bytes, scan: SheetScan, prefixed: bool) -> None:
+    """Flag formula cells without a cached value and cells whose cached value is an error.
+
+    Found from literal markers (``</f></c>``, ``<f .../><v/>``, ``t="e"``...), so that a sheet full
+    of ordinary formulas with their values costs a few fast scans, not a look at every cell.
+    """
+    patterns = _NO_VALUE_PREFIXED if prefixed else _NO_VALUE
+    for pat in patterns:
+        for m in pat.finditer(data):
+            cell = _enclosing_cell(data, m.start(), 1 << 16)
+            if cell is not None:
+                at, _tag, _body = cell
+                scan.flags[at] = "formula-without-value"
+    for m in _T_ERROR.finditer(data):
+        cell = _enclosing_cell(data, m.start(), 4096)
+        if cell is not None:
+            at, tag, body = cell
+            t = _ATTR_T.search(tag)
+            if t and t.group(1) == b"e":
+                v = _VALUE.search(body)
+                scan.flags[at] = "formula-error"
+                scan.errors[at] = _xml_unescape(v.group(1)) if v else "#错误"
+
+
+def _enclosing_cell(data: bytes, pos: int, reach: int) -> tuple[tuple[int, int], bytes, bytes] | None:
+    """((row, col), start tag, body) of the <c> element around ``pos``; None if it has no r="".
+
+    Looks back at most ``reach`` bytes (an unbounded search would make the caller quadratic)."""
+    lo = max(0, pos - reach)
+    start = max(data.rfind(b"<c ", lo, pos + 1), data.rfind(b":c ", lo, pos + 1))
+    if start > 0 and data[start] == 0x3A:  # ":" of a prefixed <x:c
+        start = data.rfind(b"<", lo, start)
+    if start < 0:
+        return None
+    tag_end = data.find(b">", start)
+    if tag_end < 0:
+        return None
+    tag = data[start:tag_end]
+    ref = _ATTR_R.search(tag)
+    if not _IS_CELL_TAG.match(tag) or not ref:
+        return None
+    if tag.endswith(b"/"):
+        body = b""
+    else:
+        close = data.find(b"c>", tag_end)
+        body = data[tag_end + 1:close if close >= 0 else len(data)]
+    return (_num(ref.group(2)) - 1, _col_index(ref.group(1))), tag, body
+
+
+class _Extent:
+    """Rows and columns spanned by the cells holding a value, and how many there are (0-based)."""
+
+    __slots__ = ("n", "min_r", "max_r", "min_c", "max_c", "far")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.min_r = self.min_c = 1 << 62
+        self.max_r = self.max_c = -1
+        self.far = (0, 0)
+
+    def add(self, r: int, c: int, count: int = 1, r_span: int = 1, c_span: int = 1) -> None:
+        self.n += count
+        if r < self.min_r:
+            self.min_r = r
+        if c < self.min_c:
+            self.min_c = c
+        if r + r_span - 1 > self.max_r:
+            self.max_r = r + r_span - 1
+            self.far = (self.max_r, c + c_span - 1)
+        if c + c_span - 1 > self.max_c:
+            self.max_c = c + c_span - 1
+            self.far = (r + r_span - 1, self.max_c)
+
+    def check(self, sheet: str, limits: Limits) -> None:
+        if not self.n:
+            return
+        # The reader builds the grid from A1 (excel.py reads with skip_empty_area=False), so the
+        # rows and columns before the first cell cost memory too.
+        height = self.max_r + 1
+        width = self.max_c + 1
+        cells = height * width
+        r, c = self.far
+        far = f"{col_letter(c)}{r + 1} 单元格" if c < 16384 and r < 1048576 else f"第 {r + 1} 行第 {c + 1} 列的单元格"
+        if self.max_r + 1 > limits.max_rows:
             raise ReadError(
-                f"工作表「{sheet}」的数据区域达 {max_row} 行 × {max_col} 列(到 {col_letter(max_col - 1)} 列),"
+                f"工作表「{sheet}」用到了第 {self.max_r + 1} 行(如 {far}),超过上限 {limits.max_rows} 行"
+                "(疑似异常文件);请删除多余的行后重新保存"
+            )
+        if cells > limits.max_cells:
+            raise ReadError(
+                f"工作表「{sheet}」的数据区域达 {height} 行 × {width} 列(到 {far}),"
                 f"超过上限 {limits.max_cells} 个单元格;请删除多余的行列后重新保存"
             )
-    if _HAS_FORMULA.search(data) or b't="e"' in data:
-        for attrs, body in _CELL.findall(data):
-            ref = _ATTR_R.search(attrs)
-            if not ref:
-                continue
-            pos = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
-            t = _ATTR_T.search(attrs)
-            body = body or b""
-            v = _VALUE.search(body)
-            if t and t.group(1) == b"e":
-                scan.flags[pos] = "formula-error"
-                scan.errors[pos] = _xml_unescape(v.group(1)) if v else "#错误"
-            elif _HAS_FORMULA.search(body) and (v is None or not v.group(1).strip()):
-                scan.flags[pos] = "formula-without-value"
-    return scan
+        if cells > limits.sparse_min_cells and self.n < cells * limits.sparse_fill:
+            raise ReadError(
+                f"工作表「{sheet}」只有 {self.n} 个单元格有内容,却分布在 {height} 行 × {width} 列的区域里"
+                f"(远处的 {far}有内容),读取会耗尽内存;请删除远处多余的内容后重新保存"
+            )
+
+
+# ---- ods -------------------------------------------------------------------------------------
+
+_ODS_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])" + _TAG_REST)
+_ROWS_REP = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)""")
+_COLS_REP = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)""")
+_TABLE_NAME = re.compile(rb'(?:^|\s)(?:[\w.-]+:)?name="([^"]*)"')
+
+
+def scan_ods(path: str, limits: Limits) -> None:
+    zf = check_zip(path, limits)
+    with zf:
+        content = None
+        for info in zf.infolist():
+            name = info.filename.replace("\\", "/").lstrip("/").lower()
+            if name.endswith(".xml"):
+                data = _read_part(zf, info.filename)
+                if name == "content.xml":
+                    content = data
+        if content is not None:
+            _scan_ods_content(content, limits)
+
+
+def _scan_ods_content(data: bytes, limits: Limits) -> None:
+    """The grid calamine would build for each table: repeated rows and cells multiply out."""
+    data = _as_utf8(data)
+    sheet, ext = "", None
+    row, col, row_rep = 0, 0, 1
+    row_cells: list[tuple[int, int]] = []  # (column, span) of cells with a value in the current row
+    for m in _ODS_TAG.finditer(data):
+        closing, kind, body = m.groups()
+        selfclose = body.endswith(b"/")
+        if kind == b"table":
+            if closing:
+                if ext is not None:
+                    ext.check(sheet, limits)
+                ext = None
+            else:
+                name = _TABLE_NAME.search(body)
+                sheet = xml_unescape(name.group(1)) if name else "?"
+                ext, row = _Extent(), 0
+            continue
+        if ext is None:
+            continue
+        if kind == b"table-row":
+            if closing or selfclose:
+                if not closing:
+                    rep = _ROWS_REP.search(body)
+                    row_rep, row_cells = (_num(rep.group(1)) if rep else 1), []
+                for c, span in row_cells:
+                    ext.add(row, c, span * row_rep, row_rep, span)
+                row += row_rep
+                row_cells, col, row_rep = [], 0, 1
+            else:
+                rep = _ROWS_REP.search(body)
+                row_rep, row_cells, col = (_num(rep.group(1)) if rep else 1), [], 0
+            continue
+        if closing:
+            continue
+        rep = _COLS_REP.search(body)
+        span = _num(rep.group(1)) if rep else 1
+        has_value = b"value-type" in body or (not selfclose and not data.startswith(b"</", m.end()))
+        if has_value:
+            row_cells.append((col, span))
+        col += span
+    if ext is not None:
+        ext.check(sheet, limits)
+
+
+# ---- xlsb ------------------------------------------------------------------------------------
+
+def scan_xlsb(path: str, limits: Limits) -> None:
+    """The cells of every sheet of a binary workbook, from its records (calamine#693 applies here too)."""
+    zf = check_zip(path, limits)
+    with zf:
+        pkg = ooxml_package(zf)
+        main = pkg.main if pkg.main in pkg.names else "xl/workbook.bin"
+        rels = {r.get("Id", ""): r["Target"] for r in relationships(zf, pkg.names, main)}
+        sheets: list[tuple[str, str]] = []
+        if main in pkg.names:
+            for rtype, rec in _xlsb_records(_read_bin(zf, pkg.names[main])):
+                if rtype == 0x9C and len(rec) >= 12:  # BrtBundleSh
+                    try:
+                        (cch,) = struct.unpack_from("<I", rec, 8)
+                        rid = rec[12:12 + 2 * cch].decode("utf-16-le", "replace") if cch != 0xFFFFFFFF else ""
+                        off = 12 + (2 * cch if cch != 0xFFFFFFFF else 0)
+                        (n,) = struct.unpack_from("<I", rec, off)
+                        name = rec[off + 4:off + 4 + 2 * n].decode("utf-16-le", "replace")
+                    except struct.error:
+                        continue
+                    if rid in rels:
+                        sheets.append((name, rels[rid]))
+        for name, part in sheets:
+            real = pkg.names.get(part)
+            if real is not None:
+                _scan_xlsb_sheet(_read_bin(zf, real), name, limits)
+
+
+def _read_bin(zf: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return zf.read(name)
+    except Exception as exc:  # noqa: BLE001
+        raise ReadError(f"文件已损坏:部件 {name} 无法解压({type(exc).__name__}),请重新保存或重新下载") from exc
+
+
+def _xlsb_records(data: bytes):
+    """(type, payload) of BIFF12 records; stops quietly at a truncated record."""
+    pos, n = 0, len(data)
+    while pos < n:
+        b0 = data[pos]
+        pos += 1
+        rtype = b0 & 0x7F
+        if b0 & 0x80:
+            if pos >= n:
+                return
+            rtype |= (data[pos] & 0x7F) << 7
+            pos += 1
+        size, shift = 0, 0
+        for _ in range(4):
+            if pos >= n:
+                return
+            b = data[pos]
+            pos += 1
+            size |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        if pos + size > n:
+            return
+        yield rtype, data[pos:pos + size]
+        pos += size
+
+
+def _scan_xlsb_sheet(data: bytes, sheet: str, limits: Limits) -> None:
+    ext = _Extent()
+    row = 0
+    unpack = struct.unpack_from
+    for rtype, rec in _xlsb_records(data):
+        if rtype == 0:  # BrtRowHdr
+            if len(rec) >= 4:
+                (row,) = unpack("<I", rec)
+                if row > 0x100000:
+                    break  # calamine stops reading the sheet here
+        elif 2 <= rtype <= 11 and len(rec) >= 4:  # BrtCellRk ... BrtFmlaError (blank cells are dropped)
+            ext.add(row, unpack("<I", rec)[0])
+        elif rtype == 0x92:  # BrtEndSheetData
+            break
+    ext.check(sheet, limits)
+
+
+# ---- xls -------------------------------------------------------------------------------------
+
+_XLS_CELLS = frozenset((0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x00FD, 0x0006))
+
+
+def scan_xls(path: str, limits: Limits) -> None:
+    """The cells of every worksheet of a BIFF5/8 workbook (calamine#550: .xls out-of-memory)."""
+    try:
+        ole = OleFile(Path(path).read_bytes())
+        name = workbook_stream_name(ole)
+        if name is None:
+            return
+        stream = ole.read(name)
+    except OleError as exc:
+        raise ReadError(f"文件已损坏(OLE 复合文档结构有误:{exc});请用 Excel 或 WPS 打开后另存为 .xlsx 再提交") from exc
+    except OSError as exc:
+        raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
+    _scan_biff(stream, limits)
+
+
+def _scan_biff(stream: bytes, limits: Limits) -> None:
+    """Walk the records; substreams nest (a chart inside a worksheet), so BOF/EOF keep a stack."""
+    names: dict[int, str] = {}
+    pos, n = 0, len(stream)
+    unpack = struct.unpack_from
+    stack: list[tuple[_Extent | None, str]] = []
+    ext: _Extent | None = None
+    sheet = ""
+    biff8 = True
+    worksheets = 0
+    while pos + 4 <= n:
+        rtype, length = unpack("<HH", stream, pos)
+        rec_at = pos
+        body = pos + 4
+        pos = body + length
+        if pos > n:
+            break
+        if rtype == 0x0809:  # BOF
+            stack.append((ext, sheet))
+            ext = None
+            if length >= 4:
+                vers, dt = unpack("<HH", stream, body)
+                if rec_at == 0:
+                    biff8 = vers == 0x0600
+                if dt != 0x0005:  # any sheet (calamine reads chart and macro sheets' cells too)
+                    worksheets += 1
+                    sheet = names.get(rec_at) or sheet or f"第{worksheets}个工作表"
+                    ext = _Extent()
+            continue
+        if rtype == 0x000A:  # EOF
+            if ext is not None:
+                ext.check(sheet, limits)
+            ext, sheet = stack.pop() if stack else (None, "")
+            continue
+        if rtype == 0x0085 and length >= 8:  # BOUNDSHEET
+            (offset,) = unpack("<I", stream, body)
+            names[offset] = _boundsheet_name(stream[body + 6:pos], biff8)
+            continue
+        if ext is None:
+            continue
+        if rtype in _XLS_CELLS and length >= 4:
+            r, c = unpack("<HH", stream, body)
+            ext.add(r, c)
+        elif rtype == 0x00BD and length >= 6:  # MULRK
+            r, c = unpack("<HH", stream, body)
+            count = (length - 6) // 6
+            if count > 0:
+                ext.add(r, c, count, 1, count)
+    for pending, name in [(ext, sheet), *reversed(stack)]:
+        if pending is not None:
+            pending.check(name, limits)
+
+
+def _boundsheet_name(raw: bytes, biff8: bool) -> str:
+    if not raw:
+        return "?"
+    cch = raw[0]
+    if biff8 and len(raw) >= 2:
+        if raw[1] & 1:
+            return raw[2:2 + 2 * cch].decode("utf-16-le", "replace")
+        return raw[2:2 + cch].decode("latin-1")
+    return raw[1:1 + cch].decode("gbk", "replace")
