@@ -372,3 +372,14 @@ def test_oversized_file_is_refused_without_reading_it(tmp_path):
     (message,) = _messages(files["huge.csv"])
     assert "超过上限" in message and files["huge.csv"].sha256 == ""
     assert len(files["ok.csv"].records) == len(GOOD_PROJECTS)
+
+
+def test_html_span_bomb_is_refused_cheaply(tmp_path):
+    """rowspan/colspan of 1000 x 1000 on a few cells would expand a 2 KB page to millions of slots."""
+    from gpscli import api
+
+    cells = "".join('<td rowspan="1000" colspan="1000">x</td>' for _ in range(50))
+    page = tmp_path / "导出.xls"
+    page.write_text(f"<html><table><tr><td>项目名称</td><td>金额</td></tr><tr>{cells}</tr></table></html>")
+    res = api.load([page])
+    assert [(i.code, "单元格的上限" in i.message) for i in res.all_issues()] == [("unreadable-file", True)]

@@ -18,7 +18,7 @@ from .text import decode_bytes
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "center", "caption", "li", "pre", "blockquote"}
-_MAX_CELLS = 5_000_000
+_MAX_CELLS = 2_000_000  # web exports are small; a span bomb is refused before it costs memory
 _CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "gb_2312-80": "gb18030"}
 
 
@@ -80,6 +80,8 @@ def read_html(path: Path) -> WorkbookData:
         raise ReadError("网页(HTML)里的表格是空的")
     height = max(k[0] for k in grid) + 1
     width = max(k[1] for k in grid) + 1
+    if height * width > _MAX_CELLS:
+        raise ReadError(f"网页表格展开后有 {height} 行 × {width} 列,超过 {_MAX_CELLS} 个单元格的上限")
     rows = [[None] * width for _ in range(height)]
     for (i, j), v in grid.items():
         rows[i][j] = v or None
@@ -99,6 +101,8 @@ def _table(table, r: int, grid: dict[tuple[int, int], str], merged: list[tuple[i
             value = number.strip() if number and number.strip() else " ".join(cell.text_content().split())
             rs = _span(cell.get("rowspan"))
             cs = _span(cell.get("colspan"))
+            if len(grid) + rs * cs > _MAX_CELLS:  # rowspan/colspan can multiply a small page
+                raise ReadError(f"网页表格超过 {_MAX_CELLS} 个单元格的上限")
             for i in range(rs):
                 for j in range(cs):
                     grid[(r + i, c + j)] = ""
