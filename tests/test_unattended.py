@@ -151,3 +151,23 @@ def test_real_entry_point_help_is_chinese_and_fast():
     assert "政府购买服务" in r.stdout and "validate" in r.stdout
     r = subprocess.run([exe, "validate", "--no-such-option"], capture_output=True, text=True, timeout=30)
     assert r.returncode == 2 and "用法错误" in r.stderr
+
+
+def test_limits_come_from_gps_toml(tmp_path):
+    from gpscli import config
+
+    f = tmp_path / "gps.toml"
+    f.write_text('data = ["inbox"]\n[limits]\nmax_rows = 5000\nmax_uncompressed_mb = 20\nwall_seconds = 30\n'
+                 'suspicious_amount = 5000\nworkers = 1\n', encoding="utf-8")
+    cfg = config.load(f)
+    assert (cfg.limits.max_rows, cfg.limits.max_uncompressed_bytes, cfg.limits.wall) == (5000, 20 * 1048576, 30)
+    assert str(cfg.suspicious_amount) == "5000" and cfg.workers == 1
+    assert cfg.data == [tmp_path / "inbox"]
+
+
+def test_broken_gps_toml_is_a_usage_error(tmp_path, monkeypatch):
+    (tmp_path / "gps.toml").write_text("data = [unclosed\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, ["aggregate"])
+    assert r.exit_code == 2
+    assert "gps.toml" in r.stderr

@@ -16,8 +16,10 @@ All paths in it are relative to the folder that holds it. Every key is optional:
     suspicious_amount = 100000    # 万元, one project
     max_uncompressed_mb = 200
     max_rows = 1000000
+    max_cells = 10000000          # rows x columns spanned by one sheet
     memory_mb = 2048
-    seconds = 120
+    seconds = 120                 # CPU seconds to read one file
+    wall_seconds = 250            # wall-clock seconds to read one file (default 2 x seconds + 10)
     workers = 0                   # 0: one per core
 """
 
@@ -112,6 +114,7 @@ def load(path: Path | None = None, search: bool = True) -> Config:
             max_cells=int(lim.get("max_cells", base.max_cells)),
             memory_bytes=int(lim.get("memory_mb", base.memory_bytes // 1048576)) * 1048576,
             seconds=int(lim.get("seconds", base.seconds)),
+            wall_seconds=int(lim["wall_seconds"]) if "wall_seconds" in lim else None,
         )
         cfg.workers = int(lim.get("workers", 0))
     except (ValueError, TypeError, InvalidOperation) as exc:
