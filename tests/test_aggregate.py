@@ -226,3 +226,23 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(tmp_path):
     wb = openpyxl.load_workbook(out_xlsx)
     assert wb["汇总表"]["A3"].value == "'+SUM(1,2)"
     assert wb["明细"]["D2"].value == "'-攻击"
+
+
+def test_warnings_are_shown_by_aggregate_with_the_file(tmp_path):
+    p = write_xlsx(tmp_path / "玛纳斯县.xlsx", standard_rows([project(jurisdiction="玛纳斯县", amount=1200000)]))
+    r = runner.invoke(app, ["aggregate", str(p)])
+    assert r.exit_code == 0
+    assert "suspicious-amount" in r.stderr and "玛纳斯县.xlsx" in r.stderr
+
+
+def test_a_year_without_rows_is_not_a_silent_zero(sample_dir):
+    r = runner.invoke(app, ["aggregate", str(sample_dir), "--year", "2015"])
+    assert r.exit_code == 1
+    assert "没有 2015 年的项目" in r.stderr and "2016、2017" in r.stderr
+
+
+def test_year_question_comes_before_data_errors(tmp_path):
+    rows = standard_rows([project(name="甲", year=2016), project(name="乙", year=2017),
+                          project(name="丙", year=2017, amount="待定")])
+    r = runner.invoke(app, ["aggregate", str(write_xlsx(tmp_path / "a.xlsx", rows))])
+    assert r.exit_code == 2

@@ -102,3 +102,13 @@ def test_sample_data_validates_clean(sample_dir):
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["summary"] == {"files": 12, "rows": 123, "errors": 0, "warnings": 0}
+
+
+def test_annotated_copies_in_the_inbox_are_not_read_back(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_xlsx(inbox / "木垒县.xlsx", standard_rows([project(jurisdiction="木垒县", amount="待定")]))
+    assert invoke("validate", inbox, "--annotate", inbox).exit_code == 1
+    assert (inbox / "木垒县-问题标注.xlsx").exists()
+    data = json.loads(invoke("validate", inbox, "--format", "json").stdout)
+    assert [f["path"].rsplit("/", 1)[-1] for f in data["files"]] == ["木垒县.xlsx"]
+    assert [i["code"] for i in data["files"][0]["issues"]] == ["invalid-amount"]

@@ -159,3 +159,14 @@ def test_bad_catalogue_file_is_a_usage_error(tmp_path):
     r = runner.invoke(app, ["catalogue", "--catalogue", str(f)])
     assert r.exit_code == 2
     assert "名称" in r.stderr
+
+
+def test_template_never_overwrites_an_existing_file(tmp_path):
+    from builders import project, standard_rows, write_xlsx
+
+    filled = write_xlsx(tmp_path / "高新区.xlsx", standard_rows([project(jurisdiction="高新区")]))
+    before = filled.read_bytes()
+    r = runner.invoke(app, ["template", "-o", str(filled)])
+    assert r.exit_code == 2 and "--force" in r.stderr
+    assert filled.read_bytes() == before
+    assert runner.invoke(app, ["template", "-o", str(filled), "--force"]).exit_code == 0

@@ -171,3 +171,27 @@ def test_broken_gps_toml_is_a_usage_error(tmp_path, monkeypatch):
     r = runner.invoke(app, ["aggregate"])
     assert r.exit_code == 2
     assert "gps.toml" in r.stderr
+
+
+def test_stale_outputs_of_the_same_period_are_removed(tmp_path, sample_dir, monkeypatch):
+    ws = workspace(tmp_path, sample_dir)
+    monkeypatch.chdir(ws)
+    assert runner.invoke(app, ["run", "--period", "2016", "--no-report"]).exit_code == 0
+    out = ws / "output" / "2016"
+    assert (out / "2016年政府购买服务项目汇总表.xlsx").exists()
+    write_xlsx(ws / "inbox" / "坏表.xlsx", standard_rows([project(name="新项目", amount="待定")]))
+    r = runner.invoke(app, ["run", "--period", "2016", "--no-report"])
+    assert r.exit_code == 1
+    assert not (out / "2016年政府购买服务项目汇总表.xlsx").exists()
+    summary = json.loads((out / "运行摘要.json").read_text(encoding="utf-8"))
+    assert summary["not_submitted"] is None
+    assert any("过期文件" in m for m in summary["messages"])
+
+
+def test_unwritable_log_is_a_warning_not_a_crash(tmp_path):
+    exe = shutil.which("gps", path=os.path.dirname(sys.executable))
+    p = write_xlsx(tmp_path / "a.xlsx", standard_rows([project()]))
+    r = subprocess.run([exe, "--log", str(tmp_path / "没有这个目录" / "gps.log"), "validate", str(p)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr and "无法写入日志文件" in r.stderr

@@ -62,7 +62,7 @@ def test_suspicious_amount_hints_at_yuan(tmp_path):
 def test_unknown_category_hints_the_closest(tmp_path):
     found, res = one(tmp_path, category="基本公共服", subcategory=None)
     assert found == [("unknown-category", "error", "项目明细", "E4")]
-    assert res.all_issues()[0].hint == "基本公共服务"
+    assert res.all_issues()[0].hint == "是否应为「基本公共服务」?"
 
 
 def test_category_mismatch_names_the_right_parent(tmp_path):

@@ -110,10 +110,14 @@ def aggregate(result: Result, year: int | None = None, by: str | list[str] = "ju
     from .aggregate import aggregate as _aggregate, choose_year, parse_dimensions
 
     dims = parse_dimensions(by)
+    years = result.years()
+    chosen = choose_year(years, year)
     errors = result.errors
     if errors and not skip_invalid:
-        raise DataError(f"数据中有 {len(errors)} 个错误,未生成汇总;请先修正(或使用 --skip-invalid 只汇总无误的行)")
-    chosen = choose_year(result.years(), year)
+        raise DataError(f"数据中有 {len(errors)} 个错误,未生成输出;请先修正(或使用 --skip-invalid 只用无误的行)")
+    if chosen not in years:
+        have = "、".join(map(str, years)) or "无"
+        raise DataError(f"数据中没有 {chosen} 年的项目(有数据的年度:{have});请检查 --year 或各地是否已报送")
     return _aggregate(
         result.valid_records(), chosen, dims,
         jurisdictions=result.profile.names(), categories_order=result.catalogue.order(),

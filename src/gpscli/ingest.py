@@ -29,6 +29,9 @@ from .records import FileResult, SheetReport
 _INSTRUCTION_SHEETS = ("说明", "填报说明", "填表说明", "注意事项", "使用说明")
 
 
+ANNOTATED_SUFFIX = "-问题标注"  # copies written by --annotate: never read back as submissions
+
+
 def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue], list[tuple[str, str]]]:
     """Files to read from files and folders (walked recursively, symlink loops safe).
 
@@ -93,6 +96,8 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
             return
         if not stat.S_ISREG(st.st_mode):
             skip(p, "不是普通文件")
+        elif not explicit and p.stem.endswith(ANNOTATED_SUFFIX):
+            ignored.append((_display(p), "gps validate --annotate 生成的标注副本,不是报送表"))
         elif explicit or p.suffix.lower() in SUPPORTED_SUFFIXES:
             files.append(p)  # a file named on the command line is read whatever its name
         else:

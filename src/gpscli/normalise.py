@@ -539,7 +539,7 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
             else:
                 near = ctx.catalogue.suggest(raw_cat, level=1)
                 issue("unknown-category", f"{a1(r, c)}:一级目录「{raw_cat}」不在指导性目录中", row=r, col=c,
-                      value=v, hint=near if near else f"可填写:{'、'.join(ctx.catalogue.category_names())}")
+                      value=v, hint=f"是否应为「{near}」?" if near else f"可填写:{'、'.join(ctx.catalogue.category_names())}")
         # Subcategory (optional).
         subcategory = None
         if j_sub is not None and "subcategory" not in flagged and (v := row[j_sub]) is not None and v != "":

@@ -31,7 +31,7 @@ class RunSummary:
     warnings: int = 0
     outputs: list[str] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
-    not_submitted: list[str] = field(default_factory=list)
+    not_submitted: list[str] | None = None  # None: not known (nothing was aggregated)
     messages: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -42,6 +42,17 @@ class RunSummary:
             "outputs": self.outputs, "not_submitted": self.not_submitted, "messages": self.messages,
             "problems": self.problems,
         }
+
+
+def _remove_stale(out_dir: Path, summary: RunSummary) -> None:
+    """Outputs of an earlier run of the same period that this run did not rewrite would contradict
+    its summary (e.g. last week's 汇总表 beside today's errors): remove them and say so."""
+    written = {Path(p).resolve() for p in summary.outputs}
+    for pattern in ("*年政府购买服务项目汇总表.xlsx", "*年政府购买服务项目汇总.json", "*.docx", "问题标注/*.xls*"):
+        for old in out_dir.glob(pattern):
+            if old.resolve() not in written and not old.name.startswith((".", "~$")):
+                old.unlink()
+                summary.messages.append(f"已删除上次运行留下的过期文件:{old.name}")
 
 
 def run_period(cfg: Config, year: int, period: str, *, skip_invalid: bool = False,
@@ -98,6 +109,7 @@ def run_period(cfg: Config, year: int, period: str, *, skip_invalid: bool = Fals
                 summary.exit_status = 1
         if agg.skipped:
             summary.exit_status = 1
+    _remove_stale(out_dir, summary)
     summary.duration_s = time.perf_counter() - t0
     summary_path = out_dir / "运行摘要.json"
     summary.outputs.append(str(summary_path))

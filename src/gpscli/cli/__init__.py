@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+import typer
+
 from .app import app
 from . import aggregate_cmd, catalogue_cmd, report_cmd, run_cmd, validate_cmd  # noqa: F401  (register commands)
 
@@ -28,7 +30,7 @@ def main() -> None:
         cmd = exc.ctx.command_path if exc.ctx else "gps"
         err().print(f"用法错误:{_translate(exc.format_message())}\n运行「{cmd} --help」查看用法。", markup=False)
         sys.exit(EXIT_USAGE)
-    except cexc.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         err().print("已中断。", markup=False)
         sys.exit(130)
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -95,12 +95,20 @@ def aggregate_command(
             from ..errors import UsageError
 
             raise UsageError(f"输出文件 {t} 的扩展名应为 .xlsx、.json 或 .csv")
+    if fmt is AggFormat.xlsx and sys.stdout.isatty():
+        from ..errors import UsageError
+
+        raise UsageError("--format xlsx 会把二进制内容输出到屏幕;请改用 --out 汇总表.xlsx")
     result, _cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction)
     try:
         agg = api.aggregate(result, year=year, by=by, skip_invalid=skip_invalid)
     except DataError:
-        print_issue_table(err(), result.errors, title="错误(未生成汇总)")
+        print_issue_table(err(), result.errors, title="错误(未生成汇总)", with_file=True)
         raise
+    if not agg.skipped:
+        from .validate_cmd import print_warnings
+
+        print_warnings(err(), result)
     for t in targets:
         tables.write(agg, t)
         say(f"已写入:{t}")
@@ -117,5 +125,5 @@ def aggregate_command(
     else:
         print_aggregation(out(), agg)
     if agg.skipped:
-        print_issue_table(err(), agg.skipped, title=f"未纳入汇总的问题({len(agg.skipped)} 个)")
+        print_issue_table(err(), agg.skipped, title=f"未纳入汇总的问题({len(agg.skipped)} 个)", with_file=True)
         raise typer.Exit(EXIT_DATA)

@@ -59,8 +59,12 @@ def log(message: str) -> None:
     if STATE.log is not None:
         import datetime as dt
 
-        with open(STATE.log, "a", encoding="utf-8") as fh:
-            fh.write(f"{dt.datetime.now().isoformat(timespec='seconds')} {message}\n")
+        try:
+            with open(STATE.log, "a", encoding="utf-8") as fh:
+                fh.write(f"{dt.datetime.now().isoformat(timespec='seconds')} {message}\n")
+        except OSError as exc:
+            path, STATE.log = STATE.log, None  # say it once, then carry on without the log
+            err().print(f"警告:无法写入日志文件 {path}({exc.strerror or exc}),本次不记录日志", markup=False)
 
 
 def fail(message: str, code: int = EXIT_DATA) -> "typer.Exit":

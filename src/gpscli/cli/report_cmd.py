@@ -110,7 +110,7 @@ def report_command(
             narrative_required=narrative_required, title=title or cfg.report_title, skip_invalid=skip_invalid,
         )
     except DataError:
-        print_issue_table(err(), result.errors, title="错误(未生成报告)")
+        print_issue_table(err(), result.errors, title="错误(未生成报告)", with_file=True)
         raise
     agg = outcome.aggregation
     for w in outcome.warnings:
@@ -125,7 +125,7 @@ def report_command(
     sys.stdout.write(f"{outcome.path}\n")
     sys.stdout.flush()
     if agg.skipped:
-        print_issue_table(err(), agg.skipped, title=f"未纳入报告的问题({len(agg.skipped)} 个)")
+        print_issue_table(err(), agg.skipped, title=f"未纳入报告的问题({len(agg.skipped)} 个)", with_file=True)
         raise typer.Exit(EXIT_DATA)
 
 

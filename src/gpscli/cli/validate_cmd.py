@@ -18,16 +18,26 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
-def print_issue_table(console, issues, title: str | None = None) -> None:
+def print_issue_table(console, issues, title: str | None = None, with_file: bool = False) -> None:
     from rich.table import Table
 
     table = Table(title=title, show_lines=False, expand=False, title_justify="left")
-    for name, style in (("位置", "cyan"), ("级别", None), ("代码", "magenta"), ("说明", None), ("建议", "dim")):
+    columns = [("文件", "blue")] if with_file else []
+    columns += [("位置", "cyan"), ("级别", None), ("代码", "magenta"), ("说明", None), ("建议", "dim")]
+    for name, style in columns:
         table.add_column(name, style=style, overflow="fold")
     for i in issues:
         level = f"[red]{i.severity.label}[/red]" if i.is_error else f"[yellow]{i.severity.label}[/yellow]"
-        table.add_row(i.location or "-", level, i.code, _esc(i.message), _esc(i.hint or ""))
+        row = [_esc(Path(i.path).name) if i.path else "-"] if with_file else []
+        table.add_row(*row, i.location or "-", level, i.code, _esc(i.message), _esc(i.hint or ""))
     console.print(table)
+
+
+def print_warnings(console, result) -> None:
+    """Warnings do not stop aggregate/report, but the clerk must see them."""
+    warnings = result.warnings
+    if warnings:
+        print_issue_table(console, warnings, title=f"警告({len(warnings)} 个,相关行已计入;请核实)", with_file=True)
 
 
 def _esc(text: str) -> str:
@@ -43,9 +53,11 @@ def print_verbose(console, f) -> None:
         if not s.used:
             console.print(f"    工作表「{escape(s.name)}」:未使用({escape(s.reason)})")
             continue
-        cols = "、".join(f"{k}={v}" for k, v in s.columns.items())
+        from ..records import FIELD_LABELS
+
+        cols = "、".join(f"{FIELD_LABELS.get(k, k)}={v}" for k, v in s.columns.items())
         console.print(
-            f"    工作表「{escape(s.name)}」:表头第 {'、'.join(map(str, s.header_rows))} 行;{s.rows} 行项目;"
+            f"    工作表「{escape(s.name)}」:表头第 {'、'.join(map(str, s.header_rows))} 行;{s.rows} 行无误;"
             f"单位 {s.unit}(来自{escape(s.unit_from)});地区来自{escape(s.jurisdiction_from or '—')};"
             f"年度来自{escape(s.year_from or '—')}")
         console.print(f"      列:{escape(cols)}", style="dim")
@@ -54,7 +66,7 @@ def print_verbose(console, f) -> None:
 @app.command("validate")
 @guard
 def validate_command(
-    paths: Annotated[Optional[List[Path]], typer.Argument(help="要检查的文件或文件夹(文件夹会逐级查找 .xlsx .xls .ods .csv)", show_default=False)] = None,
+    paths: Annotated[Optional[List[Path]], typer.Argument(help="要检查的文件或文件夹(文件夹会逐级查找 .xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt .et .htm .html)", show_default=False)] = None,
     year: YearOpt = None,
     jurisdiction: JurisdictionOpt = None,
     catalogue: CatalogueOpt = None,

@@ -21,7 +21,9 @@ ISSUE_SHEET = "问题清单"
 def annotated_name(path: str) -> str:
     p = Path(path)
     suffix = ".xlsm" if p.suffix.lower() == ".xlsm" else ".xlsx"
-    return f"{p.stem}-问题标注{suffix}"
+    from ..ingest import ANNOTATED_SUFFIX
+
+    return f"{p.stem}{ANNOTATED_SUFFIX}{suffix}"
 
 
 def _open_copy(path: Path):
