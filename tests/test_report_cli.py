@@ -162,3 +162,21 @@ def test_libreoffice_opens_the_report_as_a4(tmp_path):
     assert pdf.startswith(b"%PDF")
     sizes = {(round(float(w)), round(float(h))) for w, h in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf)}
     assert {(595, 842), (842, 595)} <= sizes  # A4 portrait body, A4 landscape appendix
+
+
+def test_a_few_stray_rows_of_another_year_are_no_basis_for_a_comparison(tmp_path):
+    import docx
+    from builders import project, standard_rows, write_xlsx
+
+    from gpscli.cli import app
+
+    rows = [project(jurisdiction=j, unit=f"{j}环卫局", name="保洁", amount=100, year=2017)
+            for j in ("昌吉市", "阜康市", "奇台县", "玛纳斯县")]
+    rows.append(project(jurisdiction="阜康市", unit="阜康市财政局", name="旧项目", amount=1, year=2016))
+    p = write_xlsx(tmp_path / "a.xlsx", standard_rows(rows))
+    out = tmp_path / "r.docx"
+    r = CliRunner().invoke(app, ["report", "--year", "2017", "--data", str(p), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "未写入与 2016 年有关" in r.stderr
+    text = "\n".join(par.text for par in docx.Document(out).paragraphs)
+    assert "增长" not in text and "与2016年" not in text

@@ -115,6 +115,10 @@ def report_command(
     agg = outcome.aggregation
     for w in outcome.warnings:
         say(f"提示:{w}")
+    if not agg.skipped:
+        from .validate_cmd import print_warnings
+
+        print_warnings(err(), result)
     parts = [f"{agg.year}年 {agg.total.count}项 {_money(agg.total.amount)}万元"]
     if outcome.next_aggregation is not None:
         parts.append(f"含 {outcome.next_aggregation.year} 年计划")

@@ -85,6 +85,11 @@ def _narrative(path: Path | None, required: bool, warnings: list[str]) -> tuple[
     return n, path
 
 
+def _coverage(agg) -> int:
+    """How many jurisdictions have rows in an aggregation."""
+    return sum(1 for s in agg.submissions if s.submitted)
+
+
 def write_report(result: "Result", year: int | None = None, *, out: str | Path | None = None,
                  output_dir: str | Path = "output", template: str | Path | None = None,
                  narrative: str | Path | None = None, narrative_required: bool = True,
@@ -105,6 +110,16 @@ def write_report(result: "Result", year: int | None = None, *, out: str | Path |
     prev_agg = api.aggregate(result, year=y - 1, by=BY, skip_invalid=skip_invalid) if y - 1 in years else None
 
     warnings: list[str] = []
+    for other, label in ((next_agg, "计划"), (prev_agg, "比较")):
+        if other is not None and _coverage(other) * 2 < _coverage(agg):
+            # A few stray rows of another year (a typo, a late entry) are no basis for a plan or a
+            # year-on-year change: a 2404975% increase would go straight into the leaders' report.
+            warnings.append(f"{other.year} 年的数据只来自 {_coverage(other)} 个地区(报告年度有 {_coverage(agg)} 个),"
+                            f"报告中未写入与 {other.year} 年有关的{label}内容;请核实这些行的年度")
+            if other is next_agg:
+                next_agg = None
+            else:
+                prev_agg = None
     tpl_path = Path(template) if template else bundled_template()
     narr_path = Path(str(narrative).replace("{year}", str(y))) if narrative else None
     narr, used_narr = _narrative(narr_path, narrative_required, warnings)
