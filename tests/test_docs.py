@@ -66,3 +66,10 @@ def test_only_the_cli_prints_or_exits():
             if isinstance(node, ast.Attribute) and node.attr == "exit" and getattr(node.value, "id", "") == "sys":
                 offenders.append(f"{path.name}:{node.lineno}: sys.exit")
     assert offenders == []
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_help_has_no_english_scaffolding(name):
+    text = runner.invoke(app, [name, "--help"]).stdout
+    for word in ("Usage:", "Options", "Arguments", "Show this message", "[OPTIONS]", "<int", "<str>", "<path>", "default:"):
+        assert word not in text, (name, word)

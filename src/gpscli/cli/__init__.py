@@ -6,8 +6,11 @@ import sys
 
 import typer
 
+from . import zh
 from .app import app
 from . import aggregate_cmd, catalogue_cmd, report_cmd, run_cmd, validate_cmd  # noqa: F401  (register commands)
+
+zh.install()
 
 __all__ = ["app", "main"]
 
@@ -36,23 +39,5 @@ def main() -> None:
     sys.exit(rv if isinstance(rv, int) else 0)
 
 
-_PHRASES = [
-    ("No such option", "没有这个选项"),
-    ("No such command", "没有这个命令"),
-    ("Missing argument", "缺少参数"),
-    ("Missing option", "缺少选项"),
-    ("Invalid value for", "取值无效:"),
-    ("requires an argument", "需要一个值"),
-    ("is not a valid integer", "不是有效的整数"),
-    ("is not in the range", "不在允许的范围"),
-    ("Got unexpected extra argument", "多余的参数"),
-    ("Did you mean", "是否想用"),
-    ("does not exist", "不存在"),
-    ("is not one of", "不是以下之一:"),
-]
-
-
 def _translate(text: str) -> str:
-    for en, zh in _PHRASES:
-        text = text.replace(en, zh)
-    return text
+    return zh.translate(text)

@@ -65,7 +65,7 @@ def print_aggregation(console, agg) -> None:
 @app.command("aggregate")
 @guard
 def aggregate_command(
-    paths: Annotated[Optional[List[Path]], typer.Argument(help="报送的文件或文件夹(不给则用 gps.toml 的 data)", show_default=False)] = None,
+    paths: Annotated[Optional[List[Path]], typer.Argument(metavar="路径", help="报送的文件或文件夹(不给则用 gps.toml 的 data)", show_default=False)] = None,
     year: YearOpt = None,
     by: Annotated[str, typer.Option("--by", help="汇总维度,逗号分隔,可选 jurisdiction(地区)、category(一级目录)、subcategory(二级目录)、unit(购买主体)、method(购买方式)")] = "jurisdiction,category",
     outputs: Annotated[Optional[List[Path]], typer.Option("--out", "-o", help="输出文件,可重复;格式按扩展名:.xlsx .json .csv")] = None,

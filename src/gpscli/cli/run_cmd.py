@@ -14,7 +14,7 @@ from .common import Progress, guard, load_config, log, say
 @app.command("init")
 @guard
 def init_command(
-    folder: Annotated[Path, typer.Argument(help="工作区文件夹(不存在会新建;已有文件不会被覆盖)")] = Path("."),
+    folder: Annotated[Path, typer.Argument(metavar="文件夹", help="工作区文件夹(不存在会新建;已有文件不会被覆盖)")] = Path("."),
 ) -> None:
     """新建工作区:gps.toml、inbox/(收件箱)、output/、可修改的报告和填报模板。
 

@@ -66,7 +66,7 @@ def print_verbose(console, f) -> None:
 @app.command("validate")
 @guard
 def validate_command(
-    paths: Annotated[Optional[List[Path]], typer.Argument(help="要检查的文件或文件夹(文件夹会逐级查找 .xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt .et .htm .html)", show_default=False)] = None,
+    paths: Annotated[Optional[List[Path]], typer.Argument(metavar="路径", help="要检查的文件或文件夹(文件夹会逐级查找 .xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt .et .htm .html)", show_default=False)] = None,
     year: YearOpt = None,
     jurisdiction: JurisdictionOpt = None,
     catalogue: CatalogueOpt = None,
