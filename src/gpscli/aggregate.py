@@ -109,23 +109,35 @@ def aggregate(records: list[ProjectRecord], year: int, dimensions: list[str], *,
     """Aggregate the records of ``year``. ``jurisdictions`` is the profile order."""
     rows = [r for r in records if r.year == year]
     jur_order = {j: n for n, j in enumerate(jurisdictions)}
+    # One pass: amounts summed per cell, then cells rolled up (exact: Decimal addition).
+    cells: dict[tuple[str, ...], Figure] = {}
+    getters = [(lambda r, d=d: getattr(r, d) or NO_VALUE) for d in dimensions]
+    for r in rows:
+        values = tuple(g(r) for g in getters)
+        f = cells.get(values)
+        if f is None:
+            f = cells[values] = Figure()
+        f.count += 1
+        f.amount += r.amount
     total = Figure()
     by: dict[str, dict[str, Figure]] = {d: {} for d in dimensions}
-    cells: dict[tuple[str, ...], Figure] = {}
-    for r in rows:
-        total.add(r.amount)
-        values = tuple(_value(r, d) for d in dimensions)
+    for values, f in cells.items():
+        total.count += f.count
+        total.amount += f.amount
         for d, v in zip(dimensions, values):
-            by[d].setdefault(v, Figure()).add(r.amount)
-        cells.setdefault(values, Figure()).add(r.amount)
+            t = by[d].setdefault(v, Figure())
+            t.count += f.count
+            t.amount += f.amount
     order = {d: _orderer(d, rows, jur_order, categories_order) for d in dimensions}
     by_sorted = {d: sorted(by[d].items(), key=lambda kv, d=d: order[d](kv[0])) for d in dimensions}
     cells_sorted = sorted(cells.items(), key=lambda kv: tuple(order[d](v) for d, v in zip(dimensions, kv[0])))
-    submissions = []
+    counts: dict[str, int] = {}
+    paths: dict[str, set[str]] = {}
+    for r in rows:
+        counts[r.jurisdiction] = counts.get(r.jurisdiction, 0) + 1
+        paths.setdefault(r.jurisdiction, set()).add(r.source.path)
+    submissions = [Submission(j, len(paths.get(j, ())), counts.get(j, 0)) for j in jurisdictions]
     files = files or []
-    for j in jurisdictions:
-        js = [r for r in rows if r.jurisdiction == j]
-        submissions.append(Submission(j, len({r.source.path for r in js}), len(js)))
     return Aggregation(year, dimensions, total, by_sorted, cells_sorted, rows, files, skipped or [], submissions, region)
 
 

@@ -40,6 +40,8 @@ class Result:
     profile: Profile
     options: rules.RuleOptions = field(default_factory=rules.RuleOptions)
     ignored: list[tuple[str, str]] = field(default_factory=list)  # non-spreadsheet files met in folders
+    _valid: list[ProjectRecord] | None = field(default=None, init=False, repr=False)
+    _years: list[int] | None = field(default=None, init=False, repr=False)
 
     def all_issues(self) -> list[Issue]:
         return self.issues + [i for f in self.files for i in f.issues]
@@ -57,12 +59,17 @@ class Result:
         return not self.errors
 
     def valid_records(self) -> list[ProjectRecord]:
-        bad = rules.error_rows(self.files)
-        return [r for f in self.files if not f.ignored for r in f.records
-                if (r.source.path, r.source.sheet, r.source.row) not in bad]
+        """Records of rows without errors (computed once: a Result does not change after load)."""
+        if self._valid is None:
+            bad = rules.error_rows(self.files)
+            self._valid = [r for f in self.files if not f.ignored for r in f.records
+                           if not bad or (r.source.path, r.source.sheet, r.source.row) not in bad]
+        return self._valid
 
     def years(self) -> list[int]:
-        return sorted({r.year for r in self.valid_records()})
+        if self._years is None:
+            self._years = sorted({r.year for r in self.valid_records()})
+        return self._years
 
 
 def load(

@@ -66,9 +66,9 @@ class ProjectRecord:
 
     def key(self) -> tuple[str, str, str, int]:
         """Identity of a project for duplicate detection."""
-        from .text import key as k
+        from .text import ident
 
-        return (self.jurisdiction, k(self.unit), k(self.name), self.year)
+        return (self.jurisdiction, ident(self.unit), ident(self.name), self.year)
 
 
 @dataclass(slots=True)

@@ -27,6 +27,21 @@ def key(text: object) -> str:
     return s.lower()
 
 
+_FOLD = re.compile(r"[\u3000\uff01-\uff5e\u2000-\u206f\u00a0\u2460-\u24ff\u3200-\u33ff\ufe30-\ufe4f]")
+_SPACE_QUOTES = str.maketrans("", "", " \t\r\n\u3000\u00a0\u200b\ufeff\"'“”‘’「」『』《》")
+
+
+def ident(text: str) -> str:
+    """Identity of a name for duplicate detection: width-folded, no spaces or quotes, lower case.
+
+    The fast path of :func:`key` for names (no ordinals stripped); NFKC only when the text has
+    a character it would change, which ordinary Chinese text has not.
+    """
+    if _FOLD.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_SPACE_QUOTES).lower()
+
+
 def closest(text: str, candidates: list[str], cutoff: float = 0.5) -> str | None:
     """The candidate most like ``text`` (for 'did you mean' hints), or None."""
     k = key(text)

@@ -7,6 +7,8 @@ comes from ``Aggregation.by`` / ``Aggregation.cells``, the same numbers ``gps ag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -238,9 +240,24 @@ def _project(r) -> Project:
                    fmt.clean(r.subcategory or ""), r.amount)
 
 
-def _by_amount(records: list) -> list[Project]:
-    # Stable: equal amounts keep the order of the files and rows.
-    return [_project(r) for r in sorted(records, key=lambda r: -r.amount)]
+class _Ranked(Sequence):
+    """Projects by amount, largest first, formatted only when a template reads them."""
+
+    def __init__(self, records: list) -> None:
+        # Stable: equal amounts keep the order of the files and rows.
+        self._records = sorted(records, key=lambda r: -r.amount)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [_project(r) for r in self._records[i]]
+        return _project(self._records[i])
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
+def _by_amount(records: list) -> _Ranked:
+    return _Ranked(records)
 
 
 def _subcategories(records: list, whole: Decimal) -> list[Line]:
