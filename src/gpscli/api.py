@@ -18,7 +18,7 @@ from . import catalogue as catalogue_mod
 from . import profile as profile_mod
 from . import rules
 from .catalogue import Catalogue
-from .ingest import collect_paths, read_files
+from .ingest import collect_paths, gc_paused, read_files
 from .issues import Issue
 from .normalise import Context
 from .profile import Profile
@@ -97,9 +97,10 @@ def load(
         canonical_jur = j.name
     ctx = Context(prof, cat, canonical_jur, year)
     files, skipped, ignored = collect_paths(paths)
-    results = read_files(files, ctx, limits, workers=workers, progress=progress)
     opts = rules.RuleOptions(require_year=year if require_year else None, suspicious_amount=suspicious_amount)
-    rules.run(results, opts)
+    with gc_paused():
+        results = read_files(files, ctx, limits, workers=workers, progress=progress)
+        rules.run(results, opts)
     return Result(results, skipped, cat, prof, opts, ignored)
 
 

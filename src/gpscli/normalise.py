@@ -25,7 +25,7 @@ from .money import AmountError, parse_amount
 from .profile import Jurisdiction, Profile
 from .readers.grid import SheetGrid, a1, col_letter
 from .readers.layout import REQUIRED_COLUMNS, Layout, header_field
-from .records import FIELD_LABELS, METHODS, ProjectRecord, SheetReport, Source, TotalRow
+from .records import CellRefs, FIELD_LABELS, METHODS, ProjectRecord, SheetReport, Source, TotalRow
 from .text import clean, key, strip_illegal
 from .years import YearError, parse_year, years_in_text
 
@@ -664,47 +664,6 @@ def _jur_text(v: object, cache: dict, match: _Matcher) -> tuple[str, Jurisdictio
         if type(v) is str:
             cache[v] = hit
     return hit
-
-
-class CellRefs(Mapping):
-    """field -> A1 reference of one row (``{"amount": "G5", ...}``), built on demand.
-
-    A read-only mapping that compares equal to the plain dict it stands for; the column letters
-    are shared by all rows of a sheet, which keeps records small and quick to make.
-    """
-
-    __slots__ = ("_letters", "_row")
-
-    def __init__(self, letters: dict[str, str], row: str) -> None:
-        self._letters, self._row = letters, row
-
-    def __getitem__(self, field_name: str) -> str:
-        return self._letters[field_name] + self._row
-
-    def get(self, field_name: str, default: str | None = None) -> str | None:
-        letter = self._letters.get(field_name)
-        return default if letter is None else letter + self._row
-
-    def __iter__(self):
-        return iter(self._letters)
-
-    def __len__(self) -> int:
-        return len(self._letters)
-
-    def __contains__(self, field_name: object) -> bool:
-        return field_name in self._letters
-
-    def __repr__(self) -> str:
-        return repr(dict(self.items()))
-
-    def __reduce__(self):
-        return (CellRefs, (self._letters, self._row))
-
-    def __getstate__(self):
-        return (self._letters, self._row)
-
-    def __setstate__(self, state) -> None:
-        self._letters, self._row = state
 
 
 def _heading(row: list, texts: dict[str, str], first_text: str, ctx: Context,
