@@ -39,11 +39,11 @@ def read_workbook(path: Path, limits: Limits | None = None) -> WorkbookData:
 
         # xlsx and ods are checked by read_excel itself (it needs the formula flags of xlsx).
         if fmt == "xls":
-            from .xlsx_scan import scan_xls
+            from .scan_other import scan_xls
 
             scan_xls(str(path), limits)
         elif fmt == "xlsb":
-            from .xlsx_scan import scan_xlsb
+            from .scan_other import scan_xlsb
 
             scan_xlsb(str(path), limits)
         return read_excel(path, fmt, limits)

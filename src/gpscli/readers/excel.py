@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .grid import ReadError, SheetGrid, WorkbookData
 from .limits import Limits
-from .xlsx_scan import scan_ods, scan_xlsx
+from .scan_other import scan_ods
+from .xlsx_scan import scan_xlsx
 
 _ODS_ERROR = re.compile(r"^(#[A-Z0-9/]+[!?]?|#N/A|Err:\d+)$")
 

@@ -1,0 +1,238 @@
+"""Pre-flight scans of .ods, .xlsb and .xls files (split from :mod:`xlsx_scan`, which keeps the zip
+checks and the .xlsx scan): far cells, repeated-row bombs and XML bombs, before calamine sees them."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from pathlib import Path
+
+from .grid import ReadError
+from .limits import Limits
+from .sniff import OleError, OleFile, ooxml_package, relationships, workbook_stream_name, xml_unescape
+from .xlsx_scan import _COLS_REP, _Extent, _ODS_TAG, _ROWS_REP, _TABLE_NAME, _as_utf8, _num, _read_part, check_zip
+
+
+def scan_ods(path: str, limits: Limits) -> None:
+    zf = check_zip(path, limits)
+    with zf:
+        content = None
+        for info in zf.infolist():
+            name = info.filename.replace("\\", "/").lstrip("/").lower()
+            if name.endswith(".xml"):
+                data = _read_part(zf, info.filename)
+                if name == "content.xml":
+                    content = data
+        if content is not None:
+            _scan_ods_content(content, limits)
+
+
+def _scan_ods_content(data: bytes, limits: Limits) -> None:
+    """The grid calamine would build for each table: repeated rows and cells multiply out."""
+    data = _as_utf8(data)
+    sheet, ext = "", None
+    row, col, row_rep = 0, 0, 1
+    row_cells: list[tuple[int, int]] = []  # (column, span) of cells with a value in the current row
+    for m in _ODS_TAG.finditer(data):
+        closing, kind, body = m.groups()
+        selfclose = body.endswith(b"/")
+        if kind == b"table":
+            if closing:
+                if ext is not None:
+                    ext.check(sheet, limits)
+                ext = None
+            else:
+                name = _TABLE_NAME.search(body)
+                sheet = xml_unescape(name.group(1)) if name else "?"
+                ext, row = _Extent(), 0
+            continue
+        if ext is None:
+            continue
+        if kind == b"table-row":
+            if closing or selfclose:
+                if not closing:
+                    rep = _ROWS_REP.search(body)
+                    row_rep, row_cells = (_num(rep.group(1)) if rep else 1), []
+                for c, span in row_cells:
+                    ext.add(row, c, span * row_rep, row_rep, span)
+                row += row_rep
+                row_cells, col, row_rep = [], 0, 1
+            else:
+                rep = _ROWS_REP.search(body)
+                row_rep, row_cells, col = (_num(rep.group(1)) if rep else 1), [], 0
+            continue
+        if closing:
+            continue
+        rep = _COLS_REP.search(body)
+        span = _num(rep.group(1)) if rep else 1
+        has_value = b"value-type" in body or (not selfclose and not data.startswith(b"</", m.end()))
+        if has_value:
+            row_cells.append((col, span))
+        col += span
+    if ext is not None:
+        ext.check(sheet, limits)
+
+
+# ---- xlsb ------------------------------------------------------------------------------------
+
+def scan_xlsb(path: str, limits: Limits) -> None:
+    """The cells of every sheet of a binary workbook, from its records (calamine#693 applies here too)."""
+    zf = check_zip(path, limits)
+    with zf:
+        pkg = ooxml_package(zf)
+        main = pkg.main if pkg.main in pkg.names else "xl/workbook.bin"
+        rels = {r.get("Id", ""): r["Target"] for r in relationships(zf, pkg.names, main)}
+        sheets: list[tuple[str, str]] = []
+        if main in pkg.names:
+            for rtype, rec in _xlsb_records(_read_bin(zf, pkg.names[main])):
+                if rtype == 0x9C and len(rec) >= 12:  # BrtBundleSh
+                    try:
+                        (cch,) = struct.unpack_from("<I", rec, 8)
+                        rid = rec[12:12 + 2 * cch].decode("utf-16-le", "replace") if cch != 0xFFFFFFFF else ""
+                        off = 12 + (2 * cch if cch != 0xFFFFFFFF else 0)
+                        (n,) = struct.unpack_from("<I", rec, off)
+                        name = rec[off + 4:off + 4 + 2 * n].decode("utf-16-le", "replace")
+                    except struct.error:
+                        continue
+                    if rid in rels:
+                        sheets.append((name, rels[rid]))
+        for name, part in sheets:
+            real = pkg.names.get(part)
+            if real is not None:
+                _scan_xlsb_sheet(_read_bin(zf, real), name, limits)
+
+
+def _read_bin(zf: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return zf.read(name)
+    except Exception as exc:  # noqa: BLE001
+        raise ReadError(f"文件已损坏:部件 {name} 无法解压({type(exc).__name__}),请重新保存或重新下载") from exc
+
+
+def _xlsb_records(data: bytes):
+    """(type, payload) of BIFF12 records; stops quietly at a truncated record."""
+    pos, n = 0, len(data)
+    while pos < n:
+        b0 = data[pos]
+        pos += 1
+        rtype = b0 & 0x7F
+        if b0 & 0x80:
+            if pos >= n:
+                return
+            rtype |= (data[pos] & 0x7F) << 7
+            pos += 1
+        size, shift = 0, 0
+        for _ in range(4):
+            if pos >= n:
+                return
+            b = data[pos]
+            pos += 1
+            size |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        if pos + size > n:
+            return
+        yield rtype, data[pos:pos + size]
+        pos += size
+
+
+def _scan_xlsb_sheet(data: bytes, sheet: str, limits: Limits) -> None:
+    ext = _Extent()
+    row = 0
+    unpack = struct.unpack_from
+    for rtype, rec in _xlsb_records(data):
+        if rtype == 0:  # BrtRowHdr
+            if len(rec) >= 4:
+                (row,) = unpack("<I", rec)
+                if row > 0x100000:
+                    break  # calamine stops reading the sheet here
+        elif 2 <= rtype <= 11 and len(rec) >= 4:  # BrtCellRk ... BrtFmlaError (blank cells are dropped)
+            ext.add(row, unpack("<I", rec)[0])
+        elif rtype == 0x92:  # BrtEndSheetData
+            break
+    ext.check(sheet, limits)
+
+
+# ---- xls -------------------------------------------------------------------------------------
+
+_XLS_CELLS = frozenset((0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x00FD, 0x0006))
+
+
+def scan_xls(path: str, limits: Limits) -> None:
+    """The cells of every worksheet of a BIFF5/8 workbook (calamine#550: .xls out-of-memory)."""
+    try:
+        ole = OleFile(Path(path).read_bytes())
+        name = workbook_stream_name(ole)
+        if name is None:
+            return
+        stream = ole.read(name)
+    except OleError as exc:
+        raise ReadError(f"文件已损坏(OLE 复合文档结构有误:{exc});请用 Excel 或 WPS 打开后另存为 .xlsx 再提交") from exc
+    except OSError as exc:
+        raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
+    _scan_biff(stream, limits)
+
+
+def _scan_biff(stream: bytes, limits: Limits) -> None:
+    """Walk the records; substreams nest (a chart inside a worksheet), so BOF/EOF keep a stack."""
+    names: dict[int, str] = {}
+    pos, n = 0, len(stream)
+    unpack = struct.unpack_from
+    stack: list[tuple[_Extent | None, str]] = []
+    ext: _Extent | None = None
+    sheet = ""
+    biff8 = True
+    worksheets = 0
+    while pos + 4 <= n:
+        rtype, length = unpack("<HH", stream, pos)
+        rec_at = pos
+        body = pos + 4
+        pos = body + length
+        if pos > n:
+            break
+        if rtype == 0x0809:  # BOF
+            stack.append((ext, sheet))
+            ext = None
+            if length >= 4:
+                vers, dt = unpack("<HH", stream, body)
+                if rec_at == 0:
+                    biff8 = vers == 0x0600
+                if dt != 0x0005:  # any sheet (calamine reads chart and macro sheets' cells too)
+                    worksheets += 1
+                    sheet = names.get(rec_at) or sheet or f"第{worksheets}个工作表"
+                    ext = _Extent()
+            continue
+        if rtype == 0x000A:  # EOF
+            if ext is not None:
+                ext.check(sheet, limits)
+            ext, sheet = stack.pop() if stack else (None, "")
+            continue
+        if rtype == 0x0085 and length >= 8:  # BOUNDSHEET
+            (offset,) = unpack("<I", stream, body)
+            names[offset] = _boundsheet_name(stream[body + 6:pos], biff8)
+            continue
+        if ext is None:
+            continue
+        if rtype in _XLS_CELLS and length >= 4:
+            r, c = unpack("<HH", stream, body)
+            ext.add(r, c)
+        elif rtype == 0x00BD and length >= 6:  # MULRK
+            r, c = unpack("<HH", stream, body)
+            count = (length - 6) // 6
+            if count > 0:
+                ext.add(r, c, count, 1, count)
+    for pending, name in [(ext, sheet), *reversed(stack)]:
+        if pending is not None:
+            pending.check(name, limits)
+
+
+def _boundsheet_name(raw: bytes, biff8: bool) -> str:
+    if not raw:
+        return "?"
+    cch = raw[0]
+    if biff8 and len(raw) >= 2:
+        if raw[1] & 1:
+            return raw[2:2 + 2 * cch].decode("utf-16-le", "replace")
+        return raw[2:2 + cch].decode("latin-1")
+    return raw[1:1 + cch].decode("gbk", "replace")
