@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import Progress, guard, load_config, log, say
+from .common import STATE, Progress, guard, load_config, log, say
 
 
 @app.command("init")
@@ -57,6 +57,10 @@ def run_command(
         log(f"开始运行 {label}")
         with Progress() as progress:
             summary = runner.run_period(cfg, year, label, skip_invalid=skip_invalid, progress=progress, report=report)
+    if STATE.verbose:
+        for problem in summary.problems:
+            where = "!".join(x for x in (problem.get("sheet"), problem.get("cell")) if x)
+            say(f"  {problem['path']} {where} [{problem['code']}] {problem['message']}")
     for p in summary.outputs:
         say(f"已写入:{p}")
     for m in summary.messages:

@@ -10,7 +10,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .app import app
-from .common import EXIT_DATA, EXIT_OK, CatalogueOpt, JurisdictionOpt, YearOpt, err, guard, load_data, out, say
+from .common import EXIT_DATA, EXIT_OK, STATE, CatalogueOpt, JurisdictionOpt, YearOpt, err, guard, load_data, out, say
 
 
 class ReportFormat(str, Enum):
@@ -103,7 +103,7 @@ def validate_command(
 
         typer.echo(json.dumps(report_dict(result), ensure_ascii=False, indent=2))
     else:
-        _print_text(result, verbose)
+        _print_text(result, verbose or STATE.verbose)
     for p in annotated:
         say(f"已生成标注副本:{p}")
     failed = errors > 0 or (strict and warnings > 0)

@@ -1,0 +1,112 @@
+"""One measured workload per process: ``python benchmarks/workloads.py KIND FOLDER [options]``.
+
+bench.py starts this script in a fresh process for every measurement, so the peak memory it
+reads (wait4's ru_maxrss, and the sampled PSS of the process tree) belongs to one workload.
+The libraries are imported before the clock starts: interpreter start-up and imports are not
+part of the figure (start-up is measured on its own, as case (d)).
+
+Prints one JSON line: {"seconds": wall time of the work, "files": ..., "rows": ..., ...}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def _files(folder: str, limit: int | None = None) -> list[Path]:
+    files = sorted(p for p in Path(folder).iterdir() if p.suffix == ".xlsx")
+    return files[:limit] if limit else files
+
+
+def gps(folder: str, year: int, workers: int | None) -> dict:
+    from gpscli import api
+
+    t = time.perf_counter()
+    res = api.load([folder], workers=workers)
+    agg = api.aggregate(res, year=year)
+    seconds = time.perf_counter() - t
+    errors = res.errors
+    return {"seconds": seconds, "files": len(res.files), "rows": agg.total.count, "errors": len(errors),
+            "warnings": len(res.warnings), "total": str(agg.total.amount),
+            "first_errors": [e.message for e in errors[:3]]}
+
+
+def calamine(folder: str) -> dict:
+    from python_calamine import CalamineWorkbook
+
+    files = _files(folder)
+    t = time.perf_counter()
+    rows = 0
+    for p in files:
+        wb = CalamineWorkbook.from_path(str(p))
+        for name in wb.sheet_names:
+            rows += len(wb.get_sheet_by_name(name).to_python())
+        wb.close()
+    return {"seconds": time.perf_counter() - t, "files": len(files), "rows": rows}
+
+
+def pandas_openpyxl(folder: str, limit: int | None) -> dict:
+    import warnings
+
+    import pandas as pd
+
+    warnings.simplefilter("ignore")
+    files = _files(folder, limit)
+    t = time.perf_counter()
+    rows = 0
+    for p in files:
+        for df in pd.read_excel(p, sheet_name=None, header=None, engine="openpyxl").values():
+            rows += len(df)
+    return {"seconds": time.perf_counter() - t, "files": len(files), "rows": rows}
+
+
+def report(folder: str, year: int, out: str) -> dict:
+    """api.load + gpscli.report.write_report (aggregates, builds the context, renders the DOCX)."""
+    from gpscli import api
+    from gpscli.report import write_report
+
+    t = time.perf_counter()
+    res = api.load([folder])
+    outcome = write_report(res, year, out=out, narrative=None, narrative_required=False)
+    seconds = time.perf_counter() - t
+    return {"seconds": seconds, "files": len(res.files), "rows": outcome.aggregation.total.count,
+            "render_seconds": outcome.render_seconds, "bytes": Path(out).stat().st_size}
+
+
+def determinism(folder: str, year: int) -> dict:
+    from gpscli import api
+    from gpscli.outputs.tables import to_json
+
+    one = to_json(api.aggregate(api.load([folder], workers=1), year=year))
+    two = to_json(api.aggregate(api.load([folder], workers=2), year=year))
+    return {"seconds": 0.0, "same": one == two, "bytes": len(one)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("kind", choices=["gps", "calamine", "pandas", "report", "determinism"])
+    ap.add_argument("folder")
+    ap.add_argument("--year", type=int, default=2016)
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args()
+    if a.kind == "gps":
+        out = gps(a.folder, a.year, a.workers)
+    elif a.kind == "calamine":
+        out = calamine(a.folder)
+    elif a.kind == "pandas":
+        out = pandas_openpyxl(a.folder, a.limit)
+    elif a.kind == "report":
+        out = report(a.folder, a.year, a.out)
+    else:
+        out = determinism(a.folder, a.year)
+    sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
