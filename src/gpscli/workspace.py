@@ -23,7 +23,7 @@ output = "output"
 [report]
 title = "{{year}}年政府购买服务工作进展情况报告"
 template = "templates/report.docx"
-narrative = "narrative/{{year}}.md"
+narrative = "narrative/{{year}}.md"   # 把 narrative/示例.md 复制为 narrative/2017.md 等再填写
 
 [limits]
 suspicious_amount = 100000   # 单个项目超过此金额(万元)时提示
