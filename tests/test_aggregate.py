@@ -246,3 +246,20 @@ def test_year_question_comes_before_data_errors(tmp_path):
                           project(name="丙", year=2017, amount="待定")])
     r = runner.invoke(app, ["aggregate", str(write_xlsx(tmp_path / "a.xlsx", rows))])
     assert r.exit_code == 2
+
+
+def test_rounding_note_when_amounts_have_more_than_two_decimals(tmp_path):
+    import openpyxl
+
+    rows = standard_rows([project(name="甲", amount=123456), project(name="乙", amount=70055)],
+                         unit_line="填报单位:玛纳斯县财政局  单位:元")
+    rows[2][6] = "金额(元)"
+    p = write_xlsx(tmp_path / "玛纳斯县.xlsx", rows)
+    out = tmp_path / "o.xlsx"
+    r = runner.invoke(app, ["aggregate", str(p), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "可能相差 0.01" in r.stdout
+    ws = openpyxl.load_workbook(out)["汇总表"]
+    assert any("可能相差 0.01" in str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    d = run_json(p)
+    assert d["total"]["amount"] == "19.3511"  # exact: 12.3456 + 7.0055

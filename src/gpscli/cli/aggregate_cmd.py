@@ -56,6 +56,10 @@ def print_aggregation(console, agg) -> None:
         for key, f in agg.cells:
             table.add_row(*[escape(v) for v in key], str(f.count), display(f.amount))
     console.print(table)
+    from ..outputs.tables import ROUNDING_NOTE, has_sub_fen_display
+
+    if has_sub_fen_display(agg):
+        console.print(ROUNDING_NOTE, style="dim")
     missing = [s.jurisdiction for s in agg.submissions if not s.submitted]
     done = len(agg.submissions) - len(missing)
     line = f"报送情况:{done}/{len(agg.submissions)} 个地区有 {agg.year} 年数据"

@@ -188,6 +188,8 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
         put(r, len(dims) + 1, agg.total.count, fmt=COUNT, bold=True)
         put(r, len(dims) + 2, agg.total.amount, fmt=NUM, bold=True)
         ws.freeze_panes = "A3"
+    if has_sub_fen_display(agg):
+        ws.cell(row=ws.max_row + 2, column=1, value=ROUNDING_NOTE).font = Font(name="宋体", size=10, italic=True)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -200,6 +202,15 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
     if agg.skipped:
         _skipped_sheet(wb, agg)
     wb.save(fh)
+
+
+ROUNDING_NOTE = "注:金额以万元为单位、保留两位小数显示;合计按精确值计算,个别合计与各分项显示值之和可能相差 0.01。"
+
+
+def has_sub_fen_display(agg: Aggregation) -> bool:
+    """True when some figure has more than two decimals in 万元 (e.g. amounts reported in 元)."""
+    q = Decimal("0.01")
+    return any(f.amount != f.amount.quantize(q) for _, f in agg.cells)
 
 
 def _detail_sheet(wb, agg: Aggregation, border) -> None:
