@@ -31,7 +31,8 @@ def workspace(tmp_path, sample_dir):
 def test_init_creates_a_ready_workspace_and_keeps_existing_files(tmp_path):
     ws = tmp_path / "ws"
     assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
-    for p in ("gps.toml", "inbox", "output", "templates/政府购买服务项目填报模板.xlsx", "narrative/示例.md"):
+    for p in ("gps.toml", "inbox", "output", "templates/政府购买服务项目填报模板.xlsx", "templates/report.docx",
+              "narrative/示例.md"):
         assert (ws / p).exists(), p
     (ws / "gps.toml").write_text('data = ["inbox"]\n# mine\n', encoding="utf-8")
     assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
@@ -195,3 +196,19 @@ def test_unwritable_log_is_a_warning_not_a_crash(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr and "无法写入日志文件" in r.stderr
+
+
+def test_run_drafts_the_report_too(tmp_path, sample_dir, monkeypatch):
+    import docx
+
+    ws = workspace(tmp_path, sample_dir)
+    monkeypatch.chdir(ws)
+    r = runner.invoke(app, ["run", "--period", "2016Q4"])
+    assert r.exit_code == 0, r.output
+    out = ws / "output" / "2016Q4"
+    reports = list(out.glob("*.docx"))
+    assert [p.name for p in reports] == ["2016年政府购买服务工作进展情况报告.docx"]
+    text = "\n".join(p.text for p in docx.Document(reports[0]).paragraphs)
+    assert "55项" in text and "16252.68万元" in text
+    summary = json.loads((out / "运行摘要.json").read_text(encoding="utf-8"))
+    assert str(reports[0]) in summary["outputs"]

@@ -62,29 +62,16 @@ def init(folder: Path) -> list[Path]:
         example.write_text(NARRATIVE_EXAMPLE, encoding="utf-8")
         made.append(example)
     report_template = folder / "templates" / "report.docx"
-    bundled = bundled_template("report.docx")
-    if bundled is not None and not report_template.exists():
-        shutil.copyfile(bundled, report_template)
+    if not report_template.exists():
+        from .report.render import bundled_template
+
+        shutil.copyfile(bundled_template(), report_template)
         made.append(report_template)
     submission = folder / "templates" / "政府购买服务项目填报模板.xlsx"
     if not submission.exists():
         workbook_template.build(submission, catalogue.default(), profile.default())
         made.append(submission)
     return made
-
-
-def bundled_template(name: str) -> Path | None:
-    """A template shipped with gps: inside the installed package, else the repository's templates/."""
-    from importlib import resources
-
-    try:
-        p = resources.files("gpscli").joinpath("templates", name)
-        if p.is_file():
-            return Path(str(p))
-    except (FileNotFoundError, ModuleNotFoundError, NotADirectoryError):
-        pass
-    repo = Path(__file__).resolve().parents[2] / "templates" / name
-    return repo if repo.is_file() else None
 
 
 _PERIOD = re.compile(r"^(\d{4})(?:[-_ ]?(?:Q|q|第)?([1-4])(?:季度)?|年|-(H[12]))?$")
