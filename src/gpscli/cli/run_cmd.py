@@ -74,8 +74,6 @@ def run_command(
 
 
 def _report_step(cfg):
-    try:
-        from ..report import draft_for_run
-    except ImportError:
-        return None
+    from ..report import draft_for_run
+
     return lambda result, year, out_dir: draft_for_run(result, year, out_dir, cfg)
