@@ -263,3 +263,12 @@ def test_rounding_note_when_amounts_have_more_than_two_decimals(tmp_path):
     assert any("可能相差 0.01" in str(c.value) for row in ws.iter_rows() for c in row if c.value)
     d = run_json(p)
     assert d["total"]["amount"] == "19.3511"  # exact: 12.3456 + 7.0055
+
+
+def test_a_county_whose_file_could_not_be_read_is_not_called_unsent(tmp_path):
+    write_xlsx(tmp_path / "in" / "昌吉市.xlsx", standard_rows([project()]))
+    (tmp_path / "in" / "吉木萨尔县.xlsx").write_bytes(b"PK\x03\x04 a Word file renamed")
+    r = runner.invoke(app, ["aggregate", str(tmp_path / "in"), "--skip-invalid", "--format", "json"])
+    assert r.exit_code == 1
+    status = {s["jurisdiction"]: s["status"] for s in json.loads(r.stdout)["submissions"]}
+    assert (status["昌吉市"], status["吉木萨尔县"], status["奇台县"]) == ("已报送", "有文件但未读出数据", "未报送")

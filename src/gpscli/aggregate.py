@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
+from pathlib import PurePath
+from typing import Callable, Iterable
 
 from .errors import UsageError
 from .issues import Issue
@@ -39,10 +40,17 @@ class Submission:
     jurisdiction: str
     files: int
     rows: int
+    unread: int = 0  # files named after this jurisdiction from which no project could be counted
 
     @property
     def submitted(self) -> bool:
         return self.rows > 0
+
+    @property
+    def status(self) -> str:
+        if self.rows > 0:
+            return "已报送"
+        return "有文件但未读出数据" if self.unread else "未报送"
 
 
 @dataclass
@@ -105,7 +113,8 @@ def _orderer(dim: str, records: list[ProjectRecord], jur_order: dict[str, int], 
 
 def aggregate(records: list[ProjectRecord], year: int, dimensions: list[str], *, jurisdictions: list[str],
               categories_order: dict[str, int], files: list[FileResult] | None = None,
-              skipped: list[Issue] | None = None, region: str = "") -> Aggregation:
+              skipped: list[Issue] | None = None, region: str = "",
+              find_jurisdiction: Callable[[str], str | None] | None = None) -> Aggregation:
     """Aggregate the records of ``year``. ``jurisdictions`` is the profile order."""
     rows = [r for r in records if r.year == year]
     jur_order = {j: n for n, j in enumerate(jurisdictions)}
@@ -136,7 +145,13 @@ def aggregate(records: list[ProjectRecord], year: int, dimensions: list[str], *,
     for r in rows:
         counts[r.jurisdiction] = counts.get(r.jurisdiction, 0) + 1
         paths.setdefault(r.jurisdiction, set()).add(r.source.path)
-    submissions = [Submission(j, len(paths.get(j, ())), counts.get(j, 0)) for j in jurisdictions]
+    unread: dict[str, int] = {}
+    for f in files or []:
+        if not f.records and not f.ignored and find_jurisdiction is not None:
+            j = find_jurisdiction(PurePath(f.path).stem)
+            if j is not None:
+                unread[j] = unread.get(j, 0) + 1
+    submissions = [Submission(j, len(paths.get(j, ())), counts.get(j, 0), unread.get(j, 0)) for j in jurisdictions]
     files = files or []
     return Aggregation(year, dimensions, total, by_sorted, cells_sorted, rows, files, skipped or [], submissions, region)
 

@@ -60,9 +60,12 @@ def print_aggregation(console, agg) -> None:
 
     if has_sub_fen_display(agg):
         console.print(ROUNDING_NOTE, style="dim")
-    missing = [s.jurisdiction for s in agg.submissions if not s.submitted]
-    done = len(agg.submissions) - len(missing)
+    missing = [s.jurisdiction for s in agg.submissions if not s.submitted and not s.unread]
+    unread = [s.jurisdiction for s in agg.submissions if not s.submitted and s.unread]
+    done = len(agg.submissions) - len(missing) - len(unread)
     line = f"报送情况:{done}/{len(agg.submissions)} 个地区有 {agg.year} 年数据"
+    if unread:
+        line += f";有文件但未读出数据:{'、'.join(unread)}"
     console.print(line + (f";未报送:{'、'.join(missing)}" if missing else "。"))
 
 

@@ -27,7 +27,7 @@ def to_dict(agg: Aggregation) -> dict[str, Any]:
     d["cells"] = [{**dict(zip(agg.dimensions, key)), "count": f.count, "amount": amount_str(f.amount)}
                   for key, f in agg.cells]
     d["submissions"] = [{"jurisdiction": s.jurisdiction, "files": s.files, "rows": s.rows,
-                         "status": "已报送" if s.submitted else "未报送"} for s in agg.submissions]
+                         "status": s.status} for s in agg.submissions]
     counted: dict[str, int] = {}
     for r in agg.records:
         counted[r.source.path] = counted.get(r.source.path, 0) + 1
@@ -242,10 +242,10 @@ def _submissions_sheet(wb, agg: Aggregation) -> None:
     for c in ws[1]:
         c.font = Font(bold=True)
     for s in agg.submissions:
-        ws.append([s.jurisdiction, s.files, s.rows, "已报送" if s.submitted else "未报送"])
+        ws.append([s.jurisdiction, s.files, s.rows, s.status])
         if not s.submitted:
             ws.cell(row=ws.max_row, column=4).fill = PatternFill("solid", fgColor="FFC7CE")
-    for letter, width in zip("ABCD", (26, 8, 10, 10)):
+    for letter, width in zip("ABCD", (26, 8, 10, 18)):
         ws.column_dimensions[letter].width = width
 
 
