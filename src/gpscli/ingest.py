@@ -180,6 +180,8 @@ def read_file(path: Path, ctx: Context, limits: Limits) -> FileResult:
         result.issues.append(Issue(
             "no-table", f"没有找到可读取的项目表:{listed}", path=shown,
             hint="表头应包含 项目名称、金额 等列(标准格式见 gps template 生成的模板)"))
+    for r in result.records:
+        r.key()  # fills r.ids here, in the worker, rather than serially in the parent
     return result
 
 

@@ -98,19 +98,25 @@ class ProjectRecord:
     supplier: str | None = None
     note: str | None = None
     cells: dict[str, str] = field(default_factory=dict)  # field -> A1 reference in the original sheet
+    # (unit, name) folded for duplicate detection; filled in the worker process, where it is parallel.
+    ids: tuple[str, str] | None = field(default=None, compare=False, repr=False)
 
     def cell(self, field_name: str) -> str | None:
         return self.cells.get(field_name)
 
     def __reduce__(self):  # records travel back from worker processes: keep that cheap
         return (ProjectRecord, (self.jurisdiction, self.unit, self.name, self.category, self.amount, self.year,
-                                self.source, self.subcategory, self.method, self.supplier, self.note, self.cells))
+                                self.source, self.subcategory, self.method, self.supplier, self.note, self.cells,
+                                self.ids))
 
     def key(self) -> tuple[str, str, str, int]:
         """Identity of a project for duplicate detection."""
-        from .text import ident
+        ids = self.ids
+        if ids is None:
+            from .text import ident
 
-        return (self.jurisdiction, ident(self.unit), ident(self.name), self.year)
+            ids = self.ids = (ident(self.unit), ident(self.name))
+        return (self.jurisdiction, ids[0], ids[1], self.year)
 
 
 @dataclass(slots=True)
@@ -143,14 +149,15 @@ class SheetReport:
 
 def _pack(records: list[ProjectRecord]) -> tuple:
     """Records as columns: pickles about ten times faster than the objects (one big file = 200,000 rows)."""
-    cols: tuple[list, ...] = tuple([] for _ in range(15))
-    (jur, unit, name, cat, amount, year, path, sheet, row, sub, method, supplier, note, letters, refs) = cols
+    cols: tuple[list, ...] = tuple([] for _ in range(16))
+    (jur, unit, name, cat, amount, year, path, sheet, row, sub, method, supplier, note, letters, refs, ids) = cols
     for r in records:
         jur.append(r.jurisdiction); unit.append(r.unit); name.append(r.name); cat.append(r.category)  # noqa: E702
         amount.append(str(r.amount)); year.append(r.year)  # noqa: E702
         s = r.source
         path.append(s.path); sheet.append(s.sheet); row.append(s.row)  # noqa: E702
         sub.append(r.subcategory); method.append(r.method); supplier.append(r.supplier); note.append(r.note)  # noqa: E702
+        ids.append(r.ids)
         c = r.cells
         if type(c) is CellRefs:
             letters.append(c._letters); refs.append(c._row)  # noqa: E702
@@ -161,9 +168,10 @@ def _pack(records: list[ProjectRecord]) -> tuple:
 
 def _unpack(cols: tuple) -> list[ProjectRecord]:
     out = []
-    for (jur, unit, name, cat, amount, year, path, sheet, row, sub, method, supplier, note, letters, ref) in zip(*cols):
+    for (jur, unit, name, cat, amount, year, path, sheet, row, sub, method, supplier, note, letters, ref,
+         ids) in zip(*cols):
         out.append(ProjectRecord(jur, unit, name, cat, Decimal(amount), year, Source(path, sheet, row), sub, method,
-                                 supplier, note, CellRefs(letters, ref) if letters is not None else ref))
+                                 supplier, note, CellRefs(letters, ref) if letters is not None else ref, ids))
     return out
 
 

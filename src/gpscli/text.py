@@ -37,9 +37,9 @@ def ident(text: str) -> str:
     The fast path of :func:`key` for names (no ordinals stripped); NFKC only when the text has
     a character it would change, which ordinary Chinese text has not.
     """
-    if _FOLD.search(text):
-        text = unicodedata.normalize("NFKC", text)
-    return text.translate(_SPACE_QUOTES).lower()
+    folded = unicodedata.normalize("NFKC", text) if _FOLD.search(text) else text
+    folded = folded.translate(_SPACE_QUOTES).lower()
+    return text if folded == text else folded  # the same object: pickled once, not twice
 
 
 def closest(text: str, candidates: list[str], cutoff: float = 0.5) -> str | None:
