@@ -237,3 +237,8 @@ def test_every_registered_code_is_exercised_here():
     text = pathlib.Path(__file__).read_text(encoding="utf-8")
     exercised = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', text))
     assert set(REGISTRY) - exercised == set()
+
+
+def test_a_negative_amount_is_reported_beside_another_error_in_its_row(tmp_path):
+    found, _ = one(tmp_path, unit=None, amount=-5)
+    assert found == [("missing-value", "error", "项目明细", "C4"), ("negative-amount", "error", "项目明细", "G4")]

@@ -417,6 +417,14 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
                 jurisdiction is None or unit is None or name is None or category is None or amount is None or year is None:
             skipped += 1
             totals.errors += 1
+            if amount is not None and amount < 0:
+                # The row is not counted, but say now what the record rules would say after the fix,
+                # so the county corrects both in one round.
+                from .rules import RuleOptions, negative_amount
+
+                probe = ProjectRecord(jurisdiction or "", unit or "", name or "", category or "", amount, year or 0,
+                                      Source(path, sheet, r + 1), cells=CellRefs(row_letters, str(r + 1)))
+                issues.append(negative_amount(probe, RuleOptions()))
             continue
         records.append(ProjectRecord(jurisdiction, unit, name, category, amount, year, Source(path, sheet, r + 1),
                                      subcategory, method, supplier, note,
