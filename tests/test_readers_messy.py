@@ -344,3 +344,37 @@ def test_corpus_validates_without_errors_and_totals_are_exact(tmp_path):
     for path, wants in corpus:
         f = by_path[str(path)]
         assert mb.projection(f.records) == mb.wanted(wants, default_sheet=path.stem), path.name
+
+
+def test_xls_cached_formula_error_is_an_error_at_its_cell(tmp_path):
+    """calamine reads a cached #DIV/0! in .xls as ''; the BIFF pre-flight scan flags it."""
+    import struct
+
+    import xlwt
+
+    from builders import project, standard_rows
+    from gpscli import api
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("项目明细")
+    for i, row in enumerate(standard_rows([project()])):
+        for j, v in enumerate(row):
+            if v is not None and not (i == 3 and j == 6):
+                ws.write(i, j, v)
+    ws.write(3, 6, xlwt.Formula("1/0"))
+    p = tmp_path / "阜康市.xls"
+    wb.save(str(p))
+    raw = bytearray(p.read_bytes())
+    # xlwt stores the formula's cached result as the number 0: make it the error #DIV/0! (code 0x07).
+    pos = raw.find(struct.pack("<H", 0x0006))
+    while pos != -1:
+        length = struct.unpack_from("<H", raw, pos + 2)[0]
+        if length >= 20 and struct.unpack_from("<HH", raw, pos + 4) == (3, 6):
+            raw[pos + 10:pos + 18] = bytes([2, 0, 0x07, 0, 0, 0, 0xFF, 0xFF])
+            break
+        pos = raw.find(struct.pack("<H", 0x0006), pos + 1)
+    assert pos != -1
+    p.write_bytes(bytes(raw))
+    res = api.load([p])
+    assert [(i.code, i.cell) for i in res.all_issues()] == [("formula-error", "G4")]
+    assert "#DIV/0!" in res.all_issues()[0].message

@@ -37,12 +37,8 @@ def read_workbook(path: Path, limits: Limits | None = None) -> WorkbookData:
     if fmt in ("xlsx", "xlsb", "ods", "xls"):
         from .excel import read_excel
 
-        # xlsx and ods are checked by read_excel itself (it needs the formula flags of xlsx).
-        if fmt == "xls":
-            from .scan_other import scan_xls
-
-            scan_xls(str(path), limits)
-        elif fmt == "xlsb":
+        # xlsx, xls and ods are checked by read_excel itself (it needs their formula flags).
+        if fmt == "xlsb":
             from .scan_other import scan_xlsb
 
             scan_xlsb(str(path), limits)

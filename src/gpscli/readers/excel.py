@@ -27,6 +27,10 @@ def read_excel(path: Path, fmt: str, limits: Limits) -> WorkbookData:
     ods_extra: dict[str, _OdsSheet] = {}
     if fmt == "xlsx":
         scans = scan_xlsx(str(path), limits)
+    elif fmt == "xls":
+        from .scan_other import scan_xls
+
+        scans = scan_xls(str(path), limits)
     elif fmt == "ods":
         scan_ods(str(path), limits)
         ods_extra = _scan_ods_content(path)

@@ -10,7 +10,7 @@ from pathlib import Path
 from .grid import ReadError
 from .limits import Limits
 from .sniff import OleError, OleFile, ooxml_package, relationships, workbook_stream_name, xml_unescape
-from .xlsx_scan import _COLS_REP, _Extent, _ODS_TAG, _ROWS_REP, _TABLE_NAME, _as_utf8, _num, _read_part, check_zip
+from .xlsx_scan import SheetScan, _COLS_REP, _Extent, _ODS_TAG, _ROWS_REP, _TABLE_NAME, _as_utf8, _num, _read_part, check_zip
 
 
 def scan_ods(path: str, limits: Limits) -> None:
@@ -159,8 +159,9 @@ def _scan_xlsb_sheet(data: bytes, sheet: str, limits: Limits) -> None:
 _XLS_CELLS = frozenset((0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x00FD, 0x0006))
 
 
-def scan_xls(path: str, limits: Limits) -> None:
-    """The cells of every worksheet of a BIFF5/8 workbook (calamine#550: .xls out-of-memory)."""
+def scan_xls(path: str, limits: Limits) -> dict[str, SheetScan]:
+    """The cells of every worksheet of a BIFF5/8 workbook (calamine#550: .xls out-of-memory), and the
+    cells whose cached value is an error (#DIV/0!...), which calamine reads as ''."""
     try:
         ole = OleFile(Path(path).read_bytes())
         name = workbook_stream_name(ole)
@@ -171,12 +172,17 @@ def scan_xls(path: str, limits: Limits) -> None:
         raise ReadError(f"文件已损坏(OLE 复合文档结构有误:{exc});请用 Excel 或 WPS 打开后另存为 .xlsx 再提交") from exc
     except OSError as exc:
         raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
-    _scan_biff(stream, limits)
+    return _scan_biff(stream, limits)
 
 
-def _scan_biff(stream: bytes, limits: Limits) -> None:
+_BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+                0x2A: "#N/A"}
+
+
+def _scan_biff(stream: bytes, limits: Limits) -> dict[str, SheetScan]:
     """Walk the records; substreams nest (a chart inside a worksheet), so BOF/EOF keep a stack."""
     names: dict[int, str] = {}
+    scans: dict[str, SheetScan] = {}
     pos, n = 0, len(stream)
     unpack = struct.unpack_from
     stack: list[tuple[_Extent | None, str]] = []
@@ -217,6 +223,15 @@ def _scan_biff(stream: bytes, limits: Limits) -> None:
         if rtype in _XLS_CELLS and length >= 4:
             r, c = unpack("<HH", stream, body)
             ext.add(r, c)
+            error = None
+            if rtype == 0x0006 and length >= 14 and stream[body + 12:body + 14] == b"\xff\xff" and stream[body + 6] == 2:
+                error = stream[body + 8]  # FORMULA whose cached result is an error
+            elif rtype == 0x0205 and length >= 8 and stream[body + 7] == 1:
+                error = stream[body + 6]  # BOOLERR holding an error value
+            if error is not None:
+                scan = scans.setdefault(sheet, SheetScan())
+                scan.flags[(r, c)] = "formula-error"
+                scan.errors[(r, c)] = _BIFF_ERRORS.get(error, "#错误")
         elif rtype == 0x00BD and length >= 6:  # MULRK
             r, c = unpack("<HH", stream, body)
             count = (length - 6) // 6
@@ -225,6 +240,7 @@ def _scan_biff(stream: bytes, limits: Limits) -> None:
     for pending, name in [(ext, sheet), *reversed(stack)]:
         if pending is not None:
             pending.check(name, limits)
+    return scans
 
 
 def _boundsheet_name(raw: bytes, biff8: bool) -> str:
