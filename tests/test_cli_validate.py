@@ -112,3 +112,13 @@ def test_annotated_copies_in_the_inbox_are_not_read_back(tmp_path):
     data = json.loads(invoke("validate", inbox, "--format", "json").stdout)
     assert [f["path"].rsplit("/", 1)[-1] for f in data["files"]] == ["木垒县.xlsx"]
     assert [i["code"] for i in data["files"][0]["issues"]] == ["invalid-amount"]
+
+
+def test_annotated_csv_copy_keeps_numbers_as_numbers(tmp_path):
+    import openpyxl
+
+    src = write_csv(tmp_path / "奇台县.csv", standard_rows([project(jurisdiction="奇台县", amount=-5)]), encoding="gbk")
+    assert invoke("validate", src, "--annotate", tmp_path / "out").exit_code == 1
+    ws = openpyxl.load_workbook(tmp_path / "out" / "奇台县-问题标注.xlsx")["奇台县"]
+    assert ws["G4"].value == -5 and ws["G4"].comment is not None
+    assert ws["J4"].value == 2016

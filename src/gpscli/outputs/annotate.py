@@ -6,6 +6,7 @@ The original is never touched: xlsx/xlsm files are copied through openpyxl; othe
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..issues import Issue
@@ -44,9 +45,21 @@ def _open_copy(path: Path):
         for i, row in enumerate(grid.rows):
             for j, v in enumerate(row):
                 if v not in (None, ""):
-                    ws.cell(row=grid.row0 + i + 1, column=grid.col0 + j + 1,
-                            value=cell_text(v) if isinstance(v, str) else v)
+                    ws.cell(row=grid.row0 + i + 1, column=grid.col0 + j + 1, value=_cell_value(v))
     return wb
+
+
+_PLAIN_NUMBER = re.compile(r"^-?\d{1,15}(\.\d{1,10})?$")
+
+
+def _cell_value(v):
+    """Text from CSV/HTML that is a plain number goes back as a number (no ' guard shown on -5)."""
+    if isinstance(v, str):
+        s = v.strip()
+        if _PLAIN_NUMBER.match(s):
+            return int(s) if "." not in s else float(s)
+        return cell_text(v)
+    return v
 
 
 def annotate(result: FileResult, out_dir: Path) -> Path | None:

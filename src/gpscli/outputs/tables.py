@@ -222,7 +222,9 @@ def _detail_sheet(wb, agg: Aggregation, border) -> None:
     ws.append(headers)
     for c in ws[1]:
         c.font = Font(bold=True)
-    for n, r in enumerate(agg.records, start=1):
+    order = {s.jurisdiction: n for n, s in enumerate(agg.submissions)}  # the profile's order
+    rows = sorted(agg.records, key=lambda r: (order.get(r.jurisdiction, len(order)), r.source.path, r.source.row))
+    for n, r in enumerate(rows, start=1):
         ws.append([n, cell_text(r.jurisdiction), cell_text(r.unit), cell_text(r.name), r.category,
                    cell_text(r.subcategory or ""), float(r.amount), cell_text(r.method or ""),
                    cell_text(r.supplier or ""), r.year, cell_text(Path(r.source.path).name),
