@@ -190,10 +190,7 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
                 if "计" not in first_text and "计" not in texts.get("seq", "") and "计" not in texts.get("jurisdiction", ""):
                     h = _heading(row, texts, first_text, ctx, match)
                     if h is not None:
-                        if h[0] == "category":
-                            section_category = h[1]
-                        else:
-                            section_jur = h[1]
+                        section_category, section_jur = _section(h, section_category, section_jur)
                     continue
         if fill_by_row:
             fill = fill_by_row.get(r)
@@ -252,10 +249,7 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
             if not texts["amount"]:
                 h = _heading(row, texts, first_text, ctx, match)
                 if h is not None:
-                    if h[0] == "category":
-                        section_category = h[1]
-                    else:
-                        section_jur = h[1]
+                    section_category, section_jur = _section(h, section_category, section_jur)
                     continue
             if _is_not_project(row, first_text, texts, row[j_name], amount_raw, col0, cols):
                 continue
@@ -433,3 +427,10 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
         totals.count += 1
     report.rows = len(records)
     return SheetResult(records, totals.finish(), issues, report, skipped)
+
+
+def _section(heading: tuple[str, str], category: str | None, jurisdiction: str | None) -> tuple[str | None, str | None]:
+    """A section heading (一、基本公共服务 / a row naming only 昌吉市) sets the category or the
+    jurisdiction of the rows below it."""
+    kind, value = heading
+    return (value, jurisdiction) if kind == "category" else (category, value)

@@ -23,10 +23,9 @@ COUNTY_KIND, PARK_KIND, OWN_KIND = "县市", "园区", "本级"
 COUNTY_GROUP_NAME = "其他各县（市）"
 
 
-class _Figured:
-    """count + amount, with the ready-written forms templates use."""
+class _Money:
+    """An amount with the ready-written forms templates use."""
 
-    count: int
     amount: Decimal
 
     @property
@@ -36,6 +35,13 @@ class _Figured:
     @property
     def wan(self) -> str:
         return fmt.wan(self.amount)
+
+
+class _Figured(_Money):
+    """count + amount, with the ready-written forms templates use."""
+
+    count: int
+    amount: Decimal
 
     @property
     def items(self) -> str:
@@ -63,21 +69,13 @@ class Line(_Figured):
 
 
 @dataclass(frozen=True)
-class Project:
+class Project(_Money):
     jurisdiction: str
     unit: str
     name: str
     category: str
     subcategory: str
     amount: Decimal
-
-    @property
-    def money(self) -> str:
-        return fmt.money(self.amount)
-
-    @property
-    def wan(self) -> str:
-        return fmt.wan(self.amount)
 
 
 @dataclass(frozen=True)
