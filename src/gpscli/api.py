@@ -19,6 +19,7 @@ from . import profile as profile_mod
 from . import rules
 from .catalogue import Catalogue
 from .ingest import collect_paths, gc_paused, read_files
+from .outputs.atomic import protect
 from .issues import Issue
 from .normalise import Context
 from .profile import Profile
@@ -101,6 +102,7 @@ def load(
     with gc_paused():
         results = read_files(files, ctx, limits, workers=workers, progress=progress)
         rules.run(results, opts)
+    protect(f.path for f in results)  # no output may ever be written over a file that was read
     return Result(results, skipped, cat, prof, opts, ignored)
 
 

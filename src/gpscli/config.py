@@ -50,6 +50,11 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     workers: int = 0
 
+    def load_options(self) -> dict:
+        """The keyword arguments of :func:`gpscli.api.load` that come from this workspace."""
+        return {"catalogue": self.catalogue, "profile": self.profile, "suspicious_amount": self.suspicious_amount,
+                "limits": self.limits, "workers": self.workers or None}
+
 
 def find(start: Path | None = None) -> Path | None:
     here = (start or Path.cwd()).resolve()

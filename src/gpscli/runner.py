@@ -64,11 +64,7 @@ def run_period(cfg: Config, year: int, period: str, *, skip_invalid: bool = Fals
     t0 = time.perf_counter()
     out_dir = cfg.output / period
     summary = RunSummary(period, year, out_dir, started=dt.datetime.now().isoformat(timespec="seconds"))
-    result = api.load(cfg.data, catalogue=cfg.catalogue, profile=cfg.profile, suspicious_amount=cfg.suspicious_amount,
-                      limits=cfg.limits, workers=cfg.workers or None, progress=progress)
-    from .outputs.atomic import protect
-
-    protect(f.path for f in result.files)
+    result = api.load(cfg.data, progress=progress, **cfg.load_options())
     summary.files = len(result.files)
     summary.rows = sum(f.rows + f.skipped_rows for f in result.files)
     summary.errors, summary.warnings = len(result.errors), len(result.warnings)

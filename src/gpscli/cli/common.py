@@ -141,7 +141,6 @@ def load_data(paths, *, catalogue=None, jurisdiction=None, year=None, require_ye
     """Read and validate inputs with the workspace's configuration (the one call every command makes)."""
     from .. import api
     from ..errors import UsageError
-    from ..outputs.atomic import protect
 
     cfg = load_config()
     if not paths:
@@ -149,12 +148,11 @@ def load_data(paths, *, catalogue=None, jurisdiction=None, year=None, require_ye
             raise UsageError("没有指定要读取的文件或文件夹;请给出路径,或在 gps.toml 中设置 data")
         paths = cfg.data
     with Progress() as progress:
-        result = api.load(
-            paths, catalogue=catalogue or cfg.catalogue, profile=cfg.profile, jurisdiction=jurisdiction,
-            year=year, require_year=require_year, suspicious_amount=cfg.suspicious_amount, limits=cfg.limits,
-            workers=cfg.workers or None, progress=progress,
-        )
-    protect(f.path for f in result.files)
+        options = cfg.load_options()
+        if catalogue:
+            options["catalogue"] = catalogue
+        result = api.load(paths, jurisdiction=jurisdiction, year=year, require_year=require_year, progress=progress,
+                          **options)
     log(f"读取 {len(result.files)} 个文件,{sum(f.rows for f in result.files)} 行项目,"
         f"{len(result.errors)} 个错误,{len(result.warnings)} 个警告")
     return result, cfg
