@@ -114,7 +114,9 @@ CASES = [
     ("xml_bomb_sst.xlsx", ["DTD", "sharedStrings"]),
     ("xml_bomb_sheet.xlsx", ["DTD", "sheet1.xml"]),
     ("xml_bomb_workbook.xlsx", ["DTD", "workbook.xml"]),
-    ("far_cell_xfd.xlsx", ["XFD1048576"]),  # named by the pre-flight: calamine never saw it
+    # In a worker calamine parses while the sheets are scanned: a grid it cannot allocate kills the
+    # worker, and the file read again with the full pre-flight first is refused naming the cell.
+    ("far_cell_xfd.xlsx", ["XFD1048576"]),
     ("far_lowercase.xlsx", ["XFD1048576"]),
     ("far_spaced_attr.xlsx", ["XFD1048576"]),
     ("far_gt_in_attr.xlsx", ["XFD1048576"]),
@@ -144,6 +146,30 @@ def test_hostile_file_becomes_one_clear_issue(hostile, name, words):
     for word in words:
         assert word in message, message
     assert not f.records
+
+
+@pytest.mark.parametrize("far, words", [("K150000", ["K150000", "只有 2 个单元格有内容"]),
+                                        ("A1000001", ["A1000001", "超过上限 1000000 行"])])
+def test_light_preflight_refuses_what_the_full_one_refuses(tmp_path, far, words):
+    """careful=False (a worker whose address space is limited): the grid calamine built is checked
+    before it becomes Python objects, and the reason is the full pre-flight's, naming the far cell."""
+    p = hb.far_cell_xlsx(tmp_path / "far.xlsx", far)
+    with pytest.raises(ReadError) as careful:
+        read_workbook(p, Limits())
+    with pytest.raises(ReadError) as light:
+        read_workbook(p, Limits(), careful=False)
+    assert str(light.value) == str(careful.value)
+    assert all(w in str(light.value) for w in words), str(light.value)
+
+
+def test_light_preflight_keeps_formula_flags(tmp_path):
+    p = hb.write_xlsx_parts(tmp_path / "f.xlsx", sheet_data=(
+        '<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>SUM(A1)</f></c>'
+        '<c r="C1" t="e"><f>1/0</f><v>#DIV/0!</v></c></row></sheetData>'))
+    for careful in (True, False):
+        (grid,) = read_workbook(p, Limits(), careful=careful).sheets
+        assert grid.flags == {(0, 1): "formula-without-value", (0, 2): "formula-error"}
+        assert grid.errors == {(0, 2): "#DIV/0!"}
 
 
 def test_text_named_xlsx_is_read_as_text(hostile):
@@ -310,7 +336,7 @@ def test_memory_limit(tmp_path):
 def test_internal_error_is_reported_without_traceback(tmp_path, monkeypatch):
     import gpscli.ingest as ingest
 
-    def boom(path, ctx, limits):
+    def boom(path, ctx, limits, careful=True):
         raise ValueError("坏了")
 
     monkeypatch.setattr(ingest, "read_file", boom)

@@ -13,6 +13,7 @@ import hashlib
 import os
 import signal
 import stat
+import sys
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -136,8 +137,10 @@ def _display(p: Path) -> str:
     return os.fsdecode(p).encode("utf-8", "replace").decode("utf-8")
 
 
-def read_file(path: Path, ctx: Context, limits: Limits) -> FileResult:
-    """Read and normalise one file. Never raises for bad data: problems become issues."""
+def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) -> FileResult:
+    """Read and normalise one file. Never raises for bad data: problems become issues.
+
+    ``careful=False`` only in a worker whose address space is limited (see :func:`read_workbook`)."""
     shown = _display(path)
     result = FileResult(path=shown)
     try:
@@ -150,7 +153,7 @@ def read_file(path: Path, ctx: Context, limits: Limits) -> FileResult:
                 h.update(chunk)
                 result.size += len(chunk)
         result.sha256 = h.hexdigest()
-        wb = read_workbook(path, limits)
+        wb = read_workbook(path, limits, careful=careful)
     except ReadError as exc:
         result.issues.append(Issue("unreadable-file", f"无法读取:{exc}", path=shown))
         return result
@@ -187,12 +190,15 @@ def read_file(path: Path, ctx: Context, limits: Limits) -> FileResult:
 
 # ---- worker processes -------------------------------------------------------------------------
 #
-# Files are handed to the workers one at a time (never more in flight than there are workers), so
-# when a worker dies the files that may have killed it are known: the ones in flight; and a file's
-# wall-clock time is counted from when a worker took it, not from a queue. Files never
-# handed out go to a fresh pool; the suspects are re-read one by one in a single-worker pool, where
-# a second death names the culprit, which becomes one ``unreadable-file`` issue. A file that runs
-# past the wall-clock limit is the culprit by itself; the files beside it are simply read again.
+# Files are handed to the workers one at a time (never more in flight than there are workers, plus
+# one queued), so when a worker dies the files that may have killed it are known: the ones in flight;
+# and a file's wall-clock time is counted from when a worker took it, not from a queue. In this first
+# round a worker whose address space is limited reads xlsx sheets with the light pre-flight (the
+# parser runs while the sheets are scanned). Files never handed out go to a fresh pool; the suspects
+# are re-read one by one in a single-worker pool with every pre-flight check before the parser, where
+# a refusal gets its precise reason and a second death names the culprit, which becomes one
+# ``unreadable-file`` issue. A file that runs past the wall-clock limit is the culprit by itself;
+# the files beside it are simply read again.
 
 _WORKER: dict = {}
 
@@ -209,14 +215,19 @@ _SIGNAL_REASONS = {
 }
 
 
-def _init_worker(ctx: Context, limits: Limits) -> None:
+def _init_worker(ctx: Context, limits: Limits, careful: bool) -> None:
     _WORKER["ctx"], _WORKER["limits"] = ctx, limits
+    _WORKER["careful"] = True
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        # Only where the limit is enforced may the parser run before the full pre-flight: a grid
+        # too big to allocate then kills this worker, not the machine, and the file is re-read
+        # carefully. macOS accepts RLIMIT_AS but does not enforce it.
+        _WORKER["careful"] = careful or not sys.platform.startswith("linux")
     except (ImportError, ValueError, OSError):
-        pass  # not on this platform: the pre-flight checks still apply
+        pass  # not on this platform: every pre-flight check runs before parsing
     if not os.environ.get("GPSCLI_DEBUG"):
         # A native reader that aborts prints its panic and backtrace on stderr: the user gets an
         # unreadable-file issue instead, so keep the terminal (and cron mail) clean.
@@ -262,7 +273,7 @@ def _work(path: Path) -> FileResult:
     try:
         _test_hook(path)
         with gc_paused():
-            return read_file(path, _WORKER["ctx"], limits)
+            return read_file(path, _WORKER["ctx"], limits, careful=_WORKER.get("careful", True))
     except MemoryError:
         return _failed(path, "读取时内存超出上限(文件过大或异常)")
     except RecursionError:
@@ -323,7 +334,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 def _run_pool(paths: list[Path], todo: deque[int], ctx: Context, limits: Limits, workers: int,
-              done: Callable[[int, FileResult], None]) -> tuple[list[int], dict[int, int | None]]:
+              done: Callable[[int, FileResult], None], careful: bool) -> tuple[list[int], dict[int, int | None]]:
     """Read ``todo`` (consumed from the left) in one pool until it is empty or the pool breaks.
 
     Returns (suspects, deaths): the files in flight when a worker died, and, in a single-worker
@@ -332,7 +343,7 @@ def _run_pool(paths: list[Path], todo: deque[int], ctx: Context, limits: Limits,
     """
     inflight: dict[Future, tuple[int, float]] = {}
     procs: dict[int, object] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ctx, limits))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ctx, limits, careful))
     broken = False
     try:
         while todo or inflight:
@@ -408,10 +419,11 @@ def read_files(paths: list[Path], ctx: Context, limits: Limits | None = None, wo
             progress(len(results), len(paths))
 
     def rounds(todo: deque[int], n_workers: int, suspects: list[int] | None) -> None:
+        careful = suspects is None
         stalled = 0
         while todo:
             before = (len(results), len(todo))
-            more, deaths = _run_pool(paths, todo, ctx, limits, n_workers, done)
+            more, deaths = _run_pool(paths, todo, ctx, limits, n_workers, done, careful)
             if suspects is None:  # one file at a time: the file in flight killed the worker
                 for n in more:
                     done(n, _failed(paths[n], _death_reason(deaths.get(n), limits)))
@@ -424,7 +436,8 @@ def read_files(paths: list[Path], ctx: Context, limits: Limits | None = None, wo
                     done(n, _failed(paths[n], "无法启动读取进程(内存上限 memory_mb 是否设得过低?)"))
 
     suspects: list[int] = []
-    rounds(deque(range(len(paths))), workers, None if workers == 1 else suspects)
-    # Each suspect alone in a single-worker pool: if that worker dies, this file killed it.
+    rounds(deque(range(len(paths))), workers, suspects)
+    # Each suspect alone in a single-worker pool, with every pre-flight check before the parser:
+    # if that worker dies, this file killed it.
     rounds(deque(sorted(set(suspects) - set(results))), 1, None)
     return [results[n] for n in range(len(paths))]

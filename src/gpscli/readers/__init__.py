@@ -12,14 +12,17 @@ from pathlib import Path
 
 from .grid import ReadError, SheetGrid, WorkbookData, a1, col_letter
 from .limits import Limits
-from .sniff import sniff
+from .sniff import sniff_package
 
 SUPPORTED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".tsv", ".txt", ".et", ".htm", ".html"}
 
 __all__ = ["ReadError", "SheetGrid", "WorkbookData", "Limits", "read_workbook", "a1", "col_letter", "SUPPORTED_SUFFIXES"]
 
 
-def read_workbook(path: Path, limits: Limits | None = None) -> WorkbookData:
+def read_workbook(path: Path, limits: Limits | None = None, careful: bool = True) -> WorkbookData:
+    """Read any supported file. ``careful=False`` is for a process whose address space is
+    limited (a reading worker): xlsx sheets are then scanned while the parser runs instead of
+    before it (see :class:`.xlsx_scan.SheetChecks`); everywhere else every check runs first."""
     limits = limits or Limits()
     try:
         size = path.stat().st_size
@@ -33,7 +36,7 @@ def read_workbook(path: Path, limits: Limits | None = None) -> WorkbookData:
         raise ReadError("这是文件夹,不是文件") from exc
     except OSError as exc:
         raise ReadError(f"无法打开文件:{exc.strerror or exc}") from exc
-    fmt = sniff(path, head, limits)
+    fmt, pkg = sniff_package(path, head, limits)
     if fmt in ("xlsx", "xlsb", "ods", "xls"):
         from .excel import read_excel
 
@@ -42,7 +45,7 @@ def read_workbook(path: Path, limits: Limits | None = None) -> WorkbookData:
             from .scan_other import scan_xlsb
 
             scan_xlsb(str(path), limits)
-        return read_excel(path, fmt, limits)
+        return read_excel(path, fmt, limits, careful=careful, pkg=pkg)
     if fmt == "html":
         from .html import read_html
 

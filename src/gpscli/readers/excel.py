@@ -15,18 +15,23 @@ from pathlib import Path
 from .grid import ReadError, SheetGrid, WorkbookData
 from .limits import Limits
 from .scan_other import scan_ods
-from .xlsx_scan import scan_xlsx
+from .sniff import Package
+from .xlsx_scan import SheetChecks, SheetScan, scan_xlsx
 
 _ODS_ERROR = re.compile(r"^(#[A-Z0-9/]+[!?]?|#N/A|Err:\d+)$")
 
 
-def read_excel(path: Path, fmt: str, limits: Limits) -> WorkbookData:
+def read_excel(path: Path, fmt: str, limits: Limits, careful: bool = True, pkg: Package | None = None) -> WorkbookData:
     import python_calamine as pc
 
-    scans = {}
+    scans: dict[str, SheetScan] = {}
+    checks: SheetChecks | None = None
     ods_extra: dict[str, _OdsSheet] = {}
     if fmt == "xlsx":
-        scans = scan_xlsx(str(path), limits)
+        if careful:
+            scans = scan_xlsx(str(path), limits, pkg)
+        else:
+            checks = SheetChecks(str(path), limits, pkg)
     elif fmt == "xls":
         from .scan_other import scan_xls
 
@@ -43,7 +48,9 @@ def read_excel(path: Path, fmt: str, limits: Limits) -> WorkbookData:
             wb = pc.CalamineWorkbook.from_filelike(fh)
     except pc.PasswordError as exc:
         raise ReadError("工作簿设有密码保护(已加密),无法读取;请取消密码后重新提交") from exc
-    except Exception as exc:  # noqa: BLE001 - calamine raises many kinds on damaged files
+    except BaseException as exc:  # noqa: BLE001 - calamine raises many kinds (a Rust panic too) on damaged files
+        _reraise_control(exc)
+        _explain(path, fmt, limits, checks)
         raise ReadError(f"文件已损坏,无法解析({_reason(exc)})") from exc
     sheets: list[SheetGrid] = []
     try:
@@ -57,6 +64,8 @@ def read_excel(path: Path, fmt: str, limits: Limits) -> WorkbookData:
                 continue
             try:
                 sheet = wb.get_sheet_by_index(index)
+                if checks is not None:
+                    _check_extent(sheet, meta.name, path, limits, checks)
                 # From A1 whatever the first used cell: the grid's coordinates are Excel's.
                 rows = sheet.to_python(skip_empty_area=False)
                 merged = []
@@ -67,28 +76,70 @@ def read_excel(path: Path, fmt: str, limits: Limits) -> WorkbookData:
                     merged = []
             except ReadError:
                 raise
-            except Exception as exc:  # noqa: BLE001
+            except BaseException as exc:  # noqa: BLE001
+                _reraise_control(exc)
+                _explain(path, fmt, limits, checks)
                 raise ReadError(f"工作表「{meta.name}」已损坏,无法解析({_reason(exc)})") from exc
             row0 = 0
             while row0 < len(rows) and not any(v not in (None, "") for v in rows[row0]):
                 row0 += 1  # leading empty rows need no memory; row0 keeps the numbering
             grid = SheetGrid(meta.name, rows[row0:] if row0 else rows, row0, 0, merged, hidden)
-            scan = scans.get(meta.name)
-            if scan is not None:
-                grid.flags, grid.errors = scan.flags, scan.errors
-            extra = ods_extra.get(meta.name)
-            if extra is not None:
-                if not grid.merged:
-                    grid.merged = extra.merged
-                grid.flags.update(extra.flags)
-                grid.errors.update(extra.errors)
             sheets.append(grid)
+        if checks is not None:
+            scans = checks.wait()
     finally:
         try:
             wb.close()
         except Exception:  # noqa: BLE001
             pass
+    for grid in sheets:
+        scan = scans.get(grid.name)
+        if scan is not None:
+            grid.flags, grid.errors = scan.flags, scan.errors
+        extra = ods_extra.get(grid.name)
+        if extra is not None:
+            if not grid.merged:
+                grid.merged = extra.merged
+            grid.flags.update(extra.flags)
+            grid.errors.update(extra.errors)
     return WorkbookData(fmt, sheets)
+
+
+def _reraise_control(exc: BaseException) -> None:
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
+
+
+def _check_extent(sheet, name: str, path: Path, limits: Limits, checks: SheetChecks) -> None:
+    """After the light pre-flight: refuse a grid the parser built that is too big or too sparse
+    to hand on, before it becomes Python objects. The reason comes from the full scan."""
+    end = sheet.end
+    if end is None:
+        return
+    height, width = end[0] + 1, end[1] + 1
+    cells = height * width
+    if height <= limits.max_rows and cells <= limits.max_cells:
+        if cells <= limits.sparse_min_cells:
+            return
+        if checks.valued(str(path), limits, name) >= cells * limits.sparse_fill:
+            return
+    _explain(path, "xlsx", limits, checks)
+    raise ReadError(f"工作表「{name}」的数据区域达 {height} 行 × {width} 列,过大或过于稀疏(疑似异常文件);"
+                    "请删除多余的行列后重新保存")
+
+
+def _explain(path: Path, fmt: str, limits: Limits, checks: SheetChecks | None) -> None:
+    """In light mode, when the parser fails or refuses: the full pre-flight names the reason
+    (a far cell, a damaged part...) if it finds one; it raises it as a ReadError."""
+    if checks is None or fmt != "xlsx":
+        return
+    try:
+        checks.wait()
+    except ReadError:
+        raise
+    except Exception:  # noqa: BLE001 - the full scan below says it better
+        pass
+    scan_xlsx(str(path), limits)
 
 
 class _OdsSheet:

@@ -32,11 +32,21 @@ _OLD_BIFF = {0x0009: "Excel 2.x", 0x0209: "Excel 3.0", 0x0409: "Excel 4.0"}
 
 def sniff(path: Path, head: bytes, limits: Limits | None = None) -> str:
     """Return one of: xlsx, xlsb, ods, xls, html, text; raise :class:`ReadError` otherwise."""
+    return sniff_package(path, head, limits)[0]
+
+
+def sniff_package(path: Path, head: bytes, limits: Limits | None = None) -> tuple[str, Package | None]:
+    """:func:`sniff`, and the OOXML package it read to decide (None for other formats), so the
+    reader does not parse the package relationships a second time."""
     limits = limits or Limits()
     if not head:
         raise ReadError("文件为空(0 字节)")
     if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
         return _sniff_zip(path, limits)
+    return _sniff_other(path, head), None
+
+
+def _sniff_other(path: Path, head: bytes) -> str:
     if head.startswith(OLE_MAGIC):
         return _sniff_ole(path)
     if head.startswith(b"%PDF"):
@@ -184,14 +194,18 @@ def ooxml_package(zf: zipfile.ZipFile) -> Package:
     return Package(names, main, ctype)
 
 
-def _sniff_zip(path: Path, limits: Limits) -> str:
+def _sniff_zip(path: Path, limits: Limits) -> tuple[str, Package | None]:
     from .xlsx_scan import open_zip  # refuses zips with absurd central directories first
 
     with open_zip(str(path), limits) as zf:
         names = part_names(zf)
         if "mimetype" in names or ("meta-inf/manifest.xml" in names and "content.xml" in names):
-            return _sniff_odf(zf, names)
+            return _sniff_odf(zf, names), None
         pkg = ooxml_package(zf)
+    return _ooxml_kind(pkg, names), pkg
+
+
+def _ooxml_kind(pkg: Package, names: dict[str, str]) -> str:
     ct, main = pkg.content_type, pkg.main
     if main and main not in names:
         raise ReadError(f"Excel 文件结构不完整(缺少主部件 {main}),{_RESAVE}")

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 from .grid import ReadError, col_letter
 from .limits import Limits
-from .sniff import attrs, ooxml_package, relationships, xml_unescape
+from .sniff import Package, attrs, ooxml_package, relationships, xml_unescape
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff|\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
 # calamine takes any number of letters, either case, and any digits (wrapping at 2**32) in r="":
 # so do we, and a reference past what a legitimate file holds is simply refused as too far.
 _ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]+)(\d+)["']""")
@@ -52,6 +53,7 @@ class SheetScan:
     flags: dict[tuple[int, int], str] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     max_row: int = 0  # 1-based last row holding a value (0: none or not computed)
+    valued: int = -1  # cells holding a value, when counted (SheetChecks)
 
 
 def _col_index(letters: bytes) -> int:
@@ -147,32 +149,97 @@ def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
 
 
 def _has_dtd(data: bytes) -> bool:
-    """A DTD may only stand in the prolog, before the root element: look there (also in UTF-16)."""
-    head = data[:65536]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
-        head = head.replace(b"\x00", b"")
-    return bool(_DTD.search(head)) or (len(data) > 65536 and _DTD.search(data, 65536) is not None)
+    """A DTD may only stand in the prolog, before the root element: look there (also in UTF-16),
+    past the XML declaration, comments and processing instructions, however long they are."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
+        data = data.replace(b"\x00", b"")
+    at = _PROLOG.match(data).end()
+    return _DTD.match(data, at) is not None
 
 
 # ---- xlsx ------------------------------------------------------------------------------------
 
-def scan_xlsx(path: str, limits: Limits) -> dict[str, SheetScan]:
+def scan_xlsx(path: str, limits: Limits, pkg: Package | None = None) -> dict[str, SheetScan]:
     """Check every XML part; refuse absurd sheets; return formula/error flags per sheet name."""
     zf = check_zip(path, limits)
     with zf:
-        pkg = ooxml_package(zf)
-        sheet_parts = _sheet_parts(zf, pkg)
-        sheet_reals = {pkg.names[p] for p in sheet_parts.values() if p in pkg.names}
-        for lower, real in pkg.names.items():
-            if lower.endswith((".xml", ".rels", ".vml")) and real not in sheet_reals:
-                _read_part(zf, real)
-        result: dict[str, SheetScan] = {}
-        for sheet_name, part in sheet_parts.items():
-            real = pkg.names.get(part)
-            if real is None:
-                continue
-            result[sheet_name] = _scan_sheet(_read_part(zf, real), sheet_name, limits)
-        return result
+        sheet_parts = _check_parts(zf, pkg or ooxml_package(zf))
+        return {name: _scan_sheet(_read_part(zf, real), name, limits) for name, real in sheet_parts.items()}
+
+
+def _check_parts(zf: zipfile.ZipFile, pkg: Package) -> dict[str, str]:
+    """Every XML part but the sheets read and checked for a DTD; sheet name -> its part in the zip."""
+    sheet_parts = _sheet_parts(zf, pkg)
+    sheet_reals = {pkg.names[p] for p in sheet_parts.values() if p in pkg.names}
+    for lower, real in pkg.names.items():
+        if lower.endswith((".xml", ".rels", ".vml")) and real not in sheet_reals:
+            _read_part(zf, real)
+    return {name: pkg.names[part] for name, part in sheet_parts.items() if part in pkg.names}
+
+
+class SheetChecks:
+    """The light pre-flight of a workbook read in a guarded worker (address-space limit set).
+
+    The container is checked at once (declared sizes, compression ratio, DTDs in every part but
+    the sheets); the sheets are inflated and scanned for DTDs, formula flags and how many cells
+    hold a value in a background thread, while the native parser, which releases the GIL, reads
+    them. What the full scan proves before parsing (that no sheet spans an absurd grid) is checked
+    from the parser's own extent instead (see :mod:`.excel`); a grid too big to allocate kills the
+    worker, and the file is then read again with the full scan first, which names the far cell.
+    """
+
+    THREAD_BYTES = 4 * 1024 * 1024  # sheets smaller than this together are scanned in line
+
+    def __init__(self, path: str, limits: Limits, pkg: Package | None = None) -> None:
+        import threading
+
+        zf = check_zip(path, limits)
+        try:
+            self._parts = _check_parts(zf, pkg or ooxml_package(zf))
+            size = sum(zf.getinfo(real).file_size for real in self._parts.values())
+        except BaseException:
+            zf.close()
+            raise
+        self._zf = zf
+        self._result: dict[str, SheetScan] = {}
+        self._error: BaseException | None = None
+        self._thread = None
+        if size > self.THREAD_BYTES:
+            self._thread = threading.Thread(target=self._run, name="gps-sheet-scan", daemon=True)
+            self._thread.start()
+        else:
+            self._run()
+
+    def _run(self) -> None:
+        try:
+            for name, real in self._parts.items():
+                data = _as_utf8(_read_part(self._zf, real))
+                scan = SheetScan()
+                _formula_flags(data, scan, prefixed=_prefixed(data))
+                if len(data) > self.THREAD_BYTES:  # else counted only if asked (valued())
+                    scan.valued = _valued(data)
+                self._result[name] = scan
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread by wait()
+            self._error = exc
+        finally:
+            self._zf.close()
+
+    def wait(self) -> dict[str, SheetScan]:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    def valued(self, path: str, limits: Limits, name: str) -> int:
+        """Cells of sheet ``name`` holding a value (-1: no such sheet part)."""
+        scan = self.wait().get(name)
+        if scan is None or name not in self._parts:
+            return -1
+        if scan.valued < 0:
+            with check_zip(path, limits) as zf:
+                scan.valued = _valued(_as_utf8(_read_part(zf, self._parts[name])))
+        return scan.valued
 
 
 def _sheet_parts(zf: zipfile.ZipFile, pkg) -> dict[str, str]:
@@ -227,10 +294,21 @@ def _fast_extent_ok(data: bytes, limits: Limits) -> bool:
         return False  # a cell below the last row tag: count precisely
     wide = _REF3.findall(data) or _REF2.findall(data)
     max_col = max(_col_index(c) for c in set(wide)) + 1 if wide else 26
-    valued = data.count(b"</v>") + data.count(b"</is>") + (data.count(b":v>") + data.count(b":is>")) // 2
+    valued = _valued(data)
     bound = max_row * max_col
     return (max_row <= limits.max_rows and bound <= limits.max_cells
             and (bound <= limits.sparse_min_cells or valued >= bound * limits.sparse_fill))
+
+
+def _prefixed(data: bytes) -> bool:
+    """The main namespace under a prefix (<x:sheetData>, <x:c ...>)? Decided at the first sheetData."""
+    at = data.find(b"sheetData")
+    return at > 0 and data[at - 1] == 0x3A  # ":"
+
+
+def _valued(data: bytes) -> int:
+    """Cells holding a value (<v> or inline <is>), also under a namespace prefix."""
+    return data.count(b"</v>") + data.count(b"</is>") + (data.count(b":v>") + data.count(b":is>")) // 2
 
 
 def _cell_row_above(n: int) -> re.Pattern:
@@ -280,6 +358,8 @@ def _formula_flags(data: bytes, scan: SheetScan, prefixed: bool) -> None:
     of ordinary formulas with their values costs a few fast scans, not a look at every cell.
     """
     patterns = _NO_VALUE_PREFIXED if prefixed else _NO_VALUE
+    if not prefixed and b"</f>" not in data and b"<f " not in data and b"<f/" not in data:
+        patterns = []  # no formula at all (the usual county submission): one pass, not four
     for pat in patterns:
         for m in pat.finditer(data):
             cell = _enclosing_cell(data, m.start(), 1 << 16)
