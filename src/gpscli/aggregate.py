@@ -7,13 +7,14 @@ purchase methods as in the law; purchasing units by jurisdiction, then as met in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Callable, Iterable
 
 from .errors import UsageError
 from .issues import Issue
-from .records import METHODS, FileResult, ProjectRecord
+from .records import METHODS, FileResult, ProjectRecord, RecordBatch
 
 DIMENSIONS: dict[str, str] = {
     "jurisdiction": "地区",
@@ -53,6 +54,10 @@ class Submission:
         return "有文件但未读出数据" if self.unread else "未报送"
 
 
+# Rows of one sheet to count: a batch, and the indices of its rows to use (None: all of them).
+View = tuple[RecordBatch, "list[int] | None"]
+
+
 @dataclass
 class Aggregation:
     year: int
@@ -60,11 +65,20 @@ class Aggregation:
     total: Figure
     by: dict[str, list[tuple[str, Figure]]]
     cells: list[tuple[tuple[str, ...], Figure]]
-    records: list[ProjectRecord]
+    views: list[View]  # the rows counted, by sheet (``records`` makes them into records)
     files: list[FileResult]
     skipped: list[Issue]
     submissions: list[Submission]
     region: str = ""
+
+    @cached_property
+    def records(self) -> list[ProjectRecord]:
+        """The records counted, in the order they were read."""
+        out: list[ProjectRecord] = []
+        for b, keep in self.views:
+            recs = b.records()
+            out.extend(recs if keep is None else [recs[i] for i in keep])
+        return out
 
     def figure(self, **where: str) -> Figure:
         """Sum of the cells matching ``where`` (e.g. ``figure(category="技术性服务")``)."""
@@ -97,7 +111,7 @@ def _value(r: ProjectRecord, dim: str) -> str:
     return v if v else NO_VALUE
 
 
-def _orderer(dim: str, records: list[ProjectRecord], jur_order: dict[str, int], cat_order: dict[str, int]):
+def _orderer(dim: str, first: dict[str, tuple[int, int]], jur_order: dict[str, int], cat_order: dict[str, int]):
     if dim == "jurisdiction":
         return lambda v: (jur_order.get(v, len(jur_order)), v)
     if dim in ("category", "subcategory"):
@@ -105,10 +119,22 @@ def _orderer(dim: str, records: list[ProjectRecord], jur_order: dict[str, int], 
     if dim == "method":
         m = {name: n for n, name in enumerate(METHODS)}
         return lambda v: (m.get(v, len(m)), v == NO_VALUE, v)
-    first: dict[str, tuple[int, int]] = {}
-    for n, r in enumerate(records):
-        first.setdefault(_value(r, dim), (jur_order.get(r.jurisdiction, len(jur_order)), n))
-    return lambda v: first.get(v, (len(jur_order), len(records)))
+    last = (len(jur_order), len(first))
+    return lambda v: first.get(v, last)  # purchasing units: by jurisdiction, then as met
+
+
+def year_views(views: Iterable[View], year: int) -> list[View]:
+    """The rows of ``year`` only."""
+    out: list[View] = []
+    for b, keep in views:
+        years = b.year
+        if keep is None and min(years, default=year) == max(years, default=year) == year:
+            out.append((b, None))
+            continue
+        idx = [i for i in (range(len(years)) if keep is None else keep) if years[i] == year]
+        if idx:
+            out.append((b, idx))
+    return out
 
 
 def aggregate(records: list[ProjectRecord], year: int, dimensions: list[str], *, jurisdictions: list[str],
@@ -116,18 +142,47 @@ def aggregate(records: list[ProjectRecord], year: int, dimensions: list[str], *,
               skipped: list[Issue] | None = None, region: str = "",
               find_jurisdiction: Callable[[str], str | None] | None = None) -> Aggregation:
     """Aggregate the records of ``year``. ``jurisdictions`` is the profile order."""
-    rows = [r for r in records if r.year == year]
+    return aggregate_views([(b, None) for b in RecordBatch.of(records)], year, dimensions,
+                           jurisdictions=jurisdictions, categories_order=categories_order, files=files,
+                           skipped=skipped, region=region, find_jurisdiction=find_jurisdiction)
+
+
+def aggregate_views(views: Iterable[View], year: int, dimensions: list[str], *, jurisdictions: list[str],
+                    categories_order: dict[str, int], files: list[FileResult] | None = None,
+                    skipped: list[Issue] | None = None, region: str = "",
+                    find_jurisdiction: Callable[[str], str | None] | None = None) -> Aggregation:
+    """:func:`aggregate` over record columns (what :func:`gpscli.api.aggregate` uses)."""
+    rows = year_views(views, year)
     jur_order = {j: n for n, j in enumerate(jurisdictions)}
-    # One pass: amounts summed per cell, then cells rolled up (exact: Decimal addition).
-    cells: dict[tuple[str, ...], Figure] = {}
-    getters = [(lambda r, d=d: getattr(r, d) or NO_VALUE) for d in dimensions]
-    for r in rows:
-        values = tuple(g(r) for g in getters)
-        f = cells.get(values)
-        if f is None:
-            f = cells[values] = Figure()
-        f.count += 1
-        f.amount += r.amount
+    n_jur = len(jur_order)
+    # One pass per sheet: amounts summed per cell (exact: Decimal addition), then rolled up.
+    sums: dict[tuple[str, ...], list] = {}
+    counts: dict[str, int] = {}
+    paths: dict[str, set[str]] = {}
+    first_unit: dict[str, tuple[int, int]] = {}
+    seen = 0
+    for b, keep in rows:
+        cols = [col if all(col := getattr(b, d)) else [v or NO_VALUE for v in col] for d in dimensions]
+        jurs, amounts = b.jurisdiction, b.amount
+        idx = range(len(amounts)) if keep is None else keep
+        for i in idx:
+            values = tuple(c[i] for c in cols)
+            cell = sums.get(values)
+            if cell is None:
+                sums[values] = [1, amounts[i]]
+            else:
+                cell[0] += 1
+                cell[1] += amounts[i]
+        for i in idx:
+            j = jurs[i]
+            counts[j] = counts.get(j, 0) + 1
+        for j in {jurs[i] for i in idx}:
+            paths.setdefault(j, set()).add(b.path)
+        if "unit" in dimensions:
+            for n, i in enumerate(idx):
+                first_unit.setdefault(b.unit[i] or NO_VALUE, (jur_order.get(jurs[i], n_jur), seen + n))
+        seen += len(idx)
+    cells = {values: Figure(n, amount) for values, (n, amount) in sums.items()}
     total = Figure()
     by: dict[str, dict[str, Figure]] = {d: {} for d in dimensions}
     for values, f in cells.items():
@@ -137,17 +192,12 @@ def aggregate(records: list[ProjectRecord], year: int, dimensions: list[str], *,
             t = by[d].setdefault(v, Figure())
             t.count += f.count
             t.amount += f.amount
-    order = {d: _orderer(d, rows, jur_order, categories_order) for d in dimensions}
+    order = {d: _orderer(d, first_unit, jur_order, categories_order) for d in dimensions}
     by_sorted = {d: sorted(by[d].items(), key=lambda kv, d=d: order[d](kv[0])) for d in dimensions}
     cells_sorted = sorted(cells.items(), key=lambda kv: tuple(order[d](v) for d, v in zip(dimensions, kv[0])))
-    counts: dict[str, int] = {}
-    paths: dict[str, set[str]] = {}
-    for r in rows:
-        counts[r.jurisdiction] = counts.get(r.jurisdiction, 0) + 1
-        paths.setdefault(r.jurisdiction, set()).add(r.source.path)
     unread: dict[str, int] = {}
     for f in files or []:
-        if not f.records and not f.ignored and find_jurisdiction is not None:
+        if not f.rows and not f.ignored and find_jurisdiction is not None:
             j = find_jurisdiction(PurePath(f.path).stem)
             if j is not None:
                 unread[j] = unread.get(j, 0) + 1

@@ -28,7 +28,7 @@ from .records import FileResult, ProjectRecord
 from .errors import DataError, UsageError
 
 if TYPE_CHECKING:
-    from .aggregate import Aggregation
+    from .aggregate import Aggregation, View
 
 
 @dataclass
@@ -42,6 +42,7 @@ class Result:
     options: rules.RuleOptions = field(default_factory=rules.RuleOptions)
     ignored: list[tuple[str, str]] = field(default_factory=list)  # non-spreadsheet files met in folders
     _valid: list[ProjectRecord] | None = field(default=None, init=False, repr=False)
+    _views: list | None = field(default=None, init=False, repr=False)
     _years: list[int] | None = field(default=None, init=False, repr=False)
 
     def all_issues(self) -> list[Issue]:
@@ -59,17 +60,40 @@ class Result:
     def ok(self) -> bool:
         return not self.errors
 
+    def valid_views(self) -> list["View"]:
+        """The rows without errors, by sheet: (batch, indices of its rows, or None for all)."""
+        if self._views is None:
+            bad = rules.error_rows(self.files)
+            bad_sheets = {(p, s) for p, s, _r in bad}
+            views = []
+            for f in self.files:
+                if f.ignored:
+                    continue
+                for b in f.batches:
+                    if (b.path, b.sheet) in bad_sheets:
+                        keep = [i for i, row in enumerate(b.row) if (b.path, b.sheet, row) not in bad]
+                        views.append((b, keep))
+                    else:
+                        views.append((b, None))
+            self._views = views
+        return self._views
+
     def valid_records(self) -> list[ProjectRecord]:
         """Records of rows without errors (computed once: a Result does not change after load)."""
         if self._valid is None:
-            bad = rules.error_rows(self.files)
-            self._valid = [r for f in self.files if not f.ignored for r in f.records
-                           if not bad or (r.source.path, r.source.sheet, r.source.row) not in bad]
+            out: list[ProjectRecord] = []
+            for b, keep in self.valid_views():
+                recs = b.records()
+                out.extend(recs if keep is None else [recs[i] for i in keep])
+            self._valid = out
         return self._valid
 
     def years(self) -> list[int]:
         if self._years is None:
-            self._years = sorted({r.year for r in self.valid_records()})
+            years: set[int] = set()
+            for b, keep in self.valid_views():
+                years.update(b.year if keep is None else (b.year[i] for i in keep))
+            self._years = sorted(years)
         return self._years
 
 
@@ -117,7 +141,7 @@ def aggregate(result: Result, year: int | None = None, by: str | list[str] = "ju
     wrong) unless ``skip_invalid``: then the valid rows are counted and every error is listed in
     ``Aggregation.skipped``.
     """
-    from .aggregate import aggregate as _aggregate, choose_year, parse_dimensions
+    from .aggregate import aggregate_views, choose_year, parse_dimensions
 
     dims = parse_dimensions(by)
     years = result.years()
@@ -128,8 +152,8 @@ def aggregate(result: Result, year: int | None = None, by: str | list[str] = "ju
     if chosen not in years:
         have = "、".join(map(str, years)) or "无"
         raise DataError(f"数据中没有 {chosen} 年的项目(有数据的年度:{have});请检查 --year 或各地是否已报送")
-    return _aggregate(
-        result.valid_records(), chosen, dims,
+    return aggregate_views(
+        result.valid_views(), chosen, dims,
         jurisdictions=result.profile.names(), categories_order=result.catalogue.order(),
         files=result.files, skipped=errors if skip_invalid else [], region=result.profile.name,
         find_jurisdiction=lambda text: (j.name if (j := result.profile.find_in_text(text)) else None),

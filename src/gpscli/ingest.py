@@ -173,7 +173,8 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
             result.sheets.append(SheetReport(grid.name, False, "没有可识别的表头"))
             continue
         sheet = extract(grid, layout, ctx, shown)
-        result.records.extend(sheet.records)
+        if len(sheet.batch):
+            result.batches.append(sheet.batch)
         result.totals.extend(sheet.totals)
         result.issues.extend(sheet.issues)
         result.sheets.append(sheet.report)
@@ -183,9 +184,7 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
         result.issues.append(Issue(
             "no-table", f"没有找到可读取的项目表:{listed}", path=shown,
             hint="表头应包含 项目名称、金额 等列(标准格式见 gps template 生成的模板)"))
-    for r in result.records:
-        r.key()  # fills r.ids here, in the worker, rather than serially in the parent
-    return result
+    return result  # each record's ids (for duplicate detection) were made by extract, in the worker
 
 
 # ---- worker processes -------------------------------------------------------------------------

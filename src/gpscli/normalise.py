@@ -21,8 +21,8 @@ from .money import AmountError, parse_amount
 from .profile import Jurisdiction, Profile
 from .readers.grid import SheetGrid, a1, col_letter
 from .readers.layout import REQUIRED_COLUMNS, Layout
-from .records import CellRefs, FIELD_LABELS, ProjectRecord, SheetReport, Source, TotalRow
-from .text import key
+from .records import CellRefs, FIELD_LABELS, ProjectRecord, RecordBatch, SheetReport, Source, TotalRow
+from .text import ident, key
 from .rowparts import (  # noqa: F401  (cell_text is part of this module's interface)
     _NO_FLAGS,
     _CONTENT_FIELDS,
@@ -56,11 +56,15 @@ class Context:
 
 @dataclass
 class SheetResult:
-    records: list[ProjectRecord]
+    batch: RecordBatch
     totals: list[TotalRow]
     issues: list[Issue]
     report: SheetReport
     skipped_rows: int
+
+    @property
+    def records(self) -> list[ProjectRecord]:
+        return self.batch.records()
 
 
 def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetResult:
@@ -110,9 +114,8 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
                   row=layout.header_row, hint=hint)
         report.used = False
         report.reason = "缺少必填列:" + "、".join(FIELD_LABELS[f] for f in missing)
-        return SheetResult([], [], issues, report, 0)
+        return SheetResult(RecordBatch(path, sheet, letters), [], issues, report, 0)
 
-    records: list[ProjectRecord] = []
     totals = _Totals()
     match = _Matcher(ctx)
     unit_name = layout.unit
@@ -134,8 +137,11 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
     content_js = [ja] + [j for f, j in index if f in _CONTENT_FIELDS and f != "amount"]
     label_js = [jx[f] for f in ("seq", "jurisdiction", "unit", "name") if f in jx]
     row_letters = {f: letters[f] for f, _ in mapped}
+    batch = RecordBatch(path, sheet, row_letters)
+    add = batch.add
     jur_texts: dict[object, tuple[str, Jurisdiction | None]] = {}
-    unit_texts: dict[object, str] = {}
+    unit_texts: dict[object, tuple[str, str]] = {}  # raw -> (text, ident)
+    opt_texts: dict[tuple[str, str], str | None] = {}  # (field, raw) -> text, for 承接主体 and 备注
     cat_hits: dict[object, tuple[str, str, CatalogueItem | None]] = {}
     method_texts: dict[object, str | None] = {}
     sub_hits: dict[object, tuple[str, CatalogueItem | None]] = {}
@@ -289,14 +295,18 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
                 issue("missing-value", f"{a1(r, c)}:「地区」为空,标题中也没有写明地区", row=r, col=c,
                       hint="请填写地区,或使用 --jurisdiction")
         # 购买主体 and 项目名称.
-        unit = name = None
+        unit = name = unit_id = None
         if "unit" not in flagged:
             v = row[j_unit]
-            unit = unit_texts.get(v) if type(v) is str else None
-            if unit is None:
+            hit = unit_texts.get(v) if type(v) is str else None
+            if hit is None:
                 unit = _required_text(v, "unit", r, cols, issue)
-                if type(v) is str and unit is not None:
-                    unit_texts[v] = unit
+                if unit is not None:
+                    hit = (unit, ident(unit))
+                    if type(v) is str:
+                        unit_texts[v] = hit
+            if hit is not None:
+                unit, unit_id = hit
         if "name" not in flagged:
             name = _required_text(row[j_name], "name", r, cols, issue)
         # Category.
@@ -404,9 +414,19 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
                     method_texts[v] = method
         supplier = note = None
         if j_supplier is not None and (v := row[j_supplier]) is not None and v != "":
-            supplier = _optional_text(v, "supplier", r, cols, issue)
+            supplier = opt_texts.get(("supplier", v), False) if type(v) is str else False
+            if supplier is False:
+                n_before = len(issues)
+                supplier = _optional_text(v, "supplier", r, cols, issue)
+                if type(v) is str and len(issues) == n_before:
+                    opt_texts[("supplier", v)] = supplier
         if j_note is not None and (v := row[j_note]) is not None and v != "":
-            note = _optional_text(v, "note", r, cols, issue)
+            note = opt_texts.get(("note", v), False) if type(v) is str else False
+            if note is False:
+                n_before = len(issues)
+                note = _optional_text(v, "note", r, cols, issue)
+                if type(v) is str and len(issues) == n_before:
+                    opt_texts[("note", v)] = note
         if (len(issues) > n_issues and any(x.is_error for x in issues[n_issues:])) or \
                 jurisdiction is None or unit is None or name is None or category is None or amount is None or year is None:
             skipped += 1
@@ -420,13 +440,12 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
                                       Source(path, sheet, r + 1), cells=CellRefs(row_letters, str(r + 1)))
                 issues.append(negative_amount(probe, RuleOptions()))
             continue
-        records.append(ProjectRecord(jurisdiction, unit, name, category, amount, year, Source(path, sheet, r + 1),
-                                     subcategory, method, supplier, note,
-                                     CellRefs(row_letters, str(r + 1))))
+        add(r + 1, jurisdiction, unit, name, category, amount, year, subcategory, method, supplier, note,
+            (unit_id, ident(name)))
         totals.sum += amount
         totals.count += 1
-    report.rows = len(records)
-    return SheetResult(records, totals.finish(), issues, report, skipped)
+    report.rows = len(batch)
+    return SheetResult(batch, totals.finish(), issues, report, skipped)
 
 
 def _section(heading: tuple[str, str], category: str | None, jurisdiction: str | None) -> tuple[str | None, str | None]:

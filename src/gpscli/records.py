@@ -6,7 +6,7 @@ read (:mod:`gpscli.readers`) -> :class:`SheetGrid` -> detect layout -> normalise
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -147,43 +147,91 @@ class SheetReport:
     rows: int = 0
 
 
-def _pack(records: list[ProjectRecord]) -> tuple:
-    """Records as columns: pickles about ten times faster than the objects (one big file = 200,000 rows)."""
-    cols: tuple[list, ...] = tuple([] for _ in range(16))
-    (jur, unit, name, cat, amount, year, path, sheet, row, sub, method, supplier, note, letters, refs, ids) = cols
-    for r in records:
-        jur.append(r.jurisdiction); unit.append(r.unit); name.append(r.name); cat.append(r.category)  # noqa: E702
-        amount.append(str(r.amount)); year.append(r.year)  # noqa: E702
-        s = r.source
-        path.append(s.path); sheet.append(s.sheet); row.append(s.row)  # noqa: E702
-        sub.append(r.subcategory); method.append(r.method); supplier.append(r.supplier); note.append(r.note)  # noqa: E702
-        ids.append(r.ids)
-        c = r.cells
-        if type(c) is CellRefs:
-            letters.append(c._letters); refs.append(c._row)  # noqa: E702
-        else:
-            letters.append(None); refs.append(dict(c))  # noqa: E702
-    return cols
+class RecordBatch:
+    """The project records of one sheet, held by column.
 
+    What a reading worker builds and sends back: a few lists pickle many times faster than as
+    many objects, and the hot steps (rules, years, aggregation) read the columns without making
+    a :class:`ProjectRecord` per row; the records themselves are made when first asked for.
+    Amounts are exact ``Decimal`` 万元; they travel as strings.
+    """
 
-def _unpack(cols: tuple) -> list[ProjectRecord]:
-    out = []
-    for (jur, unit, name, cat, amount, year, path, sheet, row, sub, method, supplier, note, letters, ref,
-         ids) in zip(*cols):
-        out.append(ProjectRecord(jur, unit, name, cat, Decimal(amount), year, Source(path, sheet, row), sub, method,
-                                 supplier, note, CellRefs(letters, ref) if letters is not None else ref, ids))
-    return out
+    __slots__ = ("path", "sheet", "letters", "row", "jurisdiction", "unit", "name", "category", "amount", "year",
+                 "subcategory", "method", "supplier", "note", "ids", "_records")
+    COLUMNS = ("row", "jurisdiction", "unit", "name", "category", "amount", "year", "subcategory", "method",
+               "supplier", "note", "ids")
+
+    def __init__(self, path: str, sheet: str, letters: dict[str, str] | None) -> None:
+        self.path, self.sheet, self.letters = path, sheet, letters  # letters None: cells kept per row
+        for c in self.COLUMNS:
+            setattr(self, c, [])
+        self._records: list[ProjectRecord] | None = None
+
+    @classmethod
+    def of(cls, records: Iterable[ProjectRecord]) -> list["RecordBatch"]:
+        """Records made elsewhere (a program, a test) as batches, one per (file, sheet)."""
+        out: dict[tuple[str, str], RecordBatch] = {}
+        for r in records:
+            b = out.get((r.source.path, r.source.sheet))
+            if b is None:
+                b = out[(r.source.path, r.source.sheet)] = cls(r.source.path, r.source.sheet, None)
+                b._records = []
+            b.add(r.source.row, r.jurisdiction, r.unit, r.name, r.category, r.amount, r.year, r.subcategory,
+                  r.method, r.supplier, r.note, r.key()[1:3])
+            b._records.append(r)
+        return list(out.values())
+
+    def add(self, row: int, jurisdiction: str, unit: str, name: str, category: str, amount: Decimal, year: int,
+            subcategory: str | None, method: str | None, supplier: str | None, note: str | None,
+            ids: tuple[str, str]) -> None:
+        self.row.append(row); self.jurisdiction.append(jurisdiction); self.unit.append(unit)  # noqa: E702
+        self.name.append(name); self.category.append(category); self.amount.append(amount)  # noqa: E702
+        self.year.append(year); self.subcategory.append(subcategory); self.method.append(method)  # noqa: E702
+        self.supplier.append(supplier); self.note.append(note); self.ids.append(ids)  # noqa: E702
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def records(self) -> list[ProjectRecord]:
+        if self._records is None:
+            path, sheet, letters = self.path, self.sheet, self.letters
+            self._records = [
+                ProjectRecord(jur, unit, name, cat, amount, year, Source(path, sheet, row), sub, method, supplier,
+                              note, CellRefs(letters, str(row)) if letters is not None else {}, ids)
+                for row, jur, unit, name, cat, amount, year, sub, method, supplier, note, ids in zip(
+                    self.row, self.jurisdiction, self.unit, self.name, self.category, self.amount, self.year,
+                    self.subcategory, self.method, self.supplier, self.note, self.ids)]
+        return self._records
+
+    def __getstate__(self):
+        cols = tuple(getattr(self, c) for c in self.COLUMNS)
+        amount = self.COLUMNS.index("amount")
+        cols = cols[:amount] + (list(map(str, cols[amount])),) + cols[amount + 1:]
+        cells = None if self.letters is not None or self._records is None else [dict(r.cells) for r in self._records]
+        return (self.path, self.sheet, self.letters, cols, cells)
+
+    def __setstate__(self, state) -> None:
+        self.path, self.sheet, self.letters, cols, cells = state
+        for c, values in zip(self.COLUMNS, cols):
+            setattr(self, c, values)
+        self.amount = list(map(Decimal, self.amount))
+        self._records = None
+        if cells is not None:
+            self._records = self.records()
+            for r, c in zip(self._records, cells):
+                r.cells = c
 
 
 @dataclass
 class FileResult:
-    """Everything read from one input file."""
+    """Everything read from one input file. Its records are held as :class:`RecordBatch` es
+    (one per sheet) and made into :class:`ProjectRecord` objects when ``records`` is first read."""
 
     path: str
     sha256: str = ""
     size: int = 0
     format: str = ""
-    records: list[ProjectRecord] = field(default_factory=list)
+    batches: list[RecordBatch] = field(default_factory=list)
     totals: list[TotalRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     sheets: list[SheetReport] = field(default_factory=list)
@@ -191,18 +239,19 @@ class FileResult:
     skipped_rows: int = 0
 
     @property
+    def records(self) -> list[ProjectRecord]:
+        if len(self.batches) == 1:
+            return self.batches[0].records()
+        return [r for b in self.batches for r in b.records()]
+
+    @records.setter
+    def records(self, value: Iterable[ProjectRecord]) -> None:
+        self.batches = RecordBatch.of(value)
+
+    @property
     def rows(self) -> int:
-        return len(self.records)
+        return sum(len(b) for b in self.batches)
 
     @property
     def ok(self) -> bool:
         return not any(i.is_error for i in self.issues)
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        state["records"] = _pack(self.records)
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        state["records"] = _unpack(state["records"])
-        self.__dict__.update(state)

@@ -49,8 +49,8 @@ def cell_text(v: object) -> str:
         return ""
     t = type(v)
     if t is str:
-        if not v:
-            return ""
+        if v.isprintable() and v[:1] != " " and v[-1:] != " " and "  " not in v:
+            return v  # the usual cell: nothing to collapse (isprintable: no tab, newline, U+3000, U+200B)
         s = " ".join(v.split())
         if "\u200b" in s or "\ufeff" in s:
             s = " ".join(s.replace("\u200b", " ").replace("\ufeff", " ").split())
@@ -252,7 +252,7 @@ def _required_text(v: object, f: str, r: int, cols: dict[str, int], issue) -> st
         c = cols[f]
         issue("missing-value", f"{a1(r, c)}:「{FIELD_LABELS[f]}」为空", row=r, col=c, hint=f"请填写{FIELD_LABELS[f]}")
         return None
-    if _ILLEGAL.search(t):
+    if not t.isprintable() and _ILLEGAL.search(t):
         issue("illegal-character", f"{a1(r, cols[f])}:{FIELD_LABELS[f]}含有不可见的控制字符,已删除",
               row=r, col=cols[f], value=t, hint="请检查该单元格内容是否从其他系统复制而来")
         t = strip_illegal(t)[0]
@@ -261,7 +261,7 @@ def _required_text(v: object, f: str, r: int, cols: dict[str, int], issue) -> st
 
 def _optional_text(v: object, f: str, r: int, cols: dict[str, int], issue) -> str | None:
     t = cell_text(v)
-    if t and _ILLEGAL.search(t):
+    if t and not t.isprintable() and _ILLEGAL.search(t):
         issue("illegal-character", f"{a1(r, cols[f])}:{FIELD_LABELS[f]}含有不可见的控制字符,已删除",
               row=r, col=cols[f], value=t)
         t = strip_illegal(t)[0]

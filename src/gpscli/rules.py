@@ -16,7 +16,7 @@ from typing import Iterable
 from .issues import Issue
 from .money import display
 from .readers.grid import col_letter
-from .records import FileResult, ProjectRecord, TotalRow
+from .records import FileResult, ProjectRecord, RecordBatch, TotalRow
 
 
 @dataclass(frozen=True)
@@ -115,17 +115,30 @@ def duplicate_projects(records: Iterable[ProjectRecord]) -> list[Issue]:
     seen: dict[tuple, ProjectRecord] = {}
     issues = []
     for r in records:
-        k = r.key()
-        prev = seen.get(k)
-        if prev is None:
-            seen[k] = r
-            continue
-        where = f"「{prev.source.path}」{prev.source.sheet}!{prev.cell('name') or prev.source.row}"
-        same_file = prev.source.path == r.source.path
-        issues.append(_at(r, "name", "duplicate-project",
-                          f"{r.cell('name')}:项目「{r.name}」({r.unit},{r.year}年)与"
-                          f"{'本文件 ' + prev.source.sheet + '!' + (prev.cell('name') or '') if same_file else where}重复",
-                          value=r.name, hint="同一项目只能填报一次;如确为不同项目,请在项目名称中区分"))
+        prev = seen.setdefault(r.key(), r)
+        if prev is not r:
+            issues.append(_duplicate(prev, r))
+    return issues
+
+
+def _duplicate(prev: ProjectRecord, r: ProjectRecord) -> Issue:
+    where = f"「{prev.source.path}」{prev.source.sheet}!{prev.cell('name') or prev.source.row}"
+    same_file = prev.source.path == r.source.path
+    return _at(r, "name", "duplicate-project",
+               f"{r.cell('name')}:项目「{r.name}」({r.unit},{r.year}年)与"
+               f"{'本文件 ' + prev.source.sheet + '!' + (prev.cell('name') or '') if same_file else where}重复",
+               value=r.name, hint="同一项目只能填报一次;如确为不同项目,请在项目名称中区分")
+
+
+def _duplicates_in(batches: Iterable[RecordBatch]) -> list[Issue]:
+    """:func:`duplicate_projects` over columns: a record is made only for the rows it names."""
+    seen: dict[tuple, tuple[RecordBatch, int]] = {}
+    issues = []
+    for b in batches:
+        for i, k in enumerate(zip(b.jurisdiction, b.ids, b.year)):
+            prev = seen.setdefault(k, (b, i))
+            if prev[0] is not b or prev[1] != i:
+                issues.append(_duplicate(prev[0].records()[prev[1]], b.records()[i]))
     return issues
 
 
@@ -137,15 +150,20 @@ def run(files: list[FileResult], opts: RuleOptions) -> None:
     for f in files:
         if f.ignored:
             continue
-        for r in f.records:
-            # Fast path: an ordinary row triggers no record rule, so skip the calls for it.
-            if r.amount <= zero or r.amount > high or (year is not None and r.year != year):
-                f.issues.extend(check_record(r, opts))
+        for b in f.batches:
+            # Fast path: min and max of the columns clear most sheets without a look at any row.
+            amounts, years = b.amount, b.year
+            if not amounts or (min(amounts) > zero and max(amounts) <= high and (
+                    year is None or min(years) == max(years) == year)):
+                continue
+            records = b.records()
+            for i, (a, y) in enumerate(zip(amounts, years)):
+                if a <= zero or a > high or (year is not None and y != year):
+                    f.issues.extend(check_record(records[i], opts))
         for t in f.totals:
             if (i := check_total(t)) is not None:
                 f.issues.append(i)
-    live = [r for f in files if not f.ignored for r in f.records]
-    for issue in duplicate_projects(live):
+    for issue in _duplicates_in(b for f in files if not f.ignored for b in f.batches):
         by_path[issue.path].issues.append(issue)
     for f in files:
         f.issues.sort(key=_order(f))

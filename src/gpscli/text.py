@@ -27,18 +27,17 @@ def key(text: object) -> str:
     return s.lower()
 
 
-_FOLD = re.compile(r"[\u3000\uff01-\uff5e\u2000-\u206f\u00a0\u2460-\u24ff\u3200-\u33ff\ufe30-\ufe4f]")
-_SPACE_QUOTES = str.maketrans("", "", " \t\r\n\u3000\u00a0\u200b\ufeff\"'“”‘’「」『』《》")
+_DROP = re.compile("[ \t\r\n\u3000\u00a0\u200b\ufeff\"'“”‘’「」『』《》]")
 
 
 def ident(text: str) -> str:
-    """Identity of a name for duplicate detection: width-folded, no spaces or quotes, lower case.
-
-    The fast path of :func:`key` for names (no ordinals stripped); NFKC only when the text has
-    a character it would change, which ordinary Chinese text has not.
-    """
-    folded = unicodedata.normalize("NFKC", text) if _FOLD.search(text) else text
-    folded = folded.translate(_SPACE_QUOTES).lower()
+    """Identity of a name for duplicate detection: NFKC (full width folded), no spaces or quotes,
+    lower case. The fast path of :func:`key` for names (no ordinals stripped). Written with
+    ``normalize``, ``re`` and ``lower``, each far quicker than ``str.translate`` on Chinese text."""
+    folded = unicodedata.normalize("NFKC", text)
+    if _DROP.search(folded) is not None:
+        folded = _DROP.sub("", folded)
+    folded = folded.lower()
     return text if folded == text else folded  # the same object: pickled once, not twice
 
 

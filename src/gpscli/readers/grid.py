@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 
@@ -56,7 +56,7 @@ class SheetGrid:
     def end_row(self) -> int:
         return self.row0 + len(self.rows)
 
-    @property
+    @cached_property
     def end_col(self) -> int:
         return self.col0 + max((len(r) for r in self.rows), default=0)
 
