@@ -12,12 +12,13 @@ cannot be interpreted, an error naming its cell. Nothing becomes a silent blank 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from .catalogue import Catalogue, CatalogueItem
 from .issues import Issue
-from .money import AmountError, parse_amount
+from .money import WAN, AmountError, parse_amount
 from .profile import Jurisdiction, Profile
 from .readers.grid import SheetGrid, a1, col_letter
 from .readers.layout import REQUIRED_COLUMNS, Layout
@@ -52,6 +53,20 @@ class Context:
     catalogue: Catalogue
     jurisdiction: str | None = None  # --jurisdiction, canonical
     year: int | None = None  # --year used as a default for rows without one
+    _matcher: _Matcher | None = field(default=None, init=False, repr=False, compare=False)
+
+    def matcher(self) -> _Matcher:
+        """Matches of texts against the catalogue and profile, kept across the files a process reads
+        (the same 一级目录 and 地区 spellings come back in every submission)."""
+        m = self._matcher
+        if m is None or m.size() > 50_000:
+            m = self._matcher = _Matcher(self)
+        return m
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_matcher"] = None  # a worker builds its own
+        return state
 
 
 @dataclass
@@ -117,8 +132,9 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
         return SheetResult(RecordBatch(path, sheet, letters), [], issues, report, 0)
 
     totals = _Totals()
-    match = _Matcher(ctx)
+    match = ctx.matcher()
     unit_name = layout.unit
+    yuan = unit_name == "元"
     section_category: str | None = None
     section_jur: str | None = None
     skipped = 0
@@ -244,7 +260,17 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
 
         amount_raw = row[ja]
         amount = None
-        if type(amount_raw) is str and amount_raw and not (flagged and "amount" in flagged):
+        if type(amount_raw) is float and not flagged:
+            # The usual cell, inline (parse_amount does the same): short floats exactly as Excel shows them.
+            if amount_raw.is_integer():
+                amount = Decimal(int(amount_raw))
+            else:
+                text = repr(amount_raw)
+                if len(text) <= 10 and "n" not in text and "e" not in text:  # not inf, nan, 1e-05, noise
+                    amount = Decimal(text)
+            if amount is not None and yuan:
+                amount = amount / WAN
+        elif type(amount_raw) is str and amount_raw and not (flagged and "amount" in flagged):
             try:
                 amount = parse_amount(amount_raw, unit_name)  # text that reads as a number (CSV, 1,250.50)
             except AmountError:

@@ -161,7 +161,7 @@ def _first_text(row: list) -> str:
 
 
 class _Matcher:
-    """Per-sheet caches: each distinct text is matched against the catalogue/profile once."""
+    """Caches: each distinct text is matched against the catalogue/profile once (see Context.matcher)."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -169,6 +169,9 @@ class _Matcher:
         self.subcategories: dict[str, CatalogueItem | None] = {}
         self.jurisdictions: dict[str, Jurisdiction | None] = {}
         self.years: dict[tuple[type, object], int | str] = {}
+
+    def size(self) -> int:
+        return len(self.categories) + len(self.subcategories) + len(self.jurisdictions) + len(self.years)
 
     def jurisdiction(self, text: str) -> Jurisdiction | None:
         hit = self.jurisdictions.get(text, False)
