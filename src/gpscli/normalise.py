@@ -23,6 +23,7 @@ from .profile import Jurisdiction, Profile
 from .readers.grid import SheetGrid, a1, col_letter
 from .readers.layout import REQUIRED_COLUMNS, Layout
 from .records import CellRefs, FIELD_LABELS, ProjectRecord, RecordBatch, SheetReport, Source, TotalRow
+from .plainrows import plain_rows
 from .text import ident, key
 from .rowparts import (  # noqa: F401  (cell_text is part of this module's interface)
     _NO_FLAGS,
@@ -191,7 +192,29 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
         return {f: cell_text(row[j]) for f, j in index}
 
     rows = grid.rows
-    for i in range(max(0, data_start - row0), len(rows)):
+    begin, end = max(0, data_start - row0), len(rows)
+    # The plain rows, read column-wise (plainrows.py); the loop below takes them a run at a time.
+    fast = None
+    if end > begin and min(map(len, rows[begin:])) >= need:
+        skip = {r - row0 - begin for r in (*flags_by_row, *fill_by_row)}
+        fast = plain_rows(rows[begin:], jx, skip, match, ctx.catalogue, default_year, yuan, cols)
+    plain = fast.ok if fast is not None else None
+    n_data = end - begin
+    i = begin - 1
+    while True:
+        i += 1
+        if i >= end:
+            break
+        if plain is not None and plain[i - begin]:
+            k = stop = i - begin
+            while stop < n_data and plain[stop]:
+                stop += 1
+            in_force = None if j_jur is not None else (section_jur or default_jur)
+            if j_jur is not None or in_force is not None:
+                totals.sum += fast.take(batch, k, stop, row0 + begin + 1, in_force)
+                totals.count += stop - k
+                i = begin + stop - 1
+                continue
         row = rows[i]
         if len(row) < need:
             row = [*row, *([None] * (need - len(row)))]

@@ -169,9 +169,11 @@ class _Matcher:
         self.subcategories: dict[str, CatalogueItem | None] = {}
         self.jurisdictions: dict[str, Jurisdiction | None] = {}
         self.years: dict[tuple[type, object], int | str] = {}
+        self.columns: dict[tuple[str, object], dict] = {}  # plainrows: (field, extra) -> raw -> value
 
     def size(self) -> int:
-        return len(self.categories) + len(self.subcategories) + len(self.jurisdictions) + len(self.years)
+        return (len(self.categories) + len(self.subcategories) + len(self.jurisdictions) + len(self.years)
+                + sum(map(len, self.columns.values())))
 
     def jurisdiction(self, text: str) -> Jurisdiction | None:
         hit = self.jurisdictions.get(text, False)
