@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from .grid import ReadError
 from .limits import Limits
+from .xmlcheck import refuse_dtd
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -149,16 +150,20 @@ def resolve(base_part: str, target: str) -> str:
     return "/".join(parts).lower()
 
 
-def relationships(zf: zipfile.ZipFile, names: dict[str, str], part: str) -> list[dict[str, str]]:
-    """The relationships of ``part`` ("" for the package), with ``Target`` resolved to a part name."""
+def rels_part(part: str) -> str:
+    """The normalised name of the relationships part of ``part`` ("" for the package)."""
     if part:
         p = PurePosixPath(part)
         parent = str(p.parent)
-        rels_name = f"{parent}/_rels/{p.name}.rels" if parent not in ("", ".") else f"_rels/{p.name}.rels"
-    else:
-        rels_name = "_rels/.rels"
+        return (f"{parent}/_rels/{p.name}.rels" if parent not in ("", ".") else f"_rels/{p.name}.rels").lower()
+    return "_rels/.rels"
+
+
+def relationships(zf: zipfile.ZipFile, names: dict[str, str], part: str) -> list[dict[str, str]]:
+    """The relationships of ``part`` ("" for the package), with ``Target`` resolved to a part name."""
+    rels_name = rels_part(part)
     out = []
-    for body in _REL.findall(read_small(zf, names.get(rels_name.lower()))):
+    for body in _REL.findall(refuse_dtd(read_small(zf, names.get(rels_name)), rels_name)):
         a = attrs(body)
         if "Target" in a and a.get("TargetMode", "").lower() != "external":
             a["Target"] = resolve(part or "package", a["Target"])
@@ -184,7 +189,8 @@ def ooxml_package(zf: zipfile.ZipFile) -> Package:
     if main:
         ext = main.rsplit(".", 1)[-1] if "." in main else ""
         default = ""
-        for kind, body in _OVERRIDE.findall(read_small(zf, names.get("[content_types].xml"))):
+        types = refuse_dtd(read_small(zf, names.get("[content_types].xml")), "[Content_Types].xml")
+        for kind, body in _OVERRIDE.findall(types):
             a = attrs(body)
             if kind == b"Override" and a.get("PartName", "").replace("\\", "/").lstrip("/").lower() == main:
                 ctype = a.get("ContentType", "")
