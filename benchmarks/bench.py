@@ -14,7 +14,10 @@ Cases
 Every measurement runs in a fresh process (benchmarks/workloads.py). "seconds" is the wall time
 of the work inside that process (after imports); memory is read two ways: the largest single
 process (ru_maxrss from wait4, which covers the worker processes gps forks and reaps) and the
-sampled sum of PSS over the whole process tree (workers running side by side add up).
+sampled sum of PSS over the whole process tree (workers running side by side add up). Sampling
+PSS reads /proc/PID/smaps_rollup of every process 20 times a second, which takes CPU from the
+measured processes on a 2-core machine (it slowed gps, with three processes, by up to 20%), so
+it happens in one extra run per case whose time is not counted.
 """
 
 from __future__ import annotations
@@ -107,20 +110,25 @@ class Run:
     maxrss_mb: float  # largest single process
     tree_mb: float  # sampled peak of the summed PSS of the process tree
     cpu: float = 0.0  # user + system CPU seconds of the process and its reaped children (whole process)
+    memory_only: bool = False  # the extra run that sampled PSS: not counted in the times
     out: dict = field(default_factory=dict)
     ok: bool = True
     error: str = ""
 
 
-def measure(cmd: list[str], *, cwd: str | None = None, timed_inside: bool = True) -> Run:
+def measure(cmd: list[str], *, cwd: str | None = None, timed_inside: bool = True, sample: bool = False) -> Run:
+    """One fresh process. ``sample``: also sample the PSS of its process tree, which costs CPU on a
+    2-core machine (reading smaps_rollup of every process 20 times a second), so timed runs don't."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd)
         sampler = TreeSampler(p.pid)
-        sampler.start()
+        if sample:
+            sampler.start()
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
-        sampler.stop()
+        if sample:
+            sampler.stop()
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -155,12 +163,16 @@ class Row:
         return bool(self.runs) and all(r.ok for r in self.runs)
 
     @property
+    def timed(self) -> list[Run]:
+        return [r for r in self.runs if not r.memory_only] or self.runs
+
+    @property
     def seconds(self) -> float:
-        return statistics.median(r.seconds for r in self.runs) * self.scale
+        return statistics.median(r.seconds for r in self.timed) * self.scale
 
     @property
     def cpu(self) -> float:
-        return statistics.median(r.cpu for r in self.runs) * self.scale
+        return statistics.median(r.cpu for r in self.timed) * self.scale
 
     @property
     def maxrss(self) -> float:
@@ -190,6 +202,12 @@ def repeat(n: int, cmd: list[str], label: str, **kw) -> list[Run]:
         runs.append(r)
         if not r.ok:
             break
+    if runs and runs[-1].ok and time.perf_counter() + runs[-1].wall <= DEADLINE[0]:
+        r = measure(cmd, sample=True, **kw)  # one more run for the memory columns only
+        r.memory_only = True
+        print(f"  {label:<44} memory run: {r.tree_mb:,.0f} MB" if r.ok else f"  {label:<44} memory run FAILED",
+              file=sys.stderr, flush=True)
+        runs.append(r)
     return runs
 
 
@@ -241,8 +259,8 @@ def table(rows: list[Row], baselines: dict[str, Row]) -> str:
     for row in rows:
         label = f"{row.case} {row.name}"
         note = row.note
-        if row.asked and row.ok and len(row.runs) < row.asked:
-            note = (note + "; " if note else "") + f"median of {len(row.runs)} run(s) only, not {row.asked}: time budget"
+        if row.asked and row.ok and len(row.timed) < row.asked:
+            note = (note + "; " if note else "") + f"median of {len(row.timed)} run(s) only, not {row.asked}: time budget"
         if note and row.runs:
             notes.append(f"{row.case} {note}")
             label += "*" * len(notes)
@@ -416,7 +434,8 @@ def main() -> int:
     print(f"gps benchmark — {machine()}")
     print(f"code: {source_state()}; {time.strftime('%Y-%m-%d %H:%M')}")
     print(f"{'quick mode: smaller corpora, ' if a.quick else ''}seconds = median of {n} run(s) (start-up: median of 5), "
-          "each run a fresh process; work timed after imports (CPU s: whole process incl. start-up and workers)")
+          "each run a fresh process; work timed after imports (CPU s: whole process incl. start-up and workers); "
+          "tree PSS from one more run, not timed")
     print()
     print(table(rows, base))
     print()
