@@ -197,7 +197,7 @@ def detect(grid: SheetGrid) -> Layout | None:
     last = min(grid.end_row, grid.row0 + MAX_HEADER_SCAN)
     for r in range(grid.row0, last):
         row = grid.rows[r - grid.row0] if 0 <= r - grid.row0 < len(grid.rows) else ()
-        if sum(1 for v in row if isinstance(v, (int, float)) and not isinstance(v, bool)) >= 2:
+        if sum(type(v) is float or type(v) is int for v in row) >= 2:
             continue  # a data row (a header holds words, not numbers): skip the header matching
         fields = _row_fields(grid, r)
         if not fields:

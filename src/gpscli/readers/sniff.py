@@ -14,6 +14,7 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from .grid import ReadError
@@ -131,6 +132,7 @@ def part_names(zf: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=1024)
 def resolve(base_part: str, target: str) -> str:
     """A relationship target, relative to the part that owns it, as a normalised part name."""
     target = target.replace("\\", "/")
