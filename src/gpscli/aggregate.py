@@ -6,6 +6,7 @@ purchase methods as in the law; purchasing units by jurisdiction, then as met in
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
@@ -163,25 +164,24 @@ def aggregate_views(views: Iterable[View], year: int, dimensions: list[str], *, 
     seen = 0
     for b, keep in rows:
         cols = [col if all(col := getattr(b, d)) else [v or NO_VALUE for v in col] for d in dimensions]
-        jurs, amounts = b.jurisdiction, b.amount
-        idx = range(len(amounts)) if keep is None else keep
-        for i in idx:
-            values = tuple(c[i] for c in cols)
+        jurs, amounts, units = b.jurisdiction, b.amount, b.unit
+        if keep is not None:
+            cols = [[c[i] for i in keep] for c in cols]
+            jurs, amounts, units = ([c[i] for i in keep] for c in (jurs, amounts, units))
+        for values, amount in zip(zip(*cols), amounts):
             cell = sums.get(values)
             if cell is None:
-                sums[values] = [1, amounts[i]]
+                sums[values] = [1, amount]
             else:
                 cell[0] += 1
-                cell[1] += amounts[i]
-        for i in idx:
-            j = jurs[i]
-            counts[j] = counts.get(j, 0) + 1
-        for j in {jurs[i] for i in idx}:
+                cell[1] += amount
+        for j, n in Counter(jurs).items():
+            counts[j] = counts.get(j, 0) + n
             paths.setdefault(j, set()).add(b.path)
         if "unit" in dimensions:
-            for n, i in enumerate(idx):
-                first_unit.setdefault(b.unit[i] or NO_VALUE, (jur_order.get(jurs[i], n_jur), seen + n))
-        seen += len(idx)
+            for n, (u, j) in enumerate(zip(units, jurs)):
+                first_unit.setdefault(u or NO_VALUE, (jur_order.get(j, n_jur), seen + n))
+        seen += len(amounts)
     cells = {values: Figure(n, amount) for values, (n, amount) in sums.items()}
     total = Figure()
     by: dict[str, dict[str, Figure]] = {d: {} for d in dimensions}

@@ -152,9 +152,10 @@ def aggregate(result: Result, year: int | None = None, by: str | list[str] = "ju
     if chosen not in years:
         have = "、".join(map(str, years)) or "无"
         raise DataError(f"数据中没有 {chosen} 年的项目(有数据的年度:{have});请检查 --year 或各地是否已报送")
-    return aggregate_views(
-        result.valid_views(), chosen, dims,
-        jurisdictions=result.profile.names(), categories_order=result.catalogue.order(),
-        files=result.files, skipped=errors if skip_invalid else [], region=result.profile.name,
-        find_jurisdiction=lambda text: (j.name if (j := result.profile.find_in_text(text)) else None),
-    )
+    with gc_paused():  # many small objects and no cycles: the collector would only cost time
+        return aggregate_views(
+            result.valid_views(), chosen, dims,
+            jurisdictions=result.profile.names(), categories_order=result.catalogue.order(),
+            files=result.files, skipped=errors if skip_invalid else [], region=result.profile.name,
+            find_jurisdiction=lambda text: (j.name if (j := result.profile.find_in_text(text)) else None),
+        )

@@ -490,7 +490,7 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
                 issues.append(negative_amount(probe, RuleOptions()))
             continue
         add(r + 1, jurisdiction, unit, name, category, amount, year, subcategory, method, supplier, note,
-            (unit_id, ident(name)))
+            unit_id, ident(name))
         totals.sum += amount
         totals.count += 1
     report.rows = len(batch)

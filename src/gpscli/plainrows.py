@@ -65,7 +65,8 @@ class PlainRows:
         batch.method.extend(self.method[k:stop])
         batch.supplier.extend(self.supplier[k:stop])
         batch.note.extend(self.note[k:stop])
-        batch.ids.extend(zip(self.unit_id[k:stop], self.name_id[k:stop]))
+        batch.unit_id.extend(self.unit_id[k:stop])
+        batch.name_id.extend(self.name_id[k:stop])
         return sum(amounts, Decimal(0))
 
 

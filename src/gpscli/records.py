@@ -157,9 +157,10 @@ class RecordBatch:
     """
 
     __slots__ = ("path", "sheet", "letters", "row", "jurisdiction", "unit", "name", "category", "amount", "year",
-                 "subcategory", "method", "supplier", "note", "ids", "_records")
+                 "subcategory", "method", "supplier", "note", "unit_id", "name_id", "_records")
+    # unit_id, name_id: ProjectRecord.ids, the folded 购买主体 and 项目名称 that duplicate detection compares.
     COLUMNS = ("row", "jurisdiction", "unit", "name", "category", "amount", "year", "subcategory", "method",
-               "supplier", "note", "ids")
+               "supplier", "note", "unit_id", "name_id")
 
     def __init__(self, path: str, sheet: str, letters: dict[str, str] | None) -> None:
         self.path, self.sheet, self.letters = path, sheet, letters  # letters None: cells kept per row
@@ -176,18 +177,20 @@ class RecordBatch:
             if b is None:
                 b = out[(r.source.path, r.source.sheet)] = cls(r.source.path, r.source.sheet, None)
                 b._records = []
+            _jur, unit_id, name_id, _year = r.key()
             b.add(r.source.row, r.jurisdiction, r.unit, r.name, r.category, r.amount, r.year, r.subcategory,
-                  r.method, r.supplier, r.note, r.key()[1:3])
+                  r.method, r.supplier, r.note, unit_id, name_id)
             b._records.append(r)
         return list(out.values())
 
     def add(self, row: int, jurisdiction: str, unit: str, name: str, category: str, amount: Decimal, year: int,
             subcategory: str | None, method: str | None, supplier: str | None, note: str | None,
-            ids: tuple[str, str]) -> None:
+            unit_id: str, name_id: str) -> None:
         self.row.append(row); self.jurisdiction.append(jurisdiction); self.unit.append(unit)  # noqa: E702
         self.name.append(name); self.category.append(category); self.amount.append(amount)  # noqa: E702
         self.year.append(year); self.subcategory.append(subcategory); self.method.append(method)  # noqa: E702
-        self.supplier.append(supplier); self.note.append(note); self.ids.append(ids)  # noqa: E702
+        self.supplier.append(supplier); self.note.append(note)  # noqa: E702
+        self.unit_id.append(unit_id); self.name_id.append(name_id)  # noqa: E702
 
     def __len__(self) -> int:
         return len(self.row)
@@ -197,10 +200,10 @@ class RecordBatch:
             path, sheet, letters = self.path, self.sheet, self.letters
             self._records = [
                 ProjectRecord(jur, unit, name, cat, amount, year, Source(path, sheet, row), sub, method, supplier,
-                              note, CellRefs(letters, str(row)) if letters is not None else {}, ids)
-                for row, jur, unit, name, cat, amount, year, sub, method, supplier, note, ids in zip(
+                              note, CellRefs(letters, str(row)) if letters is not None else {}, (unit_id, name_id))
+                for row, jur, unit, name, cat, amount, year, sub, method, supplier, note, unit_id, name_id in zip(
                     self.row, self.jurisdiction, self.unit, self.name, self.category, self.amount, self.year,
-                    self.subcategory, self.method, self.supplier, self.note, self.ids)]
+                    self.subcategory, self.method, self.supplier, self.note, self.unit_id, self.name_id)]
         return self._records
 
     def __getstate__(self):

@@ -135,7 +135,7 @@ def _duplicates_in(batches: Iterable[RecordBatch]) -> list[Issue]:
     seen: dict[tuple, tuple[RecordBatch, int]] = {}
     issues = []
     for b in batches:
-        for i, k in enumerate(zip(b.jurisdiction, b.ids, b.year)):
+        for i, k in enumerate(zip(b.jurisdiction, b.unit_id, b.name_id, b.year)):
             prev = seen.setdefault(k, (b, i))
             if prev[0] is not b or prev[1] != i:
                 issues.append(_duplicate(prev[0].records()[prev[1]], b.records()[i]))
