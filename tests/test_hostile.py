@@ -162,6 +162,30 @@ def test_light_preflight_refuses_what_the_full_one_refuses(tmp_path, far, words)
     assert all(w in str(light.value) for w in words), str(light.value)
 
 
+@pytest.mark.parametrize("far", ["T1000000", "XFD1048576", "K150000"])
+def test_light_preflight_refuses_a_far_cell_at_the_bottom_before_parsing(tmp_path, monkeypatch, far):
+    """The usual accident (one stray value far below the table) never reaches calamine's grid."""
+    import python_calamine
+
+    def never(*_a, **_k):
+        raise AssertionError("calamine must not parse this file")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", never)
+    p = hb.far_cell_xlsx(tmp_path / "far.xlsx", far)
+    with pytest.raises(ReadError, match=far):
+        read_workbook(p, Limits(), careful=False)
+
+
+def test_light_preflight_checks_the_grid_calamine_built(tmp_path):
+    """A far cell that is not at the end of the sheet XML passes the quick look; the grid calamine
+    built is then refused before it becomes Python objects, with the full scan's reason."""
+    p = hb.write_xlsx_parts(tmp_path / "hidden_far.xlsx", sheet_data=(
+        '<sheetData><row r="150000"><c r="K150000"><v>2</v></c></row>'
+        '<row r="1"><c r="A1"><v>1</v></c></row></sheetData>'))
+    with pytest.raises(ReadError, match="K150000"):
+        read_workbook(p, Limits(), careful=False)
+
+
 def test_light_preflight_keeps_formula_flags(tmp_path):
     p = hb.write_xlsx_parts(tmp_path / "f.xlsx", sheet_data=(
         '<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>SUM(A1)</f></c>'

@@ -32,6 +32,8 @@ def read_excel(path: Path, fmt: str, limits: Limits, careful: bool = True, pkg: 
             scans = scan_xlsx(str(path), limits, pkg)
         else:
             checks = SheetChecks(str(path), limits, pkg)
+            if checks.suspect:  # a far cell at the bottom of a small sheet: say so before parsing
+                scans, checks = scan_xlsx(str(path), limits, pkg), None
     elif fmt == "xls":
         from .scan_other import scan_xls
 

@@ -213,6 +213,9 @@ class SheetChecks:
     them. What the full scan proves before parsing (that no sheet spans an absurd grid) is checked
     from the parser's own extent instead (see :mod:`.excel`); a grid too big to allocate kills the
     worker, and the file is then read again with the full scan first, which names the far cell.
+    Sheets scanned in line (small ones) also get a quick look at their last row and cell, so that a
+    stray far cell at the bottom (the usual accident) is refused before the parser allocates for it:
+    ``suspect`` then says to run the full scan first.
     """
 
     THREAD_BYTES = 4 * 1024 * 1024  # sheets smaller than this together are scanned in line
@@ -227,10 +230,11 @@ class SheetChecks:
         except BaseException:
             zf.close()
             raise
-        self._zf = zf
+        self._zf, self._limits = zf, limits
         self._result: dict[str, SheetScan] = {}
         self._error: BaseException | None = None
         self._thread = None
+        self.suspect = False
         if size > self.THREAD_BYTES:
             self._thread = threading.Thread(target=self._run, name="gps-sheet-scan", daemon=True)
             self._thread.start()
@@ -246,6 +250,8 @@ class SheetChecks:
                 if len(data) > self.THREAD_BYTES:  # else counted only if asked (valued())
                     scan.valued = _valued(data)
                 self._result[name] = scan
+                if self._thread is None and not self.suspect:
+                    self.suspect = _tail_looks_absurd(data, self._limits)
         except BaseException as exc:  # noqa: BLE001 - handed to the reading thread by wait()
             self._error = exc
         finally:
@@ -325,6 +331,26 @@ def _fast_extent_ok(data: bytes, limits: Limits) -> bool:
     bound = max_row * max_col
     return (max_row <= limits.max_rows and bound <= limits.max_cells
             and (bound <= limits.sparse_min_cells or valued >= bound * limits.sparse_fill))
+
+
+_LAST_ROW = re.compile(rb'<row r="(\d+)"')
+_LAST_CELL = re.compile(rb'<c r="([A-Za-z]+)(\d+)"')
+
+
+def _tail_looks_absurd(data: bytes, limits: Limits) -> bool:
+    """From the last row tag and the last cell only (two searches from the end): does the sheet
+    seem to span more rows or cells than the limits allow, or a sparse grid? A quick guess, not a
+    proof; True means: run the full scan before the parser."""
+    rows = cols = 0
+    at = data.rfind(b'<row r="')
+    if at >= 0 and (m := _LAST_ROW.match(data, at)):
+        rows = _num(m.group(1))
+    at = data.rfind(b'<c r="')
+    if at >= 0 and (m := _LAST_CELL.match(data, at)):
+        rows, cols = max(rows, _num(m.group(2))), _col_index(m.group(1)) + 1
+    cells = rows * max(cols, 1)
+    return rows > limits.max_rows or cells > limits.max_cells or (
+        cells > limits.sparse_min_cells and _valued(data) < cells * limits.sparse_fill)
 
 
 def _prefixed(data: bytes) -> bool:
