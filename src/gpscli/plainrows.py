@@ -197,20 +197,9 @@ def _check_first_cells(data: list[list], first_column: tuple, ok: list[bool]) ->
 def _amounts(values: tuple, yuan: bool) -> list[Decimal | None]:
     """Ordinary float amounts as exact Decimals, as parse_amount reads them (an integral float as
     Decimal(int), others by their repr when it is short); None for any other cell."""
-    if set(map(type, values)) == {float}:
-        texts = [(t[:-2] if t[-2:] == ".0" else t) if "e" not in t and "n" not in t and (
-            len(t) <= 10 or t[-2:] == ".0") else None for t in map(repr, values)]
-        out = [Decimal(t) if t is not None else None for t in texts]
-    else:
-        out = []
-        append = out.append
-        for v in values:
-            if type(v) is float:
-                t = repr(v)
-                append(Decimal(t[:-2] if t[-2:] == ".0" else t) if "e" not in t and "n" not in t and (
-                    len(t) <= 10 or t[-2:] == ".0") else None)
-            else:
-                append(None)
+    texts = [((t[:-2] if t[-2:] == ".0" else t) if "e" not in t and "n" not in t and (len(t) <= 10 or t[-2:] == ".0")
+              else None) if type(v) is float and (t := repr(v)) else None for v in values]
+    out = [Decimal(t) if t is not None else None for t in texts]
     if yuan:
         out = [d / 10000 if d is not None else None for d in out]
     return out
@@ -243,13 +232,9 @@ def _mapped(values: tuple, ok: list[bool], fn, cache: dict, allow_none: bool = F
             hit = _BAD
         cache[v] = _BAD if hit is None and not allow_none else hit
     out = list(map(cache.__getitem__, values))
-    bad = [v for v, hit in cache.items() if hit is _BAD]
-    if bad:
-        bad_set = set(bad)
-        for i, v in enumerate(values):
-            if v in bad_set:
-                ok[i] = False
-                out[i] = None
+    if _BAD in cache.values():
+        ok[:] = [good and hit is not _BAD for good, hit in zip(ok, out)]
+        out = [None if hit is _BAD else hit for hit in out]
     return out
 
 
