@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/profile_stages.py --quick    # smaller corpora
 
 Not part of ``make bench``. Everything runs in this one process (the equivalent of workers=1,
-without the pool): the stages are the functions ingest.read_file calls, timed one by one on the
+without the pool, the cyclic GC paused as in a worker): the stages are the functions ingest.read_file calls
+(with the light pre-flight a reading worker uses), timed one by one on the
 same files, then the pickling a worker pool does to send each FileResult back, then rules.run
 and api.aggregate. cProfile then runs api.load + api.aggregate with ingest's pool replaced by an
 in-process loop that still pickles every result both ways, so the profile sees the worker's code.
@@ -46,8 +47,9 @@ def stages(folder: Path, passes: int) -> tuple[list[tuple[str, float]], int, int
     from gpscli.readers import Limits
     from gpscli.readers.grid import SheetGrid
     from gpscli.readers.layout import detect
-    from gpscli.readers.sniff import sniff
-    from gpscli.readers.xlsx_scan import scan_xlsx
+    from gpscli.ingest import gc_paused
+    from gpscli.readers.sniff import sniff_package
+    from gpscli.readers.xlsx_scan import SheetChecks, scan_xlsx
 
     paths = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")
     limits = Limits()
@@ -59,9 +61,12 @@ def stages(folder: Path, passes: int) -> tuple[list[tuple[str, float]], int, int
 
     extra: dict = {}
     for _ in range(passes):
-        acc = dict.fromkeys(["sha256 (hash the file)", "sniff (zip package check)", "xlsx_scan pre-flight",
-                             "calamine parse (from_filelike + to_python)", "layout detect", "normalise.extract"], 0.0)
+        acc = dict.fromkeys(["sha256 (hash the file)", "sniff (zip package check)", "light pre-flight (SheetChecks)",
+                             "calamine parse (from_filelike + to_python)", "layout detect", "normalise.extract",
+                             "(full pre-flight, scan_xlsx: re-reads and in-process callers)"], 0.0)
         base = 0.0
+        gc_off = gc_paused()
+        gc_off.__enter__()  # as in a reading worker
         for path in paths:
             t = time.perf_counter()
             h = hashlib.sha256()
@@ -72,21 +77,23 @@ def stages(folder: Path, passes: int) -> tuple[list[tuple[str, float]], int, int
             t = time.perf_counter()
             with open(path, "rb") as fh:
                 head = fh.read(8192)
-            sniff(path, head)
+            _fmt, pkg = sniff_package(path, head)
             acc["sniff (zip package check)"] += time.perf_counter() - t
             t = time.perf_counter()
-            scans = scan_xlsx(str(path), limits)
-            acc["xlsx_scan pre-flight"] += time.perf_counter() - t
+            scan_xlsx(str(path), limits, pkg)
+            acc["(full pre-flight, scan_xlsx: re-reads and in-process callers)"] += time.perf_counter() - t
+            t = time.perf_counter()
+            scans = SheetChecks(str(path), limits, pkg).wait()
+            acc["light pre-flight (SheetChecks)"] += time.perf_counter() - t
             t = time.perf_counter()
             with open(path, "rb") as fh:
                 wb = pc.CalamineWorkbook.from_filelike(fh)
             grids = []
             for index, meta in enumerate(wb.sheets_metadata):
                 sheet = wb.get_sheet_by_index(index)
-                rows = sheet.to_python()
-                start = sheet.start or (0, 0)
+                rows = sheet.to_python(skip_empty_area=False)
                 merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
-                grids.append(SheetGrid(meta.name, rows, start[0], start[1], merged, False))
+                grids.append(SheetGrid(meta.name, rows, 0, 0, merged, False))
             wb.close()
             acc["calamine parse (from_filelike + to_python)"] += time.perf_counter() - t
             for g in grids:
@@ -111,8 +118,8 @@ def stages(folder: Path, passes: int) -> tuple[list[tuple[str, float]], int, int
         keep("(baseline: calamine from_path + to_python)", base)
 
         t = time.perf_counter()
-        results = [read_file(p, ctx, limits) for p in paths]
-        keep("= ingest.read_file, whole (sum of the above + glue)", time.perf_counter() - t)
+        results = [read_file(p, ctx, limits, careful=False) for p in paths]
+        keep("= ingest.read_file as a worker runs it (light pre-flight)", time.perf_counter() - t)
         t = time.perf_counter()
         blobs = [pickle.dumps(r, pickle.HIGHEST_PROTOCOL) for r in results]
         keep("pickle.dumps FileResult (in the worker)", time.perf_counter() - t)
@@ -134,6 +141,7 @@ def stages(folder: Path, passes: int) -> tuple[list[tuple[str, float]], int, int
         to_json(agg)
         keep("(tables.to_json, CLI --format json only)", time.perf_counter() - t)
         n_rows = agg.total.count
+        gc_off.__exit__(None, None, None)
 
     # The real pool, in a fresh process (this one's heap would slow the forked workers' gc), for comparison.
     import json
@@ -142,11 +150,12 @@ def stages(folder: Path, passes: int) -> tuple[list[tuple[str, float]], int, int
         p = subprocess.run([sys.executable, str(HERE / "workloads.py"), "gps", str(folder), "--workers", str(workers)],
                            capture_output=True, text=True, check=True)
         extra[f"api.load+aggregate workers={workers}"] = json.loads(p.stdout.strip().splitlines()[-1])["seconds"]
-    order = ["calamine parse (from_filelike + to_python)", "xlsx_scan pre-flight", "sniff (zip package check)",
+    order = ["calamine parse (from_filelike + to_python)", "light pre-flight (SheetChecks)", "sniff (zip package check)",
              "sha256 (hash the file)", "layout detect", "normalise.extract",
-             "= ingest.read_file, whole (sum of the above + glue)", "pickle.dumps FileResult (in the worker)",
+             "= ingest.read_file as a worker runs it (light pre-flight)", "pickle.dumps FileResult (in the worker)",
              "pickle.loads FileResult (in the parent)", "rules.run", "api.aggregate",
-             "(tables.to_json, CLI --format json only)", "(baseline: calamine from_path + to_python)"]
+             "(tables.to_json, CLI --format json only)", "(full pre-flight, scan_xlsx: re-reads and in-process callers)",
+             "(baseline: calamine from_path + to_python)"]
     return [(k, best[k]) for k in order], n_rows, len(paths), extra
 
 
@@ -156,7 +165,8 @@ def profile(folder: Path, sort: str, top: int = 25) -> tuple[str, str, float]:
 
     def in_process(paths, ctx, limits=None, workers=None, progress=None):
         limits = limits or ingest.Limits()
-        return [pickle.loads(pickle.dumps(ingest.read_file(p, ctx, limits), pickle.HIGHEST_PROTOCOL)) for p in paths]
+        return [pickle.loads(pickle.dumps(ingest.read_file(p, ctx, limits, careful=False), pickle.HIGHEST_PROTOCOL))
+                for p in paths]
 
     saved = api.read_files
     api.read_files = in_process
@@ -191,7 +201,7 @@ def section(title: str, folder: Path, passes: int) -> str:
           f"### Stage breakdown (in-process, best of {passes} pass(es), no profiler)", "",
           "| stage | seconds | µs per row | share of read_file+pickle+rules+aggregate |", "|---|---:|---:|---:|"]
     whole = dict(st)
-    denom = sum(whole[k] for k in ("= ingest.read_file, whole (sum of the above + glue)",
+    denom = sum(whole[k] for k in ("= ingest.read_file as a worker runs it (light pre-flight)",
                                    "pickle.dumps FileResult (in the worker)", "pickle.loads FileResult (in the parent)",
                                    "rules.run", "api.aggregate"))
     for name, s in st:

@@ -12,24 +12,24 @@ cannot be interpreted, an error naming its cell. Nothing becomes a silent blank 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .catalogue import Catalogue, CatalogueItem
+from .catalogue import CatalogueItem
 from .issues import Issue
 from .money import WAN, AmountError, parse_amount
-from .profile import Jurisdiction, Profile
+from .profile import Jurisdiction
 from .readers.grid import SheetGrid, a1, col_letter
-from .readers.layout import REQUIRED_COLUMNS, Layout
+from .readers.layout import Layout
 from .records import CellRefs, FIELD_LABELS, ProjectRecord, RecordBatch, SheetReport, Source, TotalRow
 from .plainrows import plain_rows
+from .sheetprep import Context, defaults, missing_columns, special_cells  # noqa: F401  (Context: re-exported)
 from .text import ident, key
 from .rowparts import (  # noqa: F401  (cell_text is part of this module's interface)
     _NO_FLAGS,
     _CONTENT_FIELDS,
     _METHOD_KEYS,
-    _Matcher,
     _NUMBER_TYPES,
     _TOTAL,
     _TOTAL_END,
@@ -40,34 +40,9 @@ from .rowparts import (  # noqa: F401  (cell_text is part of this module's inter
     _jur_text,
     _optional_text,
     _required_text,
-    _title_context,
     _total_level,
     cell_text,
 )
-
-
-@dataclass
-class Context:
-    """What the command line says and what the shared reference data is."""
-
-    profile: Profile
-    catalogue: Catalogue
-    jurisdiction: str | None = None  # --jurisdiction, canonical
-    year: int | None = None  # --year used as a default for rows without one
-    _matcher: _Matcher | None = field(default=None, init=False, repr=False, compare=False)
-
-    def matcher(self) -> _Matcher:
-        """Matches of texts against the catalogue and profile, kept across the files a process reads
-        (the same 一级目录 and 地区 spellings come back in every submission)."""
-        m = self._matcher
-        if m is None or m.size() > 50_000:
-            m = self._matcher = _Matcher(self)
-        return m
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        state["_matcher"] = None  # a worker builds its own
-        return state
 
 
 @dataclass
@@ -99,35 +74,9 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
                             row=row + 1 if row is not None else None,
                             column=col_letter(col) if col is not None else None, **kw))
 
-    missing = [f for f in REQUIRED_COLUMNS if f not in cols]
-    title_jur, jur_from, title_year, year_from = _title_context(layout, ctx, sheet, Path(path).stem)
-    default_jur = ctx.jurisdiction or title_jur
-    default_year = ctx.year or title_year
-    jur_default_from = "命令行 --jurisdiction" if ctx.jurisdiction else jur_from
-    year_default_from = "命令行 --year" if ctx.year else year_from
-    if "jurisdiction" in cols:
-        report.jurisdiction_from = f"「{layout.headers.get('jurisdiction', '地区')}」列({letters['jurisdiction']}列)" + (
-            f",空白处取自{jur_default_from}" if default_jur else "")
-    else:
-        report.jurisdiction_from = jur_default_from
-    if "year" in cols:
-        report.year_from = f"「{layout.headers.get('year', '年度')}」列({letters['year']}列)" + (
-            f",空白处取自{year_default_from}" if default_year else "")
-    else:
-        report.year_from = year_default_from
-    if "jurisdiction" not in cols and default_jur is None:
-        missing.append("jurisdiction")
-    if "year" not in cols and default_year is None:
-        missing.append("year")
+    default_jur, default_year, missing = defaults(layout, ctx, Path(path).stem, report)
     if missing:
-        seen = "、".join(layout.headers_seen) or "(无)"
-        for f in missing:
-            extra = "标题、填报单位行、工作表名和文件名中也没有," if f in ("jurisdiction", "year") else ""
-            hint = {"jurisdiction": "请添加「地区」列,或在标题中写明地区,或使用 --jurisdiction",
-                    "year": "请添加「年度」列,或在标题中写明年度(如“2016年”),或使用 --year"}.get(
-                f, f"请在表头中添加「{FIELD_LABELS[f]}」列(标准模板见 gps template)")
-            issue("missing-column", f"找不到「{FIELD_LABELS[f]}」列,{extra}无法读取本表;识别到的表头:{seen}",
-                  row=layout.header_row, hint=hint)
+        missing_columns(missing, layout, issue)
         report.used = False
         report.reason = "缺少必填列:" + "、".join(FIELD_LABELS[f] for f in missing)
         return SheetResult(RecordBatch(path, sheet, letters), [], issues, report, 0)
@@ -164,29 +113,19 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
     sub_hits: dict[object, tuple[str, CatalogueItem | None]] = {}
     item_top: dict[str, str] = {}  # level-2 code -> its level-1 name, once seen
 
-    # Cells to treat specially, by row: untrustworthy formula cells, and cells under a vertical merge
-    # (购买主体 merged over its projects reads as if written on every row; a merged amount cannot be split).
-    flags_by_row: dict[int, dict[str, str]] = {}
-    for (r, c), flag in grid.flags.items():
-        f = col_field.get(c)
-        if f is not None and r >= data_start:
-            flags_by_row.setdefault(r, {})[f] = flag
-    fill_by_row: dict[int, dict[str, object]] = {}
-    merged_amount: dict[int, str] = {}
-    for r1, c1, r2, c2 in grid.merged:
-        if r2 < data_start or r2 == r1 or c1 != c2 or c1 not in col_field:
-            continue
-        f = col_field[c1]
-        if f == "seq":
-            continue
-        v = grid.value(r1, c1)
-        if v is None or v == "":
-            continue
-        for r in range(max(r1 + 1, data_start), r2 + 1):
-            if f == "amount":
-                merged_amount[r] = f"{a1(r1, c1)}:{a1(r2, c2)}"
-            else:
-                fill_by_row.setdefault(r, {})[f] = v
+    flags_by_row, fill_by_row, merged_amount = special_cells(grid, col_field, data_start)
+
+    def optional(f: str, j: int | None, row: list, r: int) -> str | None:
+        """承接主体 / 备注: the cleaned text, remembered per distinct cell text when it raised no issue."""
+        if j is None or (v := row[j]) is None or v == "":
+            return None
+        text = opt_texts.get((f, v), False) if type(v) is str else False
+        if text is False:
+            n_before = len(issues)
+            text = _optional_text(v, f, r, cols, issue)
+            if type(v) is str and len(issues) == n_before:
+                opt_texts[(f, v)] = text
+        return text
 
     def texts_of(row: list) -> dict[str, str]:
         return {f: cell_text(row[j]) for f, j in index}
@@ -461,21 +400,8 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
                 method = _METHOD_KEYS.get(key(t), t) if t else None
                 if type(v) is str:
                     method_texts[v] = method
-        supplier = note = None
-        if j_supplier is not None and (v := row[j_supplier]) is not None and v != "":
-            supplier = opt_texts.get(("supplier", v), False) if type(v) is str else False
-            if supplier is False:
-                n_before = len(issues)
-                supplier = _optional_text(v, "supplier", r, cols, issue)
-                if type(v) is str and len(issues) == n_before:
-                    opt_texts[("supplier", v)] = supplier
-        if j_note is not None and (v := row[j_note]) is not None and v != "":
-            note = opt_texts.get(("note", v), False) if type(v) is str else False
-            if note is False:
-                n_before = len(issues)
-                note = _optional_text(v, "note", r, cols, issue)
-                if type(v) is str and len(issues) == n_before:
-                    opt_texts[("note", v)] = note
+        supplier = optional("supplier", j_supplier, row, r)
+        note = optional("note", j_note, row, r)
         if (len(issues) > n_issues and any(x.is_error for x in issues[n_issues:])) or \
                 jurisdiction is None or unit is None or name is None or category is None or amount is None or year is None:
             skipped += 1

@@ -20,7 +20,7 @@ from .text import clean, key, strip_illegal
 from .years import YearError, parse_year, years_in_text
 
 if TYPE_CHECKING:
-    from .normalise import Context
+    from .sheetprep import Context
 
 
 

@@ -1,0 +1,113 @@
+"""What :func:`gpscli.normalise.extract` settles about a sheet before it reads its rows.
+
+The :class:`Context` of a run (profile, catalogue, --jurisdiction, --year, text caches); where a
+sheet's default jurisdiction and year come from and which required columns it lacks; which cells
+must be treated specially (formula flags, cells under a vertical merge).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .catalogue import Catalogue
+from .profile import Profile
+from .readers.grid import SheetGrid, a1
+from .readers.layout import REQUIRED_COLUMNS, Layout
+from .records import FIELD_LABELS, SheetReport
+from .rowparts import _Matcher, _title_context
+
+
+@dataclass
+class Context:
+    """What the command line says and what the shared reference data is."""
+
+    profile: Profile
+    catalogue: Catalogue
+    jurisdiction: str | None = None  # --jurisdiction, canonical
+    year: int | None = None  # --year used as a default for rows without one
+    _matcher: _Matcher | None = field(default=None, init=False, repr=False, compare=False)
+
+    def matcher(self) -> _Matcher:
+        """Matches of texts against the catalogue and profile, kept across the files a process reads
+        (the same 一级目录 and 地区 spellings come back in every submission)."""
+        m = self._matcher
+        if m is None or m.size() > 50_000:
+            m = self._matcher = _Matcher(self)
+        return m
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_matcher"] = None  # a worker builds its own
+        return state
+
+
+def defaults(layout: Layout, ctx: Context, file_stem: str,
+             report: SheetReport) -> tuple[str | None, int | None, list[str]]:
+    """(default jurisdiction, default year, missing required fields) of a sheet; says in ``report``
+    where the jurisdiction and the year of its rows come from (shown by ``validate -v``)."""
+    cols, letters = layout.columns, report.columns
+    missing = [f for f in REQUIRED_COLUMNS if f not in cols]
+    title_jur, jur_from, title_year, year_from = _title_context(layout, ctx, report.name, file_stem)
+    default_jur = ctx.jurisdiction or title_jur
+    default_year = ctx.year or title_year
+    jur_default_from = "命令行 --jurisdiction" if ctx.jurisdiction else jur_from
+    year_default_from = "命令行 --year" if ctx.year else year_from
+    if "jurisdiction" in cols:
+        report.jurisdiction_from = f"「{layout.headers.get('jurisdiction', '地区')}」列({letters['jurisdiction']}列)" + (
+            f",空白处取自{jur_default_from}" if default_jur else "")
+    else:
+        report.jurisdiction_from = jur_default_from
+    if "year" in cols:
+        report.year_from = f"「{layout.headers.get('year', '年度')}」列({letters['year']}列)" + (
+            f",空白处取自{year_default_from}" if default_year else "")
+    else:
+        report.year_from = year_default_from
+    if "jurisdiction" not in cols and default_jur is None:
+        missing.append("jurisdiction")
+    if "year" not in cols and default_year is None:
+        missing.append("year")
+    return default_jur, default_year, missing
+
+
+def missing_columns(missing: list[str], layout: Layout, issue: Callable) -> None:
+    """One missing-column issue for each required field the sheet lacks."""
+    seen = "、".join(layout.headers_seen) or "(无)"
+    for f in missing:
+        extra = "标题、填报单位行、工作表名和文件名中也没有," if f in ("jurisdiction", "year") else ""
+        hint = {"jurisdiction": "请添加「地区」列,或在标题中写明地区,或使用 --jurisdiction",
+                "year": "请添加「年度」列,或在标题中写明年度(如“2016年”),或使用 --year"}.get(
+            f, f"请在表头中添加「{FIELD_LABELS[f]}」列(标准模板见 gps template)")
+        issue("missing-column", f"找不到「{FIELD_LABELS[f]}」列,{extra}无法读取本表;识别到的表头:{seen}",
+              row=layout.header_row, hint=hint)
+
+
+def special_cells(grid: SheetGrid, col_field: dict[int, str], data_start: int) -> tuple[dict, dict, dict]:
+    """Cells to treat specially, by row: (flags, fills, merged amounts).
+
+    Untrustworthy formula cells ({row: {field: flag}}); cells under a vertical merge, which read as
+    if the merged value were written on every row, as 购买主体 merged over its projects ({row: {field:
+    value}}); and amounts merged over several rows, which cannot be split ({row: "G5:G7"}).
+    """
+    flags_by_row: dict[int, dict[str, str]] = {}
+    for (r, c), flag in grid.flags.items():
+        f = col_field.get(c)
+        if f is not None and r >= data_start:
+            flags_by_row.setdefault(r, {})[f] = flag
+    fill_by_row: dict[int, dict[str, object]] = {}
+    merged_amount: dict[int, str] = {}
+    for r1, c1, r2, c2 in grid.merged:
+        if r2 < data_start or r2 == r1 or c1 != c2 or c1 not in col_field:
+            continue
+        f = col_field[c1]
+        if f == "seq":
+            continue
+        v = grid.value(r1, c1)
+        if v is None or v == "":
+            continue
+        for r in range(max(r1 + 1, data_start), r2 + 1):
+            if f == "amount":
+                merged_amount[r] = f"{a1(r1, c1)}:{a1(r2, c2)}"
+            else:
+                fill_by_row.setdefault(r, {})[f] = v
+    return flags_by_row, fill_by_row, merged_amount
