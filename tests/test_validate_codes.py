@@ -53,6 +53,20 @@ def test_zero_amount_is_a_warning(tmp_path):
     assert len(res.valid_records()) == 1
 
 
+def test_unit_conflict_between_header_and_unit_line(tmp_path):
+    """金额(元) in the header, 单位:万元 above it: a 10,000-fold ambiguity is an error at the header cell."""
+    rows = standard_rows([project(amount=1183.3)])
+    rows[2] = [h.replace("金额(万元)", "金额(元)") for h in rows[2]]
+    found, res = issues_of(write_xlsx(tmp_path / "呼图壁县.xlsx", rows))
+    assert found == [("unit-conflict", "error", "项目明细", "G3")]
+    message = res.all_issues()[0].message
+    assert "金额(元)" in message and "单位:万元" in message and "一万倍" in message
+    same = standard_rows([project(amount=1183.3)], unit_line="填报单位:呼图壁县财政局    单位:元")
+    same[2] = [h.replace("金额(万元)", "金额(元)") for h in same[2]]
+    found, res = issues_of(write_xlsx(tmp_path / "一致.xlsx", same))
+    assert found == [] and res.valid_records()[0].amount == Decimal("0.11833")
+
+
 def test_suspicious_amount_hints_at_yuan(tmp_path):
     found, res = one(tmp_path, amount=1205000)
     assert found == [("suspicious-amount", "warning", "项目明细", "G4")]

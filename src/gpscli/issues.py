@@ -42,6 +42,7 @@ _TYPES = [
     IssueType("duplicate-project", Severity.ERROR, "同一项目重复填报"),
     IssueType("formula-without-value", Severity.ERROR, "公式没有保存计算结果"),
     IssueType("formula-error", Severity.ERROR, "公式计算结果为错误值"),
+    IssueType("unit-conflict", Severity.ERROR, "金额列表头与表头上方写的单位不一致"),
     # warnings
     IssueType("duplicate-file", Severity.WARNING, "与已读取的文件完全相同,已忽略"),
     IssueType("total-mismatch", Severity.WARNING, "合计行与明细之和不符"),

@@ -81,6 +81,12 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
         report.reason = "缺少必填列:" + "、".join(FIELD_LABELS[f] for f in missing)
         return SheetResult(RecordBatch(path, sheet, letters), [], issues, report, 0)
 
+    if layout.unit_conflict is not None:
+        above, line, (hr, hc) = layout.unit_conflict
+        issue("unit-conflict", f"{a1(hr, hc)}:金额列表头「{layout.headers.get('amount', '')}」的单位是{layout.unit},"
+              f"表头上方「{line}」写的却是{above};本表金额已按表头的{layout.unit}换算,两者相差一万倍",
+              row=hr, col=hc, value=layout.headers.get("amount"),
+              hint="请确认金额实际以哪个单位填写,把表头或表头上方的单位改成一致后重新报送")
     totals = _Totals()
     match = ctx.matcher()
     unit_name = layout.unit

@@ -118,6 +118,9 @@ class Layout:
     unit_from: str = "默认值(表中未注明单位)"
     title_lines: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # field -> header text as written
+    # The amount header names one unit and a line above the table another: (that unit, the line,
+    # (row, column) of the header cell). The header's unit is used; the sheet gets unit-conflict.
+    unit_conflict: tuple[str, str, tuple[int, int]] | None = None
 
     @property
     def data_start(self) -> int:
@@ -252,14 +255,24 @@ def detect(grid: SheetGrid) -> Layout | None:
                 unit = hit[1] if hit else None
             if unit:
                 layout.unit, layout.unit_from = unit, f"表头「{headers['amount']}」({col_letter(c)}{rr + 1})"
+                above = _title_unit(title_lines)
+                if above is not None and above[0] != unit:
+                    layout.unit_conflict = (*above, (rr, c))
                 break
         else:
-            for n, line in enumerate(title_lines):
-                m = _UNIT_LINE.search(nfkc(line).replace(" ", "").replace("\u3000", ""))
-                if m:
-                    layout.unit, layout.unit_from = m.group(2), f"表头上方「{line}」"
-                    break
+            above = _title_unit(title_lines)
+            if above is not None:
+                layout.unit, layout.unit_from = above[0], f"表头上方「{above[1]}」"
     return layout
+
+
+def _title_unit(title_lines: list[str]) -> tuple[str, str] | None:
+    """(unit, line) of the first line above the table that states the amounts' unit (单位:万元)."""
+    for line in title_lines:
+        m = _UNIT_LINE.search(nfkc(line).replace(" ", "").replace("\u3000", ""))
+        if m:
+            return m.group(2), line
+    return None
 
 
 def headers_seen_for(grid: SheetGrid, r: int, n: int, c: int) -> str:
