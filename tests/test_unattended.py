@@ -154,6 +154,18 @@ def test_real_entry_point_help_is_chinese_and_fast():
     assert r.returncode == 2 and "用法错误" in r.stderr
 
 
+@pytest.mark.parametrize("args, words", [
+    (["aggregate", ".", "--year", "二〇一六"], ["应为整数(如 2016)", "gps aggregate --help"]),
+    (["aggregate", ".", "--by"], ["选项 '--by' 需要一个值", "gps aggregate --help"]),
+])
+def test_usage_errors_are_chinese_and_name_the_subcommand(tmp_path, args, words):
+    exe = shutil.which("gps", path=os.path.dirname(sys.executable))
+    r = subprocess.run([exe, *args], capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert r.returncode == 2
+    assert all(w in r.stderr for w in words), r.stderr
+    assert "Input should" not in r.stderr and "Option" not in r.stderr
+
+
 def test_limits_come_from_gps_toml(tmp_path):
     from gpscli import config
 

@@ -31,6 +31,12 @@ def main() -> None:
         sys.exit(0)
     except cexc.UsageError as exc:
         cmd = exc.ctx.command_path if exc.ctx else "gps"
+        if cmd == "gps":  # found before a subcommand's context existed: name the one the user typed
+            from typer.main import get_command
+
+            commands = getattr(get_command(app), "commands", {})
+            sub = next((a for a in sys.argv[1:] if a in commands), None)
+            cmd = f"gps {sub}" if sub else cmd
         err().print(f"用法错误:{_translate(exc.format_message())}\n运行「{cmd} --help」查看用法。", markup=False)
         sys.exit(EXIT_USAGE)
     except (typer.Abort, KeyboardInterrupt):
