@@ -239,6 +239,7 @@ def test_a_year_without_rows_is_not_a_silent_zero(sample_dir):
     r = runner.invoke(app, ["aggregate", str(sample_dir), "--year", "2015"])
     assert r.exit_code == 1
     assert "没有 2015 年的项目" in r.stderr and "2016、2017" in r.stderr
+    assert "未生成汇总" not in r.stderr  # no empty table of errors above the one message
 
 
 def test_year_question_comes_before_data_errors(tmp_path):

@@ -110,7 +110,8 @@ def aggregate_command(
     try:
         agg = api.aggregate(result, year=year, by=by, skip_invalid=skip_invalid)
     except DataError:
-        print_issue_table(err(), result.errors, title="错误(未生成汇总)", with_file=True)
+        if result.errors:  # else the data has no row of that year: the message says so alone
+            print_issue_table(err(), result.errors, title="错误(未生成汇总)", with_file=True)
         raise
     if not agg.skipped:
         from .validate_cmd import print_warnings

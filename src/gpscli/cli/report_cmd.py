@@ -110,7 +110,8 @@ def report_command(
             narrative_required=narrative_required, title=title or cfg.report_title, skip_invalid=skip_invalid,
         )
     except DataError:
-        print_issue_table(err(), result.errors, title="错误(未生成报告)", with_file=True)
+        if result.errors:  # else the data has no row of that year: the message says so alone
+            print_issue_table(err(), result.errors, title="错误(未生成报告)", with_file=True)
         raise
     agg = outcome.aggregation
     for w in outcome.warnings:
