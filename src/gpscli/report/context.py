@@ -238,31 +238,49 @@ def _project(r) -> Project:
                    fmt.clean(r.subcategory or ""), r.amount)
 
 
+# A counted row, as the report handles it: (amount, batch, index in the batch). Records are made
+# only for the projects a template prints, not for the 100,000 a province may have.
+_Row = tuple
+
+
+def _rows(agg: Aggregation, keep_jurisdiction=None) -> list[_Row]:
+    """The counted rows in the order they were read, optionally only those whose jurisdiction passes."""
+    out: list[_Row] = []
+    for b, keep in agg.views:
+        jurs, amounts = b.jurisdiction, b.amount
+        for i in (range(len(amounts)) if keep is None else keep):
+            if keep_jurisdiction is None or keep_jurisdiction(jurs[i]):
+                out.append((amounts[i], b, i))
+    return out
+
+
 class _Ranked(Sequence):
     """Projects by amount, largest first, formatted only when a template reads them."""
 
-    def __init__(self, records: list) -> None:
+    def __init__(self, rows: list[_Row]) -> None:
         # Stable: equal amounts keep the order of the files and rows.
-        self._records = sorted(records, key=lambda r: -r.amount)
+        self._rows = sorted(rows, key=lambda t: -t[0])
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [_project(r) for r in self._records[i]]
-        return _project(self._records[i])
+            return [_project(b.records()[n]) for _a, b, n in self._rows[i]]
+        _a, b, n = self._rows[i]
+        return _project(b.records()[n])
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._rows)
 
 
-def _by_amount(records: list) -> _Ranked:
-    return _Ranked(records)
+def _by_amount(rows: list[_Row]) -> _Ranked:
+    return _Ranked(rows)
 
 
-def _subcategories(records: list, whole: Decimal) -> list[Line]:
+def _subcategories(rows: list[_Row], whole: Decimal) -> list[Line]:
     sums: dict[str, Figure] = {}
-    for r in records:
-        if r.subcategory and r.subcategory != NO_VALUE:
-            sums.setdefault(r.subcategory, Figure()).add(r.amount)
+    for amount, b, i in rows:
+        sub = b.subcategory[i]
+        if sub and sub != NO_VALUE:
+            sums.setdefault(sub, Figure()).add(amount)
     ranked = sorted(sums.items(), key=lambda kv: (-kv[1].amount, -kv[1].count))
     return _lines(ranked, whole)
 
@@ -289,9 +307,9 @@ def build_places(agg: Aggregation, profile: Profile, top_n: int = 3) -> list[Pla
     order = [(j.name, j.kind) for j in profile.jurisdictions]
     known = {name for name, _ in order}
     order += [(name, "其他") for name, _ in agg.by["jurisdiction"] if name not in known]
-    records: dict[str, list] = {}
-    for r in agg.records:
-        records.setdefault(r.jurisdiction, []).append(r)
+    records: dict[str, list[_Row]] = {}
+    for row in _rows(agg):
+        records.setdefault(row[1].jurisdiction[row[2]], []).append(row)
     places = []
     for name, kind in order:
         f = by_jur.get(name, Figure())
@@ -318,7 +336,8 @@ def build_group(members: list[Place], agg: Aggregation, top_n: int = 3) -> Group
                 f.count += cf.count
                 f.amount += cf.amount
         cats.append((c, f))
-    rs = [r for r in agg.records if fmt.clean(r.jurisdiction) in names]
+    member = {j: fmt.clean(j) in names for j, _f in agg.by["jurisdiction"]}
+    rs = _rows(agg, lambda j: member.get(j, False))
     ranked = _by_amount(rs)
     return Group(COUNTY_GROUP_NAME, count, amount, _lines(cats, amount), _subcategories(rs, amount),
                  ranked[:top_n], members, [m.name for m in members if not m.submitted])
