@@ -1,6 +1,6 @@
 """gps benchmark (issue #7): gps against python-calamine alone and pandas+openpyxl, same files, same run.
 
-    make bench                                  # full run, median of 3 (about 4 minutes on 2 idle cores)
+    make bench                                  # full run, median of 3 (about 2.5 minutes on 2 idle cores)
     .venv/bin/python benchmarks/bench.py --quick    # smaller corpora, 1 run each (about 1 minute)
 
 Cases
