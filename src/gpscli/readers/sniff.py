@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -178,6 +178,12 @@ class Package:
     names: dict[str, str]  # normalised -> real
     main: str | None  # normalised name of the main part (the workbook), if declared
     content_type: str  # of the main part, "" if unknown
+    # The zip sniff opened, held in memory (no file handle), for the pre-flight to reuse once.
+    zip: zipfile.ZipFile | None = field(default=None, repr=False, compare=False)
+
+    def take_zip(self) -> zipfile.ZipFile | None:
+        zf, self.zip = self.zip, None
+        return zf
 
 
 def ooxml_package(zf: zipfile.ZipFile) -> Package:
@@ -203,14 +209,23 @@ def ooxml_package(zf: zipfile.ZipFile) -> Package:
 
 
 def _sniff_zip(path: Path, limits: Limits) -> tuple[str, Package | None]:
-    from .xlsx_scan import open_zip  # refuses zips with absurd central directories first
+    from .xlsx_scan import in_memory, open_zip  # open_zip refuses absurd central directories first
 
-    with open_zip(str(path), limits) as zf:
+    zf = open_zip(str(path), limits)
+    try:
         names = part_names(zf)
         if "mimetype" in names or ("meta-inf/manifest.xml" in names and "content.xml" in names):
             return _sniff_odf(zf, names), None
         pkg = ooxml_package(zf)
-    return _ooxml_kind(pkg, names), pkg
+        kind = _ooxml_kind(pkg, names)
+    except BaseException:
+        zf.close()
+        raise
+    if kind == "xlsx" and in_memory(zf):
+        pkg.zip = zf
+    else:
+        zf.close()
+    return kind, pkg
 
 
 def _ooxml_kind(pkg: Package, names: dict[str, str]) -> str:

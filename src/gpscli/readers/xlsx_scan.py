@@ -150,9 +150,15 @@ def _check_members(n: int, limits: Limits) -> None:
         raise ReadError(f"文件内部包含 {n} 个部件,超过上限 {limits.max_zip_members},疑似恶意文件,拒绝读取")
 
 
-def check_zip(path: str, limits: Limits) -> zipfile.ZipFile:
-    """Open a zip workbook and refuse bombs by its declared sizes. The caller closes it."""
-    zf = open_zip(path, limits)
+def in_memory(zf: zipfile.ZipFile) -> bool:
+    """A zip read whole into memory by open_zip (holds no file handle)."""
+    return isinstance(zf, _BytesZip)
+
+
+def check_zip(path: str, limits: Limits, zf: zipfile.ZipFile | None = None) -> zipfile.ZipFile:
+    """Open a zip workbook (or take ``zf``, already opened by open_zip) and refuse bombs by its
+    declared sizes. The caller closes it."""
+    zf = zf if zf is not None else open_zip(path, limits)
     try:
         infos = zf.infolist()
         _check_members(len(infos), limits)
@@ -186,7 +192,7 @@ def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
 
 def scan_xlsx(path: str, limits: Limits, pkg: Package | None = None) -> dict[str, SheetScan]:
     """Check every XML part; refuse absurd sheets; return formula/error flags per sheet name."""
-    zf = check_zip(path, limits)
+    zf = check_zip(path, limits, pkg.take_zip() if pkg is not None else None)
     with zf:
         sheet_parts = _check_parts(zf, pkg or ooxml_package(zf))
         return {name: _scan_sheet(_read_part(zf, real), name, limits) for name, real in sheet_parts.items()}
@@ -223,7 +229,7 @@ class SheetChecks:
     def __init__(self, path: str, limits: Limits, pkg: Package | None = None) -> None:
         import threading
 
-        zf = check_zip(path, limits)
+        zf = check_zip(path, limits, pkg.take_zip() if pkg is not None else None)
         try:
             self._parts = _check_parts(zf, pkg or ooxml_package(zf))
             size = sum(zf.getinfo(real).file_size for real in self._parts.values())
