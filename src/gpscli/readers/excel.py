@@ -42,7 +42,7 @@ def read_excel(path: Path, fmt: str, limits: Limits, careful: bool = True, pkg: 
         scan_ods(str(path), limits)
         ods_extra = _scan_ods_content(path)
     elif fmt == "xlsb":
-        from .xlsx_scan import check_zip
+        from .zipparts import check_zip
 
         check_zip(str(path), limits).close()
     try:

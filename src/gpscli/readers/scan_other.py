@@ -9,8 +9,10 @@ from pathlib import Path
 
 from .grid import ReadError
 from .limits import Limits
-from .sniff import OleError, OleFile, ooxml_package, relationships, workbook_stream_name, xml_unescape
-from .xlsx_scan import SheetScan, _COLS_REP, _Extent, _ODS_TAG, _ROWS_REP, _TABLE_NAME, _as_utf8, _num, _read_part, check_zip
+from .ole import OleError, OleFile, workbook_stream_name
+from .sniff import ooxml_package, relationships, xml_unescape
+from .xlsx_scan import SheetScan, _COLS_REP, _Extent, _ODS_TAG, _ROWS_REP, _TABLE_NAME, _as_utf8, _num
+from .zipparts import _read_part, check_zip
 
 
 def scan_ods(path: str, limits: Limits) -> None:

@@ -1,8 +1,8 @@
 """Pre-flight checks of workbooks before any parser sees them, and what python-calamine cannot tell us.
 
 Run before the native reader, which can abort the whole process or exhaust memory:
-- zip bombs: central directory size and member count (read from the end record before
-  ``zipfile`` parses it), declared uncompressed sizes, compression ratio;
+- zip bombs (:mod:`.zipparts`): central directory size and member count (read from the end
+  record before ``zipfile`` parses it), declared uncompressed sizes, compression ratio;
 - XML bombs: no part may carry a DTD (<!DOCTYPE / <!ENTITY); real OOXML and ODF never do;
 - absurd sheets, in every format calamine reads (xlsx, xlsb, xls, ods): the rows and columns its
   dense grid would span, counted from the cells that hold a value, as calamine does (empty
@@ -15,17 +15,14 @@ Run before the native reader, which can abort the whole process or exhaust memor
 
 from __future__ import annotations
 
-import io
 import re
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 
 from .grid import ReadError, col_letter
 from .limits import Limits
 from .sniff import Package, attrs, ooxml_package, relationships, xml_unescape
-from .xmlcheck import refuse_dtd
+from .zipparts import _read_part, check_zip
 
 # calamine takes any number of letters, either case, and any digits (wrapping at 2**32) in r="":
 # so do we, and a reference past what a legitimate file holds is simply refused as too far.
@@ -73,119 +70,6 @@ def _num(digits: bytes) -> int:
 
 def _xml_unescape(b: bytes) -> str:
     return xml_unescape(b)
-
-
-# ---- zip containers ---------------------------------------------------------------------------
-
-def open_zip(path: str, limits: Limits) -> zipfile.ZipFile:
-    """Open a zip after checking its end record: ``zipfile`` builds an object for every central
-    directory entry before we can count them, so a hostile directory is refused unread."""
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(0, 2)
-            size = fh.tell()
-            back = min(size, 65557)
-            fh.seek(size - back)
-            tail = fh.read(back)
-            end = tail.rfind(b"PK\x05\x06")
-            if end >= 0 and end + 22 <= len(tail):
-                entries, cd_size = struct.unpack_from("<HI", tail, end + 10)
-                if (entries == 0xFFFF or cd_size == 0xFFFFFFFF) and end >= 20 and tail[end - 20:end - 16] == b"PK\x06\x07":
-                    (z64,) = struct.unpack_from("<Q", tail, end - 20 + 8)
-                    if z64 < size:
-                        fh.seek(z64)
-                        rec = fh.read(56)
-                        if rec[:4] == b"PK\x06\x06" and len(rec) == 56:
-                            entries, cd_size = struct.unpack_from("<QQ", rec, 32)
-                _check_members(entries, limits)
-                if cd_size > limits.max_zip_members * 600:
-                    raise ReadError(f"文件内部目录有 {cd_size / 1048576:.1f} MB,异常庞大,疑似恶意文件,拒绝读取")
-    except OSError as exc:
-        raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
-    try:
-        if size <= _BUFFER_BYTES:
-            with open(path, "rb") as fh:
-                return _BytesZip(fh.read())
-        return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error) as exc:
-        raise ReadError("文件已损坏或不完整(zip 结构无法打开),请重新保存或重新下载") from exc
-    except OSError as exc:
-        raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
-
-
-_BUFFER_BYTES = 32 * 1024 * 1024
-
-
-class _BytesZip(zipfile.ZipFile):
-    """A zip read from its bytes in memory, whose ``read`` inflates a member straight from them:
-    ``zipfile`` spends some 50 µs a member on file objects, which counts when a workbook has ten
-    small parts. Anything unusual (encryption, another method, a header that does not match,
-    sizes or CRC that lie) goes to ``zipfile.ZipFile.read``, which says what is wrong."""
-
-    def __init__(self, data: bytes) -> None:
-        super().__init__(io.BytesIO(data))
-        self._data = data
-
-    def read(self, name, pwd=None) -> bytes:  # noqa: D102
-        info = name if isinstance(name, zipfile.ZipInfo) else self.NameToInfo.get(name)
-        data = self._data
-        if info is not None and pwd is None and not info.flag_bits & 0x1 and info.compress_type in (0, 8):
-            at = info.header_offset
-            if data[at:at + 4] == b"PK\x03\x04":
-                n, m = struct.unpack_from("<HH", data, at + 26)
-                start = at + 30 + n + m
-                raw = data[start:start + info.compress_size]
-                if len(raw) == info.compress_size:
-                    try:
-                        out = zlib.decompressobj(-15).decompress(raw, info.file_size + 1) if info.compress_type else raw
-                    except zlib.error:
-                        out = None
-                    if out is not None and len(out) == info.file_size and zlib.crc32(out) == info.CRC:
-                        return out
-        return super().read(name, pwd)
-
-
-def _check_members(n: int, limits: Limits) -> None:
-    if n > limits.max_zip_members:
-        raise ReadError(f"文件内部包含 {n} 个部件,超过上限 {limits.max_zip_members},疑似恶意文件,拒绝读取")
-
-
-def in_memory(zf: zipfile.ZipFile) -> bool:
-    """A zip read whole into memory by open_zip (holds no file handle)."""
-    return isinstance(zf, _BytesZip)
-
-
-def check_zip(path: str, limits: Limits, zf: zipfile.ZipFile | None = None) -> zipfile.ZipFile:
-    """Open a zip workbook (or take ``zf``, already opened by open_zip) and refuse bombs by its
-    declared sizes. The caller closes it."""
-    zf = zf if zf is not None else open_zip(path, limits)
-    try:
-        infos = zf.infolist()
-        _check_members(len(infos), limits)
-        total = sum(i.file_size for i in infos)
-        if total > limits.max_uncompressed_bytes:
-            raise ReadError(
-                f"文件解压后有 {total / 1048576:.0f} MB,超过上限 {limits.max_uncompressed_bytes / 1048576:.0f} MB"
-                "(疑似压缩炸弹或过大的表格);如确需读取,请在 gps.toml 的 [limits] 中调高 max_uncompressed_mb"
-            )
-        for i in infos:
-            if i.file_size > 1024 * 1024 and i.file_size > limits.max_compression_ratio * max(i.compress_size, 1):
-                raise ReadError(
-                    f"文件部件 {i.filename} 的压缩比为 {i.file_size // max(i.compress_size, 1)}:1,疑似压缩炸弹,拒绝读取"
-                )
-    except BaseException:
-        zf.close()
-        raise
-    return zf
-
-
-def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
-    try:
-        data = zf.read(name)
-    except Exception as exc:  # noqa: BLE001 - BadZipFile (bad CRC, size lies), zlib.error, EOFError...
-        why = "校验和不符或大小与声明不符" if "CRC" in str(exc) or "size" in str(exc) else type(exc).__name__
-        raise ReadError(f"文件已损坏:部件 {name} 无法解压({why}),请重新保存或重新下载") from exc
-    return refuse_dtd(data, name)
 
 
 # ---- xlsx ------------------------------------------------------------------------------------
