@@ -193,6 +193,24 @@ def test_xlsx_reads_back_with_merged_header_and_number_formats(sample_dir, tmp_p
     detail = wb["明细"]
     assert detail.max_row == 56
     assert sum(Decimal(repr(detail.cell(row=n, column=7).value)) for n in range(2, 57)) == Decimal("16252.68")
+    # Rows after the second are written by outputs/xlsx_rows.py: same formats, filter and frozen header.
+    assert {detail.cell(row=n, column=7).number_format for n in range(2, 57)} == {"#,##0.00"}
+    assert detail.freeze_panes == "A2" and detail.auto_filter.ref == "A1:M56"
+    assert detail["A56"].value == 55 and detail["J56"].value == 2016 and detail["M3"].value.startswith("G")
+
+
+def test_xlsx_detail_rows_keep_every_character(tmp_path):
+    import openpyxl
+
+    names = ["甲&乙<丙>", " 前后空格 ", "引号\"和'", "第三行以后 & 也一样"]
+    projects = [project(name=n, amount=1 + k) for k, n in enumerate(names)]
+    p = write_xlsx(tmp_path / "a.xlsx", standard_rows(projects))
+    out = tmp_path / "o.xlsx"
+    r = runner.invoke(app, ["aggregate", str(p), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    detail = openpyxl.load_workbook(out)["明细"]
+    assert [detail.cell(row=n, column=4).value for n in range(2, 6)] == [n.strip() for n in names]  # read trimmed
+    assert [detail.cell(row=n, column=7).value for n in range(2, 6)] == [1, 2, 3, 4]
 
 
 def test_csv_has_a_bom_and_one_line_per_cell(sample_dir, tmp_path):
