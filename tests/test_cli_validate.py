@@ -75,6 +75,8 @@ def test_verbose_explains_where_figures_came_from(tmp_path):
     r = invoke("validate", p, "-v")
     assert r.exit_code == 0
     assert "表头第 3 行" in r.stdout and "单位 万元" in r.stdout and "金额(万元)" in r.stdout
+    r = invoke("-v", "validate", p)  # a global option too, as the clerk review tried it
+    assert r.exit_code == 0 and "表头第 3 行" in r.stdout
 
 
 def test_annotate_writes_a_commented_copy_and_leaves_the_original(tmp_path):

@@ -55,7 +55,8 @@ def print_verbose(console, f) -> None:
             continue
         from ..records import FIELD_LABELS
 
-        cols = "、".join(f"{FIELD_LABELS.get(k, k)}={v}" for k, v in s.columns.items())
+        labels = {**FIELD_LABELS, "amount": f"金额({s.unit})"}  # the unit the sheet's amounts are read in
+        cols = "、".join(f"{labels.get(k, k)}={v}" for k, v in s.columns.items())
         console.print(
             f"    工作表「{escape(s.name)}」:表头第 {'、'.join(map(str, s.header_rows))} 行;{s.rows} 行无误;"
             f"单位 {s.unit}(来自{escape(s.unit_from)});地区来自{escape(s.jurisdiction_from or '—')};"
