@@ -67,6 +67,12 @@ def test_unit_conflict_between_header_and_unit_line(tmp_path):
     assert found == [] and res.valid_records()[0].amount == Decimal("0.11833")
 
 
+def test_a_blank_template_is_flagged(tmp_path):
+    found, res = issues_of(write_xlsx(tmp_path / "奇台县.xlsx", standard_rows([])))
+    assert found == [("empty-table", "warning", "项目明细", None)]
+    assert "空白模板" in res.all_issues()[0].message
+
+
 def test_suspicious_amount_hints_at_yuan(tmp_path):
     found, res = one(tmp_path, amount=1205000)
     assert found == [("suspicious-amount", "warning", "项目明细", "G4")]

@@ -179,6 +179,11 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
         result.issues.extend(sheet.issues)
         result.sheets.append(sheet.report)
         result.skipped_rows += sheet.skipped_rows
+    used = [s for s in result.sheets if s.used]
+    if used and not result.batches and not result.skipped_rows and not any(i.is_error for i in result.issues):
+        result.issues.append(Issue(
+            "empty-table", f"工作表「{used[0].name}」有表头,但下面没有任何项目行(可能报来的是空白模板)", path=shown,
+            sheet=used[0].name, hint="请填写项目后重新报送;如本期确实没有政府购买服务项目,可忽略本提示"))
     if not any(s.used for s in result.sheets) and not any(i.code == "missing-column" for i in result.issues):
         listed = ";".join(f"「{s.name}」{s.reason}" for s in result.sheets) or "文件中没有工作表"
         result.issues.append(Issue(

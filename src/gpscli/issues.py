@@ -51,6 +51,7 @@ _TYPES = [
     IssueType("unknown-subcategory", Severity.WARNING, "二级目录不在指导性目录中"),
     IssueType("skipped-file", Severity.WARNING, "不是支持的表格文件,已跳过"),
     IssueType("illegal-character", Severity.WARNING, "含有表格或文档不允许的控制字符,已删除"),
+    IssueType("empty-table", Severity.WARNING, "有表头,但没有任何项目行"),
 ]
 
 REGISTRY: dict[str, IssueType] = {t.code: t for t in _TYPES}
