@@ -33,6 +33,19 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def plain_float(value: float) -> Decimal | None:
+    """The common amount cell, quickly: a float whose shortest form is a whole number or at most
+    10 characters, as the exact Decimal a person sees in Excel (470.6 -> 470.6, 2090.0 -> 2090).
+    None for what :func:`parse_amount` must look at more closely (exponents, the binary noise of
+    formula results, inf, nan)."""
+    t = repr(value)
+    if "e" in t or "n" in t:
+        return None
+    if t.endswith(".0"):
+        return Decimal(int(value))
+    return Decimal(t) if len(t) <= 10 else None
+
+
 def parse_amount(value: object, unit: str = "万元") -> Decimal:
     """Read one amount cell and return it in 万元, exactly.
 
@@ -45,6 +58,8 @@ def parse_amount(value: object, unit: str = "万元") -> Decimal:
         raise AmountError("是逻辑值")
     if isinstance(value, int):
         number = Decimal(value)
+    elif isinstance(value, float) and (number := plain_float(value)) is not None:
+        pass
     elif isinstance(value, float):
         if value.is_integer():
             number = Decimal(int(value))

@@ -13,12 +13,11 @@ cannot be interpreted, an error naming its cell. Nothing becomes a silent blank 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from .catalogue import CatalogueItem
 from .issues import Issue
-from .money import WAN, AmountError, parse_amount
+from .money import WAN, AmountError, parse_amount, plain_float
 from .profile import Jurisdiction
 from .readers.grid import SheetGrid, a1, col_letter
 from .readers.layout import Layout
@@ -229,13 +228,7 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
         amount_raw = row[ja]
         amount = None
         if type(amount_raw) is float and not flagged:
-            # The usual cell, inline (parse_amount does the same): short floats exactly as Excel shows them.
-            if amount_raw.is_integer():
-                amount = Decimal(int(amount_raw))
-            else:
-                text = repr(amount_raw)
-                if len(text) <= 10 and "n" not in text and "e" not in text:  # not inf, nan, 1e-05, noise
-                    amount = Decimal(text)
+            amount = plain_float(amount_raw)  # the usual cell; anything else goes to parse_amount below
             if amount is not None and yuan:
                 amount = amount / WAN
         elif type(amount_raw) is str and amount_raw and not (flagged and "amount" in flagged):

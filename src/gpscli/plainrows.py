@@ -12,12 +12,12 @@ record either way; ``tests/test_plainrows.py`` checks that on every fixture work
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .rowparts import _METHOD_KEYS, _TOTAL, _Matcher, _jur_text, _optional_text, _required_text, cell_text
-from .text import _DROP, ident, key
+from .money import plain_float
+from .text import fold, ident, key
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
@@ -195,11 +195,9 @@ def _check_first_cells(data: list[list], first_column: tuple, ok: list[bool]) ->
 
 
 def _amounts(values: tuple, yuan: bool) -> list[Decimal | None]:
-    """Ordinary float amounts as exact Decimals, as parse_amount reads them (an integral float as
-    Decimal(int), others by their repr when it is short); None for any other cell."""
-    texts = [((t[:-2] if t[-2:] == ".0" else t) if "e" not in t and "n" not in t and (len(t) <= 10 or t[-2:] == ".0")
-              else None) if type(v) is float and (t := repr(v)) else None for v in values]
-    out = [Decimal(t) if t is not None else None for t in texts]
+    """Ordinary float amounts as exact Decimals (money.plain_float, as parse_amount reads them);
+    None for any other cell."""
+    out = [plain_float(v) if type(v) is float else None for v in values]
     if yuan:
         out = [d / 10000 if d is not None else None for d in out]
     return out
@@ -209,7 +207,7 @@ def _idents(names: tuple, ok: list[bool]) -> list[str | None]:
     """text.ident of every plain name in three calls over one joined string (no name holds a NUL:
     plain names are printable)."""
     picked = [v if good else "" for v, good in zip(names, ok)]
-    folded = _DROP.sub("", unicodedata.normalize("NFKC", "\x00".join(picked))).lower().split("\x00")
+    folded = fold("\x00".join(picked)).split("\x00")
     return [v if v == f else f for v, f in zip(picked, folded)]
 
 

@@ -110,17 +110,6 @@ def duplicate_files(files: list[FileResult]) -> None:
             f.records, f.totals = [], []
 
 
-def duplicate_projects(records: Iterable[ProjectRecord]) -> list[Issue]:
-    """The same (jurisdiction, unit, project, year) twice: the later occurrence is the error."""
-    seen: dict[tuple, ProjectRecord] = {}
-    issues = []
-    for r in records:
-        prev = seen.setdefault(r.key(), r)
-        if prev is not r:
-            issues.append(_duplicate(prev, r))
-    return issues
-
-
 def _duplicate(prev: ProjectRecord, r: ProjectRecord) -> Issue:
     where = f"「{prev.source.path}」{prev.source.sheet}!{prev.cell('name') or prev.source.row}"
     same_file = prev.source.path == r.source.path
@@ -130,8 +119,9 @@ def _duplicate(prev: ProjectRecord, r: ProjectRecord) -> Issue:
                value=r.name, hint="同一项目只能填报一次;如确为不同项目,请在项目名称中区分")
 
 
-def _duplicates_in(batches: Iterable[RecordBatch]) -> list[Issue]:
-    """:func:`duplicate_projects` over columns: a record is made only for the rows it names."""
+def duplicate_projects(batches: Iterable[RecordBatch]) -> list[Issue]:
+    """The same (jurisdiction, unit, project, year) twice: the later occurrence is the error.
+    Read from the columns; a record is made only for the rows an issue names."""
     seen: dict[tuple, tuple[RecordBatch, int]] = {}
     issues = []
     for b in batches:
@@ -163,7 +153,7 @@ def run(files: list[FileResult], opts: RuleOptions) -> None:
         for t in f.totals:
             if (i := check_total(t)) is not None:
                 f.issues.append(i)
-    for issue in _duplicates_in(b for f in files if not f.ignored for b in f.batches):
+    for issue in duplicate_projects(b for f in files if not f.ignored for b in f.batches):
         by_path[issue.path].issues.append(issue)
     for f in files:
         f.issues.sort(key=_order(f))

@@ -30,14 +30,17 @@ def key(text: object) -> str:
 _DROP = re.compile("[ \t\r\n\u3000\u00a0\u200b\ufeff\"'“”‘’「」『』《》]")
 
 
+def fold(text: str) -> str:
+    """NFKC (full width folded), no spaces or quotes, lower case; several names joined by NUL fold
+    as each would alone. Written with ``normalize``, ``re`` and ``lower``, each far quicker than
+    ``str.translate`` on Chinese text."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
 def ident(text: str) -> str:
-    """Identity of a name for duplicate detection: NFKC (full width folded), no spaces or quotes,
-    lower case. The fast path of :func:`key` for names (no ordinals stripped). Written with
-    ``normalize``, ``re`` and ``lower``, each far quicker than ``str.translate`` on Chinese text."""
-    folded = unicodedata.normalize("NFKC", text)
-    if _DROP.search(folded) is not None:
-        folded = _DROP.sub("", folded)
-    folded = folded.lower()
+    """Identity of a name for duplicate detection (:func:`fold`): the fast path of :func:`key` for
+    names (no ordinals stripped)."""
+    folded = fold(text)
     return text if folded == text else folded  # the same object: pickled once, not twice
 
 
