@@ -147,13 +147,9 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
         size = path.stat().st_size
         if size > limits.max_file_bytes:  # refused before hashing: a huge file must not cost minutes
             raise ReadError(f"文件有 {size / 1048576:.0f} MB,超过上限 {limits.max_file_bytes / 1048576:.0f} MB")
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-                result.size += len(chunk)
-        result.sha256 = h.hexdigest()
-        wb = read_workbook(path, limits, careful=careful)
+        data = path.read_bytes()  # once: hashed here, then sniffed, checked and parsed from memory
+        result.size, result.sha256 = len(data), hashlib.sha256(data).hexdigest()
+        wb = read_workbook(path, limits, careful=careful, data=data)
     except ReadError as exc:
         result.issues.append(Issue("unreadable-file", f"无法读取:{exc}", path=shown))
         return result

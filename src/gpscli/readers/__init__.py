@@ -19,11 +19,18 @@ SUPPORTED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".tsv",
 __all__ = ["ReadError", "SheetGrid", "WorkbookData", "Limits", "read_workbook", "a1", "col_letter", "SUPPORTED_SUFFIXES"]
 
 
-def read_workbook(path: Path, limits: Limits | None = None, careful: bool = True) -> WorkbookData:
+def read_workbook(path: Path, limits: Limits | None = None, careful: bool = True,
+                  data: bytes | None = None) -> WorkbookData:
     """Read any supported file. ``careful=False`` is for a process whose address space is
     limited (a reading worker): xlsx sheets are then scanned while the parser runs instead of
-    before it (see :class:`.xlsx_scan.SheetChecks`); everywhere else every check runs first."""
+    before it (see :class:`.xlsx_scan.SheetChecks`); everywhere else every check runs first.
+    ``data``: the file's bytes, when the caller has read them (to hash them): sniffing, the
+    pre-flight and the parser then use them instead of reading the file again."""
     limits = limits or Limits()
+    if data is not None:
+        if len(data) > limits.max_file_bytes:
+            raise ReadError(f"文件有 {len(data) / 1048576:.0f} MB,超过上限 {limits.max_file_bytes / 1048576:.0f} MB")
+        return _read(path, data[:8192], limits, careful, data)
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
@@ -36,7 +43,11 @@ def read_workbook(path: Path, limits: Limits | None = None, careful: bool = True
         raise ReadError("这是文件夹,不是文件") from exc
     except OSError as exc:
         raise ReadError(f"无法打开文件:{exc.strerror or exc}") from exc
-    fmt, pkg = sniff_package(path, head, limits)
+    return _read(path, head, limits, careful, None)
+
+
+def _read(path: Path, head: bytes, limits: Limits, careful: bool, data: bytes | None) -> WorkbookData:
+    fmt, pkg = sniff_package(path, head, limits, data)
     if fmt in ("xlsx", "xlsb", "ods", "xls"):
         from .excel import read_excel
 
@@ -45,7 +56,7 @@ def read_workbook(path: Path, limits: Limits | None = None, careful: bool = True
             from .scan_other import scan_xlsb
 
             scan_xlsb(str(path), limits)
-        return read_excel(path, fmt, limits, careful=careful, pkg=pkg)
+        return read_excel(path, fmt, limits, careful=careful, pkg=pkg, data=data)
     if fmt == "html":
         from .html import read_html
 

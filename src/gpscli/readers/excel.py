@@ -8,6 +8,7 @@ and merged ranges of ods sheets.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -21,7 +22,8 @@ from .xlsx_scan import SheetChecks, SheetScan, scan_xlsx
 _ODS_ERROR = re.compile(r"^(#[A-Z0-9/]+[!?]?|#N/A|Err:\d+)$")
 
 
-def read_excel(path: Path, fmt: str, limits: Limits, careful: bool = True, pkg: Package | None = None) -> WorkbookData:
+def read_excel(path: Path, fmt: str, limits: Limits, careful: bool = True, pkg: Package | None = None,
+               data: bytes | None = None) -> WorkbookData:
     import python_calamine as pc
 
     scans: dict[str, SheetScan] = {}
@@ -37,7 +39,7 @@ def read_excel(path: Path, fmt: str, limits: Limits, careful: bool = True, pkg: 
     elif fmt == "xls":
         from .scan_other import scan_xls
 
-        scans = scan_xls(str(path), limits)
+        scans = scan_xls(str(path), limits, data)
     elif fmt == "ods":
         scan_ods(str(path), limits)
         ods_extra = _scan_ods_content(path)
@@ -46,7 +48,7 @@ def read_excel(path: Path, fmt: str, limits: Limits, careful: bool = True, pkg: 
 
         check_zip(str(path), limits).close()
     try:
-        with open(path, "rb") as fh:
+        with (open(path, "rb") if data is None else io.BytesIO(data)) as fh:
             wb = pc.CalamineWorkbook.from_filelike(fh)
     except pc.PasswordError as exc:
         raise ReadError("工作簿设有密码保护(已加密),无法读取;请取消密码后重新提交") from exc

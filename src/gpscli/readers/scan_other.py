@@ -161,11 +161,11 @@ def _scan_xlsb_sheet(data: bytes, sheet: str, limits: Limits) -> None:
 _XLS_CELLS = frozenset((0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x00FD, 0x0006))
 
 
-def scan_xls(path: str, limits: Limits) -> dict[str, SheetScan]:
+def scan_xls(path: str, limits: Limits, data: bytes | None = None) -> dict[str, SheetScan]:
     """The cells of every worksheet of a BIFF5/8 workbook (calamine#550: .xls out-of-memory), and the
     cells whose cached value is an error (#DIV/0!...), which calamine reads as ''."""
     try:
-        ole = OleFile(Path(path).read_bytes())
+        ole = OleFile(Path(path).read_bytes() if data is None else data)
         name = workbook_stream_name(ole)
         if name is None:
             return

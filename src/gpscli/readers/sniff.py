@@ -37,20 +37,22 @@ def sniff(path: Path, head: bytes, limits: Limits | None = None) -> str:
     return sniff_package(path, head, limits)[0]
 
 
-def sniff_package(path: Path, head: bytes, limits: Limits | None = None) -> tuple[str, Package | None]:
+def sniff_package(path: Path, head: bytes, limits: Limits | None = None,
+                  data: bytes | None = None) -> tuple[str, Package | None]:
     """:func:`sniff`, and the OOXML package it read to decide (None for other formats), so the
-    reader does not parse the package relationships a second time."""
+    reader does not parse the package relationships a second time. ``data``: the whole file, when
+    the caller has read it already (then it is not read again)."""
     limits = limits or Limits()
     if not head:
         raise ReadError("文件为空(0 字节)")
     if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
-        return _sniff_zip(path, limits)
-    return _sniff_other(path, head), None
+        return _sniff_zip(path, limits, data)
+    return _sniff_other(path, head, data), None
 
 
-def _sniff_other(path: Path, head: bytes) -> str:
+def _sniff_other(path: Path, head: bytes, data: bytes | None = None) -> str:
     if head.startswith(OLE_MAGIC):
-        return _sniff_ole(path)
+        return _sniff_ole(path, data)
     if head.startswith(b"%PDF"):
         raise ReadError("这是 PDF 文件,不是表格;请提交 Excel 或 CSV 文件")
     for magic, what in ((b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"Rar!", "RAR 压缩包"),
@@ -208,10 +210,10 @@ def ooxml_package(zf: zipfile.ZipFile) -> Package:
     return Package(names, main, ctype)
 
 
-def _sniff_zip(path: Path, limits: Limits) -> tuple[str, Package | None]:
+def _sniff_zip(path: Path, limits: Limits, data: bytes | None = None) -> tuple[str, Package | None]:
     from .zipparts import in_memory, open_zip  # open_zip refuses absurd central directories first
 
-    zf = open_zip(str(path), limits)
+    zf = open_zip(str(path), limits, data)
     try:
         names = part_names(zf)
         if "mimetype" in names or ("meta-inf/manifest.xml" in names and "content.xml" in names):
@@ -278,8 +280,8 @@ def _sniff_odf(zf: zipfile.ZipFile, names: dict[str, str]) -> str:
 
 # ---- OLE2 compound files ------------------------------------------------------------------------
 
-def _sniff_ole(path: Path) -> str:
-    data = path.read_bytes()
+def _sniff_ole(path: Path, data: bytes | None = None) -> str:
+    data = path.read_bytes() if data is None else data
     try:
         ole = OleFile(data)
         names = ole.stream_names()

@@ -18,11 +18,12 @@ from .limits import Limits
 from .xmlcheck import refuse_dtd
 
 
-def open_zip(path: str, limits: Limits) -> zipfile.ZipFile:
+def open_zip(path: str, limits: Limits, data: bytes | None = None) -> zipfile.ZipFile:
     """Open a zip after checking its end record: ``zipfile`` builds an object for every central
-    directory entry before we can count them, so a hostile directory is refused unread."""
+    directory entry before we can count them, so a hostile directory is refused unread.
+    ``data``: the file's bytes, when the caller has read them already."""
     try:
-        with open(path, "rb") as fh:
+        with (open(path, "rb") if data is None else io.BytesIO(data)) as fh:
             fh.seek(0, 2)
             size = fh.tell()
             back = min(size, 65557)
@@ -45,8 +46,10 @@ def open_zip(path: str, limits: Limits) -> zipfile.ZipFile:
         raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
     try:
         if size <= _BUFFER_BYTES:
-            with open(path, "rb") as fh:
-                return _BytesZip(fh.read())
+            if data is None:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            return _BytesZip(data)
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error) as exc:
         raise ReadError("文件已损坏或不完整(zip 结构无法打开),请重新保存或重新下载") from exc
