@@ -291,3 +291,16 @@ def test_a_county_whose_file_could_not_be_read_is_not_called_unsent(tmp_path):
     assert r.exit_code == 1
     status = {s["jurisdiction"]: s["status"] for s in json.loads(r.stdout)["submissions"]}
     assert (status["昌吉市"], status["吉木萨尔县"], status["奇台县"]) == ("已报送", "有文件但未读出数据", "未报送")
+
+
+def test_results_do_not_depend_on_the_number_of_workers(sample_dir):
+    """Issue #7: the same JSON, and the same issues in the same order, with 1, 2 or 3 workers."""
+    from gpscli.outputs.tables import to_json
+
+    outputs = []
+    for workers in (1, 2, 3):
+        res = api.load([sample_dir], workers=workers)
+        outputs.append((to_json(api.aggregate(res, year=2016)), to_json(api.aggregate(res, year=2017)),
+                        [(i.path, i.cell, i.code, i.message) for i in res.all_issues()]))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert '"amount": "16252.68"' in outputs[0][0]
