@@ -1,8 +1,9 @@
 """Read many files: walk folders, read each file (in worker processes, isolated), collect results.
 
 A native crash or a memory blow-up in a parser never takes gps down: files are read in child
-processes with an address-space and CPU limit; if a worker dies, the files it may have been
-reading are re-read one per process, so the culprit becomes one ``unreadable-file`` issue.
+processes with an address-space and CPU limit; if a worker dies, the file it was reading is read
+again alone, with every check first, and if that kills its worker too it becomes one
+``unreadable-file`` issue.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ import sys
 import time
 from collections import deque
 from contextlib import contextmanager
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterable
 
+from . import pool
 from .errors import UsageError
 from .issues import Issue
 from .normalise import Context, extract
@@ -190,15 +190,13 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
 
 # ---- worker processes -------------------------------------------------------------------------
 #
-# Files are handed to the workers one at a time (never more in flight than there are workers, plus
-# one queued), so when a worker dies the files that may have killed it are known: the ones in flight;
-# and a file's wall-clock time is counted from when a worker took it, not from a queue. In this first
-# round a worker whose address space is limited reads xlsx sheets with the light pre-flight (the
-# parser runs while the sheets are scanned). Files never handed out go to a fresh pool; the suspects
-# are re-read one by one in a single-worker pool with every pre-flight check before the parser, where
-# a refusal gets its precise reason and a second death names the culprit, which becomes one
-# ``unreadable-file`` issue. A file that runs past the wall-clock limit is the culprit by itself;
-# the files beside it are simply read again.
+# Files are read in worker processes (:mod:`.pool`), each of which knows which file it is reading:
+# a worker that dies names its file. In the first round a worker whose address space is limited
+# reads xlsx sheets with the light pre-flight (the parser runs while the sheets are scanned); a
+# file whose worker died there is a suspect, re-read alone with every pre-flight check before the
+# parser, where a refusal gets its precise reason and a second death becomes one
+# ``unreadable-file`` issue naming the signal. A file that runs past the wall-clock limit is
+# reported as such at once; the files queued behind it go to the next worker.
 
 _WORKER: dict = {}
 
@@ -325,83 +323,6 @@ def _death_reason(exitcode: int | None, limits: Limits) -> str:
     return "解析程序异常终止(文件损坏、过大或含异常结构)"
 
 
-def _kill(pool: ProcessPoolExecutor) -> None:
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        try:
-            proc.kill()
-        except (OSError, AttributeError):
-            pass
-
-
-def _run_pool(paths: list[Path], todo: deque[int], ctx: Context, limits: Limits, workers: int,
-              done: Callable[[int, FileResult], None], careful: bool) -> tuple[list[int], dict[int, int | None]]:
-    """Read ``todo`` (consumed from the left) in one pool until it is empty or the pool breaks.
-
-    Returns (suspects, deaths): the files in flight when a worker died, and, in a single-worker
-    pool, the exit code of the dead worker keyed by the file it was reading. Files that ran past
-    the wall clock are finished here (as unreadable) and the files beside them put back in ``todo``.
-    """
-    inflight: dict[Future, tuple[int, float]] = {}
-    procs: dict[int, object] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ctx, limits, careful))
-    broken = False
-    try:
-        while todo or inflight:
-            # With several workers one more file waits in the queue, so that a worker never idles
-            # while this process takes in a result (about 12% on 500 files). Its wall clock starts
-            # when a file ahead of it finishes. One worker keeps one file: a crash names its file.
-            while todo and len(inflight) < workers + (workers > 1):
-                n = todo.popleft()
-                try:
-                    fut = pool.submit(_work, paths[n])
-                except BrokenProcessPool:
-                    todo.appendleft(n)
-                    broken = True
-                    break
-                inflight[fut] = (n, time.monotonic())
-                procs.update(getattr(pool, "_processes", None) or {})
-            if broken or not inflight:
-                break
-            finished, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
-            if finished and len(inflight) > workers:
-                last = next(reversed(inflight))  # the queued file: it starts now
-                if last not in finished:
-                    inflight[last] = (inflight[last][0], time.monotonic())
-            for fut in finished:
-                n, _t0 = inflight.pop(fut)
-                try:
-                    done(n, fut.result())
-                except BrokenProcessPool:
-                    inflight[fut] = (n, _t0)
-                    broken = True
-            if broken:
-                break
-            now = time.monotonic()
-            late = [fut for fut, (_n, t0) in inflight.items() if now - t0 > limits.wall]
-            if late:
-                for fut in late:
-                    n, _t0 = inflight.pop(fut)
-                    done(n, _failed(paths[n], f"解析超过 {limits.wall} 秒仍未完成,已放弃(文件过大或结构异常)"))
-                _kill(pool)
-                todo.extendleft(sorted((n for n, _t in inflight.values()), reverse=True))
-                inflight.clear()
-                return [], {}
-    except BaseException:  # Ctrl-C or a bug here: do not wait for the workers to finish
-        _kill(pool)
-        raise
-    finally:
-        if broken:
-            _kill(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
-    suspects = sorted(n for n, _t in inflight.values())
-    deaths: dict[int, int | None] = {}
-    if broken and workers == 1 and len(suspects) == 1:
-        codes = [getattr(p, "exitcode", None) for p in procs.values()]
-        dead = [c for c in codes if c not in (None, 0)]
-        deaths[suspects[0]] = dead[0] if dead else None
-    return suspects, deaths
-
-
 def read_files(paths: list[Path], ctx: Context, limits: Limits | None = None, workers: int | None = None,
                progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
     """Read files in worker processes; results in the order of ``paths`` whatever the workers."""
@@ -418,26 +339,22 @@ def read_files(paths: list[Path], ctx: Context, limits: Limits | None = None, wo
         if progress:
             progress(len(results), len(paths))
 
-    def rounds(todo: deque[int], n_workers: int, suspects: list[int] | None) -> None:
-        careful = suspects is None
-        stalled = 0
-        while todo:
-            before = (len(results), len(todo))
-            more, deaths = _run_pool(paths, todo, ctx, limits, n_workers, done, careful)
-            if suspects is None:  # one file at a time: the file in flight killed the worker
-                for n in more:
-                    done(n, _failed(paths[n], _death_reason(deaths.get(n), limits)))
-            else:
-                suspects.extend(more)
-            stalled = stalled + 1 if (len(results), len(todo)) == before and not more else 0
-            if stalled >= 3:  # the workers cannot even start (memory limit below what Python needs?)
-                while todo:
-                    n = todo.popleft()
-                    done(n, _failed(paths[n], "无法启动读取进程(内存上限 memory_mb 是否设得过低?)"))
+    def late(n: int) -> None:
+        done(n, _failed(paths[n], f"解析超过 {limits.wall} 秒仍未完成,已放弃(文件过大或结构异常)"))
 
+    def read(todo: deque[int], n_workers: int, careful: bool, on_death: Callable[[int, int | None], None]) -> None:
+        try:
+            pool.run(paths, todo, _work, workers=n_workers, depth=1 if careful else 2, initializer=_init_worker,
+                     initargs=(ctx, limits, careful), wall_seconds=limits.wall, on_result=done, on_death=on_death,
+                     on_late=late)
+        except pool.StartFailed:  # the workers cannot even start (memory limit below what Python needs?)
+            for n in todo:
+                done(n, _failed(paths[n], "无法启动读取进程(内存上限 memory_mb 是否设得过低?)"))
+
+    # First round: the light pre-flight where the worker's address space is limited. A file whose
+    # worker died is a suspect, read again alone with every pre-flight check before the parser:
+    # if that worker dies too, the file gets an issue naming the reason.
     suspects: list[int] = []
-    rounds(deque(range(len(paths))), workers, suspects)
-    # Each suspect alone in a single-worker pool, with every pre-flight check before the parser:
-    # if that worker dies, this file killed it.
-    rounds(deque(sorted(set(suspects) - set(results))), 1, None)
+    read(deque(range(len(paths))), workers, False, lambda n, _code: suspects.append(n))
+    read(deque(sorted(suspects)), 1, True, lambda n, code: done(n, _failed(paths[n], _death_reason(code, limits))))
     return [results[n] for n in range(len(paths))]
