@@ -135,6 +135,22 @@ def test_duplicate_project_across_files_names_the_earlier_file(tmp_path):
     assert issue.path.endswith("b.xlsx") and "a.xlsx" in issue.message
 
 
+def test_every_repeat_of_a_project_names_its_first_occurrence(tmp_path):
+    x, y, z, w = (project(name=n) for n in ("甲项目", "乙项目", "丙项目", "丁项目"))
+    write_xlsx(tmp_path / "in" / "a.xlsx", standard_rows([x, y, project(name="甲项目", amount=7)]))
+    write_xlsx(tmp_path / "in" / "b.xlsx", standard_rows([w, project(name="乙项目", amount=8), z, z]))
+    write_xlsx(tmp_path / "in" / "c.xlsx", standard_rows([project(name="甲项目", amount=9), project(name="丙项目")]))
+    res = api.load([tmp_path / "in"])
+    found = [(i.path.rsplit("/", 1)[-1], i.cell, i.message.split("与")[-1]) for i in res.all_issues()]
+    assert [f[:2] for f in found] == [("a.xlsx", "D6"), ("b.xlsx", "D5"), ("b.xlsx", "D7"), ("c.xlsx", "D4"),
+                                      ("c.xlsx", "D5")]
+    assert "本文件 项目明细!D4" in found[0][2]
+    assert "a.xlsx" in found[1][2] and "D5" in found[1][2]  # 乙项目: a.xlsx row 5
+    assert "本文件 项目明细!D6" in found[2][2]
+    assert "a.xlsx" in found[3][2] and "D4" in found[3][2]  # 甲项目: its first occurrence, not a.xlsx!D6
+    assert "b.xlsx" in found[4][2] and "D6" in found[4][2]
+
+
 def test_duplicate_file_is_ignored_not_counted_twice(tmp_path):
     a = write_xlsx(tmp_path / "in" / "昌吉市.xlsx", standard_rows([project()]))
     shutil.copy(a, tmp_path / "in" / "昌吉市(1).xlsx")

@@ -214,6 +214,4 @@ def choose_year(years: list[int], requested: int | None) -> int:
         return years[0]
     if not years:
         raise UsageError("数据中没有可汇总的项目,请检查路径,或用 --year 指定年度")
-    if not years:
-        raise UsageError("数据中没有可汇总的项目,请用 --year 指定年度")
     raise UsageError(f"数据中包含 {'、'.join(map(str, years))} 年的项目,请用 --year 指定要汇总的年度")
