@@ -21,6 +21,7 @@ from .grid import ReadError
 from .limits import Limits
 from .ole import OLE_MAGIC, OleError, OleFile, workbook_stream_name
 from .xmlcheck import refuse_dtd
+from .zipparts import in_memory, open_zip, read_verified
 
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -84,21 +85,39 @@ def _sniff_other(path: Path, head: bytes, data: bytes | None = None) -> str:
 # ---- zip packages -------------------------------------------------------------------------------
 
 _REL = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)/?>")
-_ATTR = re.compile(rb'([\w.:-]+)\s*=\s*("[^"]*"|\'[^\']*\')')
+# Matched on the tag decoded once (ASCII classes, as the bytes pattern had): decoding each name and
+# value apart cost more than parsing the package relationships and content types themselves.
+_ATTR = re.compile(r"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.ASCII)
 _OVERRIDE = re.compile(rb"<(?:[\w.-]+:)?(Override|Default)\b([^>]*)/?>")
 
 
 def attrs(tag_body: bytes) -> dict[str, str]:
     """Attributes of one XML start tag (the part after its name), local names, entities decoded."""
+    if len(tag_body) <= 1024:
+        return dict(_known_attrs(tag_body))  # a copy: callers may change it
+    return _attrs(tag_body)
+
+
+@lru_cache(maxsize=1024)
+def _known_attrs(tag_body: bytes) -> dict[str, str]:
+    """:func:`_attrs`, remembered: the content types and relationships of workbooks saved by one
+    program are the same few dozen tags, file after file."""
+    return _attrs(tag_body)
+
+
+def _attrs(tag_body: bytes) -> dict[str, str]:
     out: dict[str, str] = {}
-    for key, value in _ATTR.findall(tag_body):
-        k = key.decode("ascii", "replace").rsplit(":", 1)[-1]
-        out[k] = xml_unescape(value[1:-1])
+    for key, double, single in _ATTR.findall(tag_body.decode("utf-8", "replace")):
+        value = double or single
+        out[key.rsplit(":", 1)[-1] if ":" in key else key] = _unescape(value) if "&" in value else value
     return out
 
 
 def xml_unescape(b: bytes) -> str:
-    s = b.decode("utf-8", "replace")
+    return _unescape(b.decode("utf-8", "replace"))
+
+
+def _unescape(s: str) -> str:
     if "&" not in s:
         return s
     s = re.sub(r"&#x([0-9a-fA-F]+);", lambda m: _chr(m.group(1), 16), s)
@@ -117,6 +136,9 @@ def read_small(zf: zipfile.ZipFile, name: str | None, cap: int = 4 * 1024 * 1024
     """At most ``cap`` bytes of a part (bounded whatever its header declares); b"" if absent."""
     if name is None:
         return b""
+    whole = read_verified(zf, name, cap)
+    if whole is not None:  # the usual case: inflated from memory and kept for the pre-flight
+        return whole
     try:
         with zf.open(name) as fh:
             return fh.read(cap)
@@ -154,6 +176,7 @@ def resolve(base_part: str, target: str) -> str:
     return "/".join(parts).lower()
 
 
+@lru_cache(maxsize=1024)
 def rels_part(part: str) -> str:
     """The normalised name of the relationships part of ``part`` ("" for the package)."""
     if part:
@@ -188,8 +211,9 @@ class Package:
         return zf
 
 
-def ooxml_package(zf: zipfile.ZipFile) -> Package:
-    names = part_names(zf)
+def ooxml_package(zf: zipfile.ZipFile, names: dict[str, str] | None = None) -> Package:
+    """The package's main part and its content type; ``names``: :func:`part_names`, if known."""
+    names = part_names(zf) if names is None else names
     main = None
     for rel in relationships(zf, names, ""):
         if rel.get("Type", "").endswith("/officeDocument"):
@@ -211,14 +235,12 @@ def ooxml_package(zf: zipfile.ZipFile) -> Package:
 
 
 def _sniff_zip(path: Path, limits: Limits, data: bytes | None = None) -> tuple[str, Package | None]:
-    from .zipparts import in_memory, open_zip  # open_zip refuses absurd central directories first
-
     zf = open_zip(str(path), limits, data)
     try:
         names = part_names(zf)
         if "mimetype" in names or ("meta-inf/manifest.xml" in names and "content.xml" in names):
             return _sniff_odf(zf, names), None
-        pkg = ooxml_package(zf)
+        pkg = ooxml_package(zf, names)
         kind = _ooxml_kind(pkg, names)
     except BaseException:
         zf.close()

@@ -19,7 +19,11 @@ def has_dtd(data: bytes) -> bool:
     """True if the XML in ``data`` (UTF-8 or UTF-16) declares a DTD."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
         data = data.replace(b"\x00", b"")
-    at = _PROLOG.match(data).end()
+    at = 0
+    if data.startswith(b"<?xml"):  # the XML declaration found at C speed, not byte by byte
+        end = data.find(b"?>", 5)
+        at = end + 2 if end >= 0 else 0
+    at = _PROLOG.match(data, at).end()
     return _DTD.match(data, at) is not None
 
 

@@ -12,6 +12,7 @@ import io
 import struct
 import zipfile
 import zlib
+from functools import lru_cache
 
 from .grid import ReadError
 from .limits import Limits
@@ -64,29 +65,79 @@ class _BytesZip(zipfile.ZipFile):
     """A zip read from its bytes in memory, whose ``read`` inflates a member straight from them:
     ``zipfile`` spends some 50 µs a member on file objects, which counts when a workbook has ten
     small parts. Anything unusual (encryption, another method, a header that does not match,
-    sizes or CRC that lie) goes to ``zipfile.ZipFile.read``, which says what is wrong."""
+    sizes or CRC that lie) goes to ``zipfile.ZipFile.read``, which says what is wrong.
+
+    ``verified`` keeps the parts sniff inflated and verified (see :func:`read_verified`), so
+    that the pre-flight, which reads every part strictly, does not inflate them a second time."""
 
     def __init__(self, data: bytes) -> None:
         super().__init__(io.BytesIO(data))
         self._data = data
+        self.verified: dict[str, bytes] = {}
 
     def read(self, name, pwd=None) -> bytes:  # noqa: D102
         info = name if isinstance(name, zipfile.ZipInfo) else self.NameToInfo.get(name)
-        data = self._data
-        if info is not None and pwd is None and not info.flag_bits & 0x1 and info.compress_type in (0, 8):
-            at = info.header_offset
-            if data[at:at + 4] == b"PK\x03\x04":
-                n, m = struct.unpack_from("<HH", data, at + 26)
-                start = at + 30 + n + m
-                raw = data[start:start + info.compress_size]
-                if len(raw) == info.compress_size:
-                    try:
-                        out = zlib.decompressobj(-15).decompress(raw, info.file_size + 1) if info.compress_type else raw
-                    except zlib.error:
-                        out = None
-                    if out is not None and len(out) == info.file_size and zlib.crc32(out) == info.CRC:
-                        return out
+        if info is not None and pwd is None:
+            out = self.inflate(info)
+            if out is not None:
+                return out
         return super().read(name, pwd)
+
+    def inflate(self, info: zipfile.ZipInfo) -> bytes | None:
+        """The member inflated from memory, its size and CRC checked; None if anything is unusual
+        (then ``zipfile`` must read it, and says what is wrong)."""
+        data = self._data
+        if info.flag_bits & 0x1 or info.compress_type not in (0, 8):
+            return None
+        at = info.header_offset
+        if data[at:at + 4] != b"PK\x03\x04":
+            return None
+        n, m = struct.unpack_from("<HH", data, at + 26)
+        start = at + 30 + n + m
+        raw = data[start:start + info.compress_size]
+        if len(raw) != info.compress_size:
+            return None
+        small = info.file_size <= _SMALL_PART and info.compress_size <= _SMALL_PART
+        inflate = _inflate_small if small else _inflate
+        return inflate(raw, info.compress_type, info.file_size, info.CRC)
+
+
+_SMALL_PART = 16 * 1024
+
+
+def _inflate(raw: bytes, method: int, size: int, crc: int) -> bytes | None:
+    """Stored or deflated bytes, inflated to at most ``size`` + 1 bytes; None unless they come to
+    exactly ``size`` bytes with CRC ``crc``."""
+    try:
+        out = zlib.decompressobj(-15).decompress(raw, size + 1) if method else raw
+    except zlib.error:
+        return None
+    return out if len(out) == size and zlib.crc32(out) == crc else None
+
+
+@lru_cache(maxsize=256)
+def _inflate_small(raw: bytes, method: int, size: int, crc: int) -> bytes | None:
+    """:func:`_inflate`, remembered for small parts: workbooks saved by one program from one
+    template carry byte-identical [Content_Types].xml, relationships, styles..., and the same
+    bytes inflate and check the same way every time (at most 256 x 2 x 16 KB are kept)."""
+    return _inflate(raw, method, size, crc)
+
+
+def read_verified(zf: zipfile.ZipFile, name: str, cap: int) -> bytes | None:
+    """A part of a zip held in memory, inflated and verified (size and CRC) as ``_read_part``
+    would, and kept for it: sniff reads the package relationships and content types, and the
+    pre-flight reads every part again strictly. None (nothing kept) if the zip is not in memory,
+    the part declares more than ``cap`` bytes, or anything about it is unusual: the caller then
+    reads it its own way, and ``_read_part`` later reads it strictly and names what is wrong."""
+    if not isinstance(zf, _BytesZip):
+        return None
+    info = zf.NameToInfo.get(name)
+    if info is None or info.file_size > cap:
+        return None
+    out = zf.inflate(info)
+    if out is not None:
+        zf.verified[name] = out
+    return out
 
 
 def _check_members(n: int, limits: Limits) -> None:
@@ -124,6 +175,10 @@ def check_zip(path: str, limits: Limits, zf: zipfile.ZipFile | None = None) -> z
 
 
 def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A part read strictly (a damaged one is named) and checked for a DTD."""
+    kept = zf.verified.pop(name, None) if isinstance(zf, _BytesZip) else None
+    if kept is not None:  # inflated and verified by sniff already (read_verified)
+        return refuse_dtd(kept, name)
     try:
         data = zf.read(name)
     except Exception as exc:  # noqa: BLE001 - BadZipFile (bad CRC, size lies), zlib.error, EOFError...
