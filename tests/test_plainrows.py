@@ -109,3 +109,147 @@ def test_fast_path_takes_the_plain_rows(tmp_path, monkeypatch, min_rows):
     path = b.write_xlsx(tmp_path / "tricky.xlsx", _tricky_rows())
     res = read_file(path, Context(profile_mod.load(None), catalogue_mod.load(None)), Limits())
     assert sum(taken) >= 24 and len(res.records) >= sum(taken) + 5
+
+
+# ---- the column-wise shortcuts, each against what it stands for ---------------------------------
+
+def _edge_rows() -> list[list]:
+    """Plain rows around cells that each column-wise shortcut must hand to the row-by-row path, or
+    read exactly as it does: amounts at the edges of the cents shortcut, total labels that text.key
+    only finds after folding, logical cells, blanks in the middle of the table."""
+    p = b.project
+    amounts = [470.6, 2090.0, -0.0, 0.0, 999999.99, -999999.99, 1000000.5, 1234567.891, 0.1 + 0.2, 1e-05, 12.345,
+               2.675, 12345678901.0, -3.0, 0.01, 35.2]
+    rows = b.standard_rows([p(name=f"道路保洁{n}", amount=a, method="委托" if n % 2 else "公开招标")
+                            for n, a in enumerate(amounts)])
+    names = ["合 计", "“小计”", "\u2f29计(一)", "一、合计", "本页合计", "审计服务", "共计", "统计调查", "总合计",
+             "会计 服务", "设计“小”计划", "其中:社区养老"]
+    rows += [[40 + n, "昌吉市", "昌吉市民政局", name, "基本公共服务", "养老服务", 1.5 + n, "委托", None, 2016, None]
+             for n, name in enumerate(names)]
+    rows += [
+        [60, "昌吉市", "昌吉市民政局", "养老服务A", "基本公共服务", None, 2.5, True, None, 2016, None],
+        [61, "昌吉市", "昌吉市民政局", "养老服务B", "基本公共服务", None, 2.5, 1, None, 2016, None],
+        [62, "昌吉市", "昌吉市民政局", "养老服务C", "基本公共服务", None, 2.5, None, False, 2016, None],
+        [63, "昌吉市", "昌吉市民政局", "养老服务D", "基本公共服务", None, 2.5, None, None, True, None],
+        [64, True, "昌吉市民政局", "养老服务E", "基本公共服务", None, 2.5, None, None, 2016, None],
+        [65, "", "昌吉市民政局", "养老服务F", "", None, 2.5, None, None, 2016, None],
+        ["小计", "昌吉市", "昌吉市民政局", "养老服务G", "基本公共服务", None, 2.5, None, None, 2016, None],
+        ["合 计", None, None, None, None, None, 99.0, None, None, None, None],
+    ]
+    rows += [[70 + n, "玛纳斯县", "玛纳斯县民政局", f"居家养老{n}", "基本公共服务", "养老服务", 1.25 * n, "委托",
+              "某社会组织", 2016.0, "备注"] for n in range(10)]
+    rows += [["合计", None, None, None, None, None, 999.0, None, None, None, None],
+             ["填表人:张三    联系电话:0994-1234567", None, None, None, None, None, None, None, None, None, None]]
+    return rows
+
+
+@pytest.mark.parametrize("chunk", [4096, 3], ids=["whole-sheets", "in-chunks-of-3"])
+def test_fast_path_reads_edge_cells_as_the_row_by_row_path(tmp_path, monkeypatch, chunk):
+    """Files read one after another in one process share the column caches: a 1 in 购买方式 cached
+    from one file must not let a logical cell of the next one through."""
+    numeric_first = b.standard_rows([b.project(name=f"项目{n}", method=1 if n % 2 else 2090.0) for n in range(10)])
+    paths = [b.write_xlsx(tmp_path / "numeric_method.xlsx", numeric_first),
+             b.write_xlsx(tmp_path / "edges.xlsx", _edge_rows()),
+             b.write_csv(tmp_path / "edges.csv", _edge_rows())]
+    no_seq = [r[1:] for r in _edge_rows()]
+    paths.append(b.write_xlsx(tmp_path / "no_seq_column.xlsx", no_seq))
+    yuan = b.standard_rows([b.project(name=f"项目{n}", amount=a) for n, a in
+                            enumerate([4706000.0, 123.45, -0.0, 99999999.0, 0.5, 3.0, 1e7, 25.5])],
+                           unit_line="填报单位:昌吉市财政局    单位:元")
+    paths.append(b.write_xlsx(tmp_path / "edges_in_yuan.xlsx", yuan))
+    monkeypatch.setattr(plainrows, "MIN_ROWS", 1)
+    monkeypatch.setattr(plainrows, "CHUNK", chunk)
+    for order in (paths, paths[::-1]):
+        ctx = Context(profile_mod.load(None), catalogue_mod.load(None))
+        fast = [_snapshot(read_file(p, ctx, Limits())) for p in order]
+        with monkeypatch.context() as m:
+            m.setattr("gpscli.normalise.plain_rows", lambda *a, **k: None)
+            slow = [_snapshot(read_file(p, Context(profile_mod.load(None), catalogue_mod.load(None)), Limits()))
+                    for p in order]
+        for p, f, s in zip(order, fast, slow):
+            assert f == s, p.name
+
+
+def test_plain_floats_are_plain_float_of_each_cell():
+    """money.plain_floats (whole cents, else the joined reprs) gives the Decimals plain_float gives,
+    exponents included, whatever the decimal context of the caller."""
+    import decimal
+    import random
+    import struct
+
+    from gpscli.money import plain_float, plain_floats
+
+    def same(got, want):
+        return [None if d is None else (str(d), d.as_tuple()) for d in got] == \
+               [None if d is None else (str(d), d.as_tuple()) for d in want]
+
+    rng = random.Random(7)
+    edge = [470.6, 2090.0, -0.0, 0.0, 999999.99, -999999.99, 999999.995, 1e6, -1e6, 0.01, -0.01, 0.005, 1e-7, 5e-324,
+            float("inf"), float("-inf"), float("nan"), 0.1 + 0.2, 1.005, 2.675, 12345678901.0, 1234567.891, 1e16]
+    columns = [edge, [2815.17, 470.6, 2090.0, "合计", None, "", 3, True], [12.5] * 3, [0.5], []]
+    for _ in range(3000):
+        col: list = [round(rng.uniform(-2e6, 2e6), rng.choice((0, 1, 2, 2, 2, 3))) for _ in range(rng.randint(1, 30))]
+        if rng.random() < 0.5:
+            col[rng.randrange(len(col))] = rng.choice(edge + [struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0],
+                                                               rng.uniform(0, 1e4), None, "x", 7, False])
+        columns.append(col)
+    for col in columns:
+        want = [plain_float(v) if type(v) is float else None for v in col]
+        assert same(plain_floats(col), want), col
+        assert same(plain_floats(tuple(col)), want), col
+        with decimal.localcontext(decimal.Context(prec=3)):
+            assert same(plain_floats(col), want), col
+
+
+def test_total_label_prefilter_never_misses_a_label():
+    """plainrows._may_hold_total may say yes too often, never no for a text whose key reads as a
+    total label (the row would be counted as a project)."""
+    import random
+
+    from gpscli.rowparts import _TOTAL
+    from gpscli.text import key
+
+    pieces = ["合", "总", "小", "共", "计", "本页", "一、", "(一)", "1.", "①", " ", "\u3000", "\u00a0", "\u200b",
+              "\ufeff", "“", "”", "「", "*", "＊", "\"", "\u2f29", "\uff02", "\u00a8", "审", "项目", "(", ")", ":", "x", "Ｘ"]
+    rng = random.Random(11)
+    texts = ["合 计", "“小计”", "\u2f29计(一)", "一、合计", "本页小计", "总 合 计:", "共\u200b计", "审计服务"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(20000)]
+    for text in texts:
+        if "计" in text and _TOTAL.match(key(text)):
+            assert plainrows._may_hold_total(text), text
+            assert plainrows._may_hold_total(plainrows._SEP.join(["城区保洁", text, "审计服务"])), text
+    assert not plainrows._may_hold_total("审计服务\u00a6统计调查\u00a6会计核算")
+
+
+def test_fold_of_a_long_text_is_fold_of_its_parts():
+    """text.fold looks for the characters to drop before it drops them (on long texts): the same
+    result, name by name."""
+    import random
+    import unicodedata
+
+    from gpscli.text import _DROP, fold
+
+    rng = random.Random(5)
+    alphabet = "城区保洁服务ABCabc123(第号)-" + " \t\u3000\u00a0\u200b\ufeff\"'“”‘’「」『』《》" + "\uff21\uff41\u00a8\u2f29"
+    for _ in range(300):
+        names = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(1, 80))]
+        joined = "\x00".join(names)
+        assert fold(joined) == _DROP.sub("", unicodedata.normalize("NFKC", joined)).lower()
+        assert fold(joined).split("\x00") == [fold(n) for n in names]
+
+
+def test_layout_header_is_the_first_row_naming_the_most_fields():
+    """detect stops looking once a row names every field (none can name more); a row naming fewer
+    never shadows a later one naming more; a repeated header further down is not taken."""
+    from gpscli.readers.grid import SheetGrid
+    from gpscli.readers.layout import _ALL_FIELDS, detect
+
+    full = list(b.HEADER)
+    assert _ALL_FIELDS == len(full)  # the standard header names every field
+    data = [[n, "昌吉市", "昌吉市民政局", f"项目{n}", "基本公共服务", "养老服务", 1.5, "委托", None, 2016, None]
+            for n in range(1, 50)]
+    layout = detect(SheetGrid("s", [["标题"], full] + data[:20] + [full] + data[20:]))
+    assert layout is not None and layout.header_row == 1
+    fewer = ["序号", "购买主体", "项目名称", "一级目录", "金额"]
+    layout = detect(SheetGrid("s", [["标题"], fewer + [None] * 6, ["说明"], full] + data))
+    assert layout is not None and layout.header_row == 3 and len(layout.columns) == len(full)

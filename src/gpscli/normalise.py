@@ -139,7 +139,7 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
     begin, end = max(0, data_start - row0), len(rows)
     # The plain rows, read column-wise (plainrows.py); the loop below takes them a run at a time.
     fast = None
-    if end > begin and min(map(len, rows[begin:])) >= need:
+    if end > begin:  # (None when a row is shorter than the last mapped column)
         skip = {r - row0 - begin for r in (*flags_by_row, *fill_by_row)}
         fast = plain_rows(rows[begin:], jx, skip, match, ctx.catalogue, default_year, yuan, cols)
     plain = fast.ok if fast is not None else None

@@ -12,11 +12,14 @@ record either way; ``tests/test_plainrows.py`` checks that on every fixture work
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
+from itertools import repeat
+from operator import is_not, itemgetter, ne
 from typing import TYPE_CHECKING
 
 from .rowparts import _METHOD_KEYS, _TOTAL, _Matcher, _jur_text, _optional_text, _required_text, cell_text
-from .money import plain_float
+from .money import plain_floats
 from .text import fold, ident, key
 
 if TYPE_CHECKING:
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from .records import RecordBatch
 
 _BAD = object()  # a value that makes its row non-plain
+_NO_PAIR = (None, None)  # a blank or non-plain 购买主体 / 二级目录: its (text, ident) / (name, level-1 name)
 MIN_ROWS = 8  # below this the row-by-row path is as quick
 CHUNK = 4096
 
@@ -39,7 +43,7 @@ def _refuse(*_args, **_kw) -> None:
 class PlainRows:
     """For the data rows of one sheet: which are plain, and their values by column.
 
-    ``ok[i]`` says whether data row ``i`` (counted from the first data row) is plain; the lists
+    ``ok[i]`` says whether data row ``i`` (counted from the first data row) is plain; the sequences
     ``jurisdiction``, ``unit``, ``unit_id``, ``name``, ``name_id``, ``category``, ``subcategory``,
     ``method``, ``supplier``, ``note``, ``year`` and ``amount`` hold its values (meaningless for
     rows that are not). ``jurisdiction`` is None for every row when the sheet has no 地区 column:
@@ -72,7 +76,7 @@ class PlainRows:
 
 def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], match: _Matcher, catalogue: Catalogue,
                default_year: int | None, yuan: bool, cols: dict[str, int]) -> PlainRows | None:
-    """Read ``data`` (rows of equal length, at least up to the last mapped column) column-wise.
+    """Read ``data`` column-wise; None when a row ends before the last mapped column.
 
     ``skip``: indices of rows that must take the row-by-row path (formula flags, merged cells).
     Returns None when the sheet has no plain row worth the trouble. Each test below is first made
@@ -82,7 +86,10 @@ def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], match: _Mat
     n = len(data)
     if n < MIN_ROWS:
         return None
+    need = max(jx.values()) + 1
     if n > CHUNK:  # in pieces whose cells stay in the CPU cache while each column is passed over
+        if min(map(len, data)) < need:
+            return None
         parts = [(plain_rows(data[k:k + CHUNK], jx, {i - k for i in skip if k <= i < k + CHUNK}, match, catalogue,
                              default_year, yuan, cols), min(CHUNK, n - k)) for k in range(0, n, CHUNK)]
         if all(part is None for part, _size in parts):
@@ -93,18 +100,24 @@ def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], match: _Mat
                                 for v in (getattr(part, name) if part is not None else [None] * size)])
         out.ok = [bool(v) for v in out.ok]
         return out
-    columns = list(zip(*data))
+    columns = list(zip(*data))  # as many as the shortest row has cells
+    if len(columns) < need:
+        return None
     col = {f: columns[j] for f, j in jx.items()}
     amounts = _amounts(col["amount"], yuan)
-    ok = [a is not None for a in amounts]
+    ok = list(map(is_not, amounts, repeat(None)))
     for i in skip:
         if 0 <= i < n:
             ok[i] = False
     names = col["name"]
     _check_names(names, ok)
-    _check_first_cells(data, columns[0], ok)
+    first_types = list(map(type, columns[0]))
+    _check_first_cells(data, first_types, ok)
     if "seq" in col:
-        _no_total_labels(col["seq"], ok)
+        _no_total_labels(col["seq"], ok, types=first_types if jx["seq"] == 0 else None)
+
+    if True not in ok or ("year" not in col and default_year is None):
+        return None
 
     out = PlainRows()
     out.ok = ok
@@ -113,60 +126,100 @@ def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], match: _Mat
     out.name_id = _idents(names, ok)
 
     # 地区 (a known jurisdiction, not a total label), 购买主体, 一级目录, 年度, 购买方式, 二级目录, 承接主体, 备注:
-    # each distinct value once, and once for all the files this process reads.
-    caches = match.columns
+    # each distinct value once, and once for all the files this process reads. Only rows lo:hi, from
+    # the first plain row to the last: the 合计 and 填表人 lines at the bottom are not looked at again.
+    caches, refused = match.columns, match.column_refused
+    lo, hi = ok.index(True), n - ok[::-1].index(True)
 
-    def mapped(field: str, fn, allow_none: bool = False, extra: object = None) -> list:
-        return _mapped(col[field], ok, fn, caches.setdefault((field, extra), {}), allow_none)
+    def mapped(field: str, fn, allow_none: bool = False, extra: object = None, empty: object = None,
+               bad: object = None) -> tuple:
+        k = (field, extra)
+        cache = caches.get(k)
+        if cache is None:  # a plain dict: set.difference(a dict subclass) would walk the whole cache
+            cache = caches[k] = {}
+            refused[k] = set()
+        got = _mapped(col[field][lo:hi], ok, lo, fn, cache, refused[k], allow_none, empty, bad)
+        return (bad,) * lo + got + (bad,) * (n - hi) if lo or hi < n else got
 
     if "jurisdiction" in col:
         out.jurisdiction = mapped("jurisdiction", lambda v: _jurisdiction(v, match))
     else:
         out.jurisdiction = [None] * n
-    units = mapped("unit", lambda v: _unit(v, cols))
-    out.unit = [u[0] if u is not None else None for u in units]
-    out.unit_id = [u[1] if u is not None else None for u in units]
+    out.unit, out.unit_id = zip(*mapped("unit", lambda v: _unit(v, cols), bad=_NO_PAIR))
     out.category = mapped("category", lambda v: _category(v, match))
     if "year" in col:
         out.year = mapped("year", lambda v: _year(v, match, default_year), extra=default_year)
-    elif default_year is not None:
-        out.year = [default_year] * n
     else:
-        return None
+        out.year = [default_year] * n
     out.method = mapped("method", _method, allow_none=True) if "method" in col else [None] * n
     out.supplier = mapped("supplier", lambda v: _optional(v, "supplier", cols),
                           allow_none=True) if "supplier" in col else [None] * n
     out.note = mapped("note", lambda v: _optional(v, "note", cols), allow_none=True) if "note" in col else [None] * n
     if "subcategory" in col:
-        subs = mapped("subcategory", lambda v: _subcategory(v, match, catalogue), allow_none=True)
-        out.subcategory = [s[0] if s is not None else None for s in subs]
-        for i, (sub, category) in enumerate(zip(subs, out.category)):
-            if sub is not None and sub[1] != category:
+        out.subcategory, tops = zip(*mapped("subcategory", lambda v: _subcategory(v, match, catalogue),
+                                            allow_none=True, empty=_NO_PAIR, bad=_NO_PAIR))
+        for i in _where(list(map(ne, tops, out.category)), True):
+            if tops[i] is not None:
                 ok[i] = False  # category-mismatch: the row-by-row path says so
     else:
         out.subcategory = [None] * n
-    return out if any(ok) else None
+    return out if True in ok else None
 
 
 _SEP = "\u00a6"  # ¦, printable: names joined by it are checked in one pass
+_TOTAL_FIRST = frozenset("合总小共")  # the character before 计 in every total label
+_KEY_DROPS = "\u200b\ufeff\"'“”‘’「」『』《》*＊"  # what text.key drops besides whitespace
+
+
+def _where(values: tuple | list, x: object) -> list[int]:
+    """Indices of the cells equal to ``x`` (as a dict or set would match them), found by C-level
+    ``count`` and ``index`` calls: the rows that need a look are a few among hundreds."""
+    out = []
+    i = -1
+    for _ in range(values.count(x)):
+        i = values.index(x, i + 1)
+        out.append(i)
+    return out
+
+
+def _may_hold_total(joined: str) -> bool:
+    """Could one of the texts joined here read as a total label (its text.key matching _TOTAL)?
+
+    Such a key starts with 合计, 总计, 小计 or 共计 (总合计 and 本页合计 hold 合计), and key only folds
+    (NFKC), drops whitespace and quotes, strips a leading ordinal and lowers the case: so the NFKC
+    form of the text holds that pair, with at most dropped characters between. Many project names
+    hold 计 (审计, 统计, 设计); next to none such a pair, so their rows need no text.key each.
+    NFKC of texts joined by ¦ is the NFKC of each joined by ¦ (nothing composes with it)."""
+    if "计" not in joined:
+        return False
+    s = unicodedata.normalize("NFKC", joined)
+    i = s.find("计", 1)
+    while i > 0:
+        j = i - 1
+        while j > 0 and (s[j].isspace() or s[j] in _KEY_DROPS):
+            j -= 1
+        if s[j] in _TOTAL_FIRST:
+            return True
+        i = s.find("计", i + 1)
+    return False
 
 
 def _check_names(names: tuple, ok: list[bool]) -> None:
     """项目名称: a clean text (cell_text would return it unchanged), not a total (小计(一)) or a
     breakdown (其中) line."""
     if set(map(type, names)) == {str}:
-        if "" in names:  # the 合计 and 填表人 lines at the bottom
-            for i, v in enumerate(names):
-                if not v:
-                    ok[i] = False
+        for i in _where(names, ""):  # the 合计 and 填表人 lines at the bottom
+            ok[i] = False
         joined = _SEP.join(names)
-        clean = (joined.count(_SEP) == len(names) - 1 and joined.isprintable() and "  " not in joined
-                 and not joined.startswith(" ") and not joined.endswith(" ")
-                 and f" {_SEP}" not in joined and f"{_SEP} " not in joined
-                 and not joined.startswith("其中") and f"{_SEP}其中" not in joined)
+        clean = joined.count(_SEP) == len(names) - 1 and joined.isprintable()
+        # Looking for one character is far quicker than for two: the pairs only when it is there.
+        if clean and " " in joined:
+            clean = ("  " not in joined and not joined.startswith(" ") and not joined.endswith(" ")
+                     and f" {_SEP}" not in joined and f"{_SEP} " not in joined)
+        if clean and "其" in joined:
+            clean = not joined.startswith("其中") and f"{_SEP}其中" not in joined
         if clean:
-            if "计" in joined:
-                _no_total_labels(names, ok)
+            _no_total_labels(names, ok, joined)
             return
     for i, v in enumerate(names):
         if ok[i] and not (type(v) is str and v and v.isprintable() and v[0] != " " and v[-1] != " "
@@ -174,16 +227,33 @@ def _check_names(names: tuple, ok: list[bool]) -> None:
             ok[i] = False
 
 
-def _no_total_labels(values: tuple, ok: list[bool]) -> None:
-    """Rows whose cell is a text that reads as a total label (合计, 小计(一)...) are not plain."""
-    for i, v in enumerate(values):
-        if type(v) is str and "计" in v and _TOTAL.match(key(v)):
-            ok[i] = False
+def _no_total_labels(values: tuple, ok: list[bool], joined: str | None = None, types: list | None = None) -> None:
+    """Rows whose cell is a text that reads as a total label (合计, 小计(一)...) are not plain.
+
+    ``joined``: the cells joined by ¦ when all of them are texts; ``types``: their types, when
+    known. Only the texts of rows still plain are looked at, each on its own only when
+    :func:`_may_hold_total` says one of them might be such a label."""
+    if joined is None:
+        if types is None:
+            types = list(map(type, values))
+        if types.count(str) == len(types):
+            joined = _SEP.join(values)
+    if joined is not None:
+        where: range | list[int] = range(len(values))
+    else:
+        where = [i for i in _where(types, str) if ok[i]]
+        joined = _SEP.join([values[i] for i in where])
+    if where and _may_hold_total(joined):
+        for i in where:
+            v = values[i]
+            if "计" in v and _TOTAL.match(key(v)):
+                ok[i] = False
 
 
-def _check_first_cells(data: list[list], first_column: tuple, ok: list[bool]) -> None:
-    """The row's first non-empty cell (序号 as a rule) must not be a total or 其中 label either."""
-    for i in [i for i, v in enumerate(first_column) if type(v) is str or v is None]:
+def _check_first_cells(data: list[list], types: list, ok: list[bool]) -> None:
+    """The row's first non-empty cell (序号 as a rule) must not be a total or 其中 label either.
+    ``types``: the types of the cells of the first column."""
+    for i in _where(types, str) + _where(types, type(None)):
         if ok[i]:
             row = data[i]
             first = row[0]
@@ -197,42 +267,77 @@ def _check_first_cells(data: list[list], first_column: tuple, ok: list[bool]) ->
 def _amounts(values: tuple, yuan: bool) -> list[Decimal | None]:
     """Ordinary float amounts as exact Decimals (money.plain_float, as parse_amount reads them);
     None for any other cell."""
-    out = [plain_float(v) if type(v) is float else None for v in values]
+    out = plain_floats(values)
     if yuan:
         out = [d / 10000 if d is not None else None for d in out]
     return out
 
 
-def _idents(names: tuple, ok: list[bool]) -> list[str | None]:
-    """text.ident of every plain name in three calls over one joined string (no name holds a NUL:
-    plain names are printable)."""
-    picked = [v if good else "" for v, good in zip(names, ok)]
-    folded = fold("\x00".join(picked)).split("\x00")
-    return [v if v == f else f for v, f in zip(picked, folded)]
+def _idents(names: tuple, ok: list[bool]) -> tuple | list[str]:
+    """text.ident of every plain name (the name itself when folding leaves it unchanged) in a few
+    calls over one joined string (no name holds a NUL: plain names are printable)."""
+    picked: tuple | list = names
+    if False in ok:
+        picked = list(names)
+        for i in _where(ok, False):
+            picked[i] = ""
+    joined = "\x00".join(picked)
+    folded = fold(joined)
+    if folded == joined:  # the usual sheet: no name changes
+        return picked
+    parts = folded.split("\x00")
+    out = list(picked)
+    for i in _where(list(map(ne, picked, parts)), True):
+        out[i] = parts[i]
+    return out
 
 
-def _mapped(values: tuple, ok: list[bool], fn, cache: dict, allow_none: bool = False) -> list:
+def _mapped(values: tuple, ok: list[bool], base: int, fn, cache: dict, refused: set, allow_none: bool = False,
+            empty: object = None, bad: object = None) -> tuple:
     """fn over each distinct value of a column (``cache`` keeps what was computed); a row whose
-    value maps to _BAD stops being plain."""
-    types = set(map(type, values))
-    if bool in types:  # True == 1 == 1.0: a logical cell must never share a cache entry with a number
+    value fn refuses (_BAD, or None unless ``allow_none``) stops being plain (``ok[base + i]``) and
+    reads as ``bad``; a blank (or fn's None) reads as ``empty`` when ``allow_none``. ``refused``:
+    the values of ``cache`` that fn refused, so that finding them in a column costs the column's
+    distinct values, not the size of a cache that grows with every file."""
+    if 0 not in cache and 1 not in cache:
+        # The usual column: every value seen before. With no key equal to 0 or 1 in the cache, a
+        # logical cell (True == 1) cannot be looked up, so a column that holds one goes below.
+        try:
+            out = itemgetter(*values)(cache) if len(values) > 1 else (cache[values[0]],)
+        except KeyError:
+            pass
+        else:
+            if refused and not refused.isdisjoint(values):
+                for v in refused.intersection(values):
+                    for i in _where(values, v):
+                        ok[base + i] = False
+            return out
+    distinct = set(values)
+    if (1 in distinct or 0 in distinct) and bool in set(map(type, values)):
+        # True == 1 == 1.0: a logical cell must never share a cache entry with a number
         for i, v in enumerate(values):
             if type(v) is bool:
-                ok[i] = False
+                ok[base + i] = False
         values = tuple(None if type(v) is bool else v for v in values)
-    for v in set(values).difference(cache):
+        distinct = set(values)
+    for v in distinct.difference(cache):
         if allow_none and (v is None or v == ""):
-            cache[v] = None
+            cache[v] = empty
             continue
         try:
             hit = fn(v)
         except _Refused:
             hit = _BAD
-        cache[v] = _BAD if hit is None and not allow_none else hit
-    out = list(map(cache.__getitem__, values))
-    if _BAD in cache.values():
-        ok[:] = [good and hit is not _BAD for good, hit in zip(ok, out)]
-        out = [None if hit is _BAD else hit for hit in out]
+        if hit is _BAD or (hit is None and not allow_none):
+            cache[v] = bad
+            refused.add(v)
+        else:
+            cache[v] = empty if hit is None else hit
+    out = itemgetter(*values)(cache) if len(values) > 1 else (cache[values[0]],)
+    if refused and not refused.isdisjoint(distinct):
+        for v in refused.intersection(distinct):
+            for i in _where(values, v):
+                ok[base + i] = False
     return out
 
 

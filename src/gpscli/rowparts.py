@@ -65,24 +65,25 @@ def cell_text(v: object) -> str:
 def _title_context(layout: Layout, ctx: Context, sheet_name: str, file_name: str) -> tuple[str | None, str, int | None, str]:
     """Jurisdiction and year named by the title lines, the 填报单位 line, the sheet or file name."""
     jur, jur_from, year, year_from = None, "", None, ""
+    match = ctx.matcher()
     lines = sorted(layout.title_lines, key=lambda s: 0 if "填报单位" in s or "报送单位" in s else 1)
     for line in lines:
         if jur is None:
-            j = ctx.profile.find_in_text(line)
+            j = match.jurisdiction_in(line)
             if j:
                 jur, jur_from = j.name, f"标题行「{line}」"
     for line in layout.title_lines:
         if year is None:
-            ys = years_in_text(line)
+            ys = match.years_in(line)
             if len(set(ys)) == 1:
                 year, year_from = ys[0], f"标题行「{line}」"
     for label, text in (("工作表名", sheet_name), ("文件名", file_name)):
         if jur is None:
-            j = ctx.profile.find_in_text(text)
+            j = match.jurisdiction_in(text)
             if j:
                 jur, jur_from = j.name, f"{label}「{text}」"
         if year is None:
-            ys = years_in_text(text)
+            ys = match.years_in(text)
             if len(set(ys)) == 1:
                 year, year_from = ys[0], f"{label}「{text}」"
     return jur, jur_from, year, year_from
@@ -170,10 +171,28 @@ class _Matcher:
         self.jurisdictions: dict[str, Jurisdiction | None] = {}
         self.years: dict[tuple[type, object], int | str] = {}
         self.columns: dict[tuple[str, object], dict] = {}  # plainrows: (field, extra) -> raw -> value
+        self.column_refused: dict[tuple[str, object], set] = {}  # plainrows: the raws in columns that fn refused
+        self.titles: dict[str, Jurisdiction | None] = {}  # title line, sheet or file name -> jurisdiction in it
+        self.title_years: dict[str, tuple[int, ...]] = {}  # ... -> the years it names
 
     def size(self) -> int:
         return (len(self.categories) + len(self.subcategories) + len(self.jurisdictions) + len(self.years)
-                + sum(map(len, self.columns.values())))
+                + sum(map(len, self.columns.values())) + len(self.titles) + len(self.title_years))
+
+    def jurisdiction_in(self, text: str) -> Jurisdiction | None:
+        """profile.find_in_text (a pass over every name and alias), once per distinct title line:
+        the submissions of a county come back with the same titles."""
+        hit = self.titles.get(text, False)
+        if hit is False:
+            hit = self.titles[text] = self.ctx.profile.find_in_text(text)
+        return hit
+
+    def years_in(self, text: str) -> tuple[int, ...]:
+        """years_in_text, once per distinct title line."""
+        hit = self.title_years.get(text)
+        if hit is None:
+            hit = self.title_years[text] = tuple(years_in_text(text))
+        return hit
 
     def jurisdiction(self, text: str) -> Jurisdiction | None:
         hit = self.jurisdictions.get(text, False)

@@ -27,14 +27,20 @@ def key(text: object) -> str:
     return s.lower()
 
 
-_DROP = re.compile("[ \t\r\n\u3000\u00a0\u200b\ufeff\"'“”‘’「」『』《》]")
+_DROP_CHARS = " \t\r\n\u3000\u00a0\u200b\ufeff\"'“”‘’「」『』《》"
+_DROP = re.compile(f"[{_DROP_CHARS}]")
 
 
 def fold(text: str) -> str:
     """NFKC (full width folded), no spaces or quotes, lower case; several names joined by NUL fold
     as each would alone. Written with ``normalize``, ``re`` and ``lower``, each far quicker than
-    ``str.translate`` on Chinese text."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text)).lower()
+    ``str.translate`` on Chinese text; on a long text (a column of names joined), looking for each
+    of the characters to drop is quicker still than the regular expression, which then runs only
+    if one is there."""
+    s = unicodedata.normalize("NFKC", text)
+    if len(s) < 256 or any(map(s.__contains__, _DROP_CHARS)):
+        s = _DROP.sub("", s)
+    return s.lower()
 
 
 def ident(text: str) -> str:

@@ -58,7 +58,7 @@ class SheetGrid:
 
     @cached_property
     def end_col(self) -> int:
-        return self.col0 + max((len(r) for r in self.rows), default=0)
+        return self.col0 + max(map(len, self.rows), default=0)
 
     def merged_value(self, row: int, col: int) -> Any:
         """The value shown in a cell, including the top-left value of a merged range over it."""

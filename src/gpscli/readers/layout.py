@@ -60,6 +60,10 @@ _UNIT_NOTE = re.compile(r"^[(\[【]?\s*(单位\s*[:：]?)?\s*(人民币)?\s*(万
 _NUMERIC_TEXT = re.compile(r"^\s*[+\-]?[\d,，.．０-９]+\s*$")
 REQUIRED_COLUMNS = ("unit", "name", "category", "amount")
 MAX_HEADER_SCAN = 40
+# The fields a header cell can name (header_field returns one of these): no row names more distinct
+# fields than this, so the first row that names them all is the header, and detect looks no further.
+_ALL_FIELDS = len(set(_EXACT.values()) | {f for _, f in _CONTAINS})
+_NUMBER_TYPES = frozenset((float, int))  # not bool: type(True) is bool
 
 
 def nfkc(text: str) -> str:
@@ -152,7 +156,10 @@ def _non_empty(grid: SheetGrid, r: int) -> list[tuple[int, object]]:
 
 
 def _is_number(v: object) -> bool:
-    if isinstance(v, bool):
+    t = type(v)
+    if t is float or t is int:
+        return True
+    if t is bool:
         return False
     if isinstance(v, (int, float)):
         return True
@@ -163,22 +170,25 @@ def _compatible(a: str, b: str) -> bool:
     return a == b or (_FAMILY.get(a) is not None and _FAMILY.get(a) == _FAMILY.get(b))
 
 
-def _is_pair(grid: SheetGrid, top: int, bottom: int) -> bool:
+def _is_pair(grid: SheetGrid, top: int, bottom: int, known: dict[int, dict] | None = None) -> bool:
     """Do rows ``top`` and ``bottom`` form one two-row header?
 
     The top row holds at least two cells, one of them a header word (a title line holds one
     cell, or words that name no field); the bottom row holds no number and mostly header
     words, each compatible with the word above it (一级目录 under 指导目录, nothing under 序号).
+    ``known``: :func:`_row_fields` of the rows :func:`detect` has looked at already (the quickest
+    test, whether the top row names a field, comes first).
     """
     if not (grid.row0 <= top and bottom < grid.end_row):
         return False
+    known = known or {}
+    top_fields = known[top] if top in known else _row_fields(grid, top)
+    if not top_fields:
+        return False
     cells = _non_empty(grid, bottom)
-    if not cells or any(_is_number(v) for _, v in cells):
+    if not cells or any(_is_number(v) for _, v in cells) or len(_non_empty(grid, top)) < 2:
         return False
-    top_fields = _row_fields(grid, top)
-    if not top_fields or len(_non_empty(grid, top)) < 2:
-        return False
-    bottom_fields = _row_fields(grid, bottom)
+    bottom_fields = known[bottom] if bottom in known else _row_fields(grid, bottom)
     for r1, c1, r2, c2 in grid.merged:
         if r1 == top and c1 in top_fields and (r2 >= bottom or (r2 == top and c2 > c1 and any(
                 c1 <= c <= c2 for c in bottom_fields))):
@@ -197,12 +207,13 @@ def _is_pair(grid: SheetGrid, top: int, bottom: int) -> bool:
 def detect(grid: SheetGrid) -> Layout | None:
     """Locate the header by content. None when the sheet has no recognisable table."""
     best: tuple[int, int] | None = None
+    known: dict[int, dict] = {}  # row -> _row_fields, for _is_pair
     last = min(grid.end_row, grid.row0 + MAX_HEADER_SCAN)
     for r in range(grid.row0, last):
         row = grid.rows[r - grid.row0] if 0 <= r - grid.row0 < len(grid.rows) else ()
-        if sum(type(v) is float or type(v) is int for v in row) >= 2:
+        if sum(map(_NUMBER_TYPES.__contains__, map(type, row))) >= 2:
             continue  # a data row (a header holds words, not numbers): skip the header matching
-        fields = _row_fields(grid, r)
+        fields = known[r] = _row_fields(grid, r)
         if not fields:
             continue
         distinct = {f for f, _ in fields.values()}
@@ -211,17 +222,20 @@ def detect(grid: SheetGrid) -> Layout | None:
         if score >= 3 and ({"name", "unit"} & distinct) and ({"name", "amount"} & distinct) and (
                 best is None or score > best[1]):
             best = (r, score)
+            if score == _ALL_FIELDS:
+                break  # a later row would have to score higher to be chosen instead: none can
     if best is None:
         return None
     r = best[0]
     header_row, header_rows = r, 1
-    if _is_pair(grid, r - 1, r):
+    if _is_pair(grid, r - 1, r, known):
         header_row, header_rows = r - 1, 2
-    elif _is_pair(grid, r, r + 1):
+    elif _is_pair(grid, r, r + 1, known):
         header_row, header_rows = r, 2
     rows = range(header_row, header_row + header_rows)
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
+    seen = {c: headers_seen_for(grid, header_row, header_rows, c) for c in range(grid.col0, grid.end_col)}
     for c in range(grid.col0, grid.end_col):
         hit = None
         for rr in reversed(rows):  # the lower row names the column more precisely
@@ -233,12 +247,8 @@ def detect(grid: SheetGrid) -> Layout | None:
         f = hit[0]
         if f not in columns:
             columns[f] = c
-            headers[f] = headers_seen_for(grid, header_row, header_rows, c)
-    headers_seen = []
-    for c in range(grid.col0, grid.end_col):
-        text = headers_seen_for(grid, header_row, header_rows, c)
-        if text:
-            headers_seen.append(text)
+            headers[f] = seen[c]
+    headers_seen = [text for text in seen.values() if text]
     title_lines = []
     for rr in range(grid.row0, header_row):
         cells = [" ".join(str(v).split()) for _, v in _non_empty(grid, rr)]
@@ -276,6 +286,9 @@ def _title_unit(title_lines: list[str]) -> tuple[str, str] | None:
 
 
 def headers_seen_for(grid: SheetGrid, r: int, n: int, c: int) -> str:
+    if n == 1:  # the one cell, its spaces collapsed (what the loop below makes of it, quicker)
+        v = grid.value(r, c)
+        return " ".join(str(v).split()) if v not in (None, "") else ""
     parts = []
     for rr in range(r, r + n):
         v = grid.merged_value(rr, c) if n > 1 else grid.value(rr, c)
