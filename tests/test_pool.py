@@ -71,3 +71,10 @@ def test_a_hanging_task_is_given_up_and_the_rest_is_read():
 def test_workers_that_cannot_start_raise_and_leave_the_tasks():
     with pytest.raises(pool.StartFailed):
         _run([1, 2, 3], workers=2, initializer=_never_starts)
+
+
+def test_spawned_workers_as_on_windows():
+    """Windows and macOS start workers with spawn: nothing may rely on fork's inherited state."""
+    tasks = [2, 3, 21, 5]
+    results, deaths, late, _todo = _run(tasks, workers=2, start_method="spawn")
+    assert results == {0: 4, 1: 9, 3: 25} and deaths == {2: 3} and not late

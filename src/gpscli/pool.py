@@ -79,7 +79,7 @@ class _Worker:
 def run(tasks: Sequence, todo: deque[int], fn: Callable[[Any], Any], *, workers: int, depth: int = 2,
         initializer: Callable | None = None, initargs: tuple = (), wall_seconds: float | None = None,
         on_result: Callable[[int, Any], None], on_death: Callable[[int, int | None], None],
-        on_late: Callable[[int], None], max_start_failures: int = 3) -> None:
+        on_late: Callable[[int], None], max_start_failures: int = 3, start_method: str | None = None) -> None:
     """Run ``fn(tasks[n])`` for every ``n`` taken from the left of ``todo`` in ``workers`` processes.
 
     ``on_result(n, result)`` in the order results arrive; ``on_death(n, exitcode)`` when the worker
@@ -87,8 +87,9 @@ def run(tasks: Sequence, todo: deque[int], fn: Callable[[Any], Any], *, workers:
     past ``wall_seconds`` and its worker was killed. ``depth``: tasks sent ahead to a worker (1: a
     worker never holds a task it has not started). Returns when ``todo`` is empty and every task
     has ended one of those three ways. Raises :class:`StartFailed` (``todo`` keeps what was not done).
+    ``start_method``: the platform's default if None (fork on Linux, spawn on Windows and macOS).
     """
-    mp = multiprocessing.get_context()
+    mp = multiprocessing.get_context(start_method)
     pool: list[_Worker] = []
     failed_starts = 0
 
