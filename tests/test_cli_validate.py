@@ -112,8 +112,11 @@ def test_annotated_copies_in_the_inbox_are_not_read_back(tmp_path):
     assert invoke("validate", inbox, "--annotate", inbox).exit_code == 1
     assert (inbox / "木垒县-问题标注.xlsx").exists()
     data = json.loads(invoke("validate", inbox, "--format", "json").stdout)
-    assert [f["path"].rsplit("/", 1)[-1] for f in data["files"]] == ["木垒县.xlsx"]
-    assert [i["code"] for i in data["files"][0]["issues"]] == ["invalid-amount"]
+    by_name = {f["path"].rsplit("/", 1)[-1]: f for f in data["files"]}
+    assert [i["code"] for i in by_name["木垒县.xlsx"]["issues"]] == ["invalid-amount"]
+    copy = by_name["木垒县-问题标注.xlsx"]  # recognised by its content: gps's own copy, unchanged
+    assert copy["rows"] == 0 and [i["code"] for i in copy["issues"]] == ["skipped-file"]
+    assert "问题标注副本" in copy["issues"][0]["message"]
 
 
 def test_annotated_csv_copy_keeps_numbers_as_numbers(tmp_path):

@@ -384,7 +384,8 @@ def test_draft_for_run_uses_the_workspace_settings(sample_result, tmp_path):
     from gpscli.report import draft_for_run
 
     cfg = Config(report_narrative=str(SAMPLE / "narrative-{year}.md"), report_title="{region_short}{year}年工作报告")
-    path = draft_for_run(sample_result, 2017, tmp_path / "2017Q4", cfg)  # no narrative-2017.md: only a hint
+    path = draft_for_run(sample_result, 2017, tmp_path / "2017Q4" / "2017年政府购买服务工作进展情况报告.docx",
+                         cfg)  # no narrative-2017.md: only a hint
     assert path == tmp_path / "2017Q4" / "2017年政府购买服务工作进展情况报告.docx"
     d = docx.Document(str(path))
     assert d.paragraphs[0].text == "昌吉州2017年工作报告" and "【请在此填写" in text_of(d)

@@ -71,6 +71,7 @@ class Aggregation:
     skipped: list[Issue]
     submissions: list[Submission]
     region: str = ""
+    warnings: list[Issue] = field(default_factory=list)  # warnings of the inputs (not of other years' rows)
 
     @cached_property
     def records(self) -> list[ProjectRecord]:
@@ -151,7 +152,8 @@ def aggregate(records: list[ProjectRecord], year: int, dimensions: list[str], *,
 def aggregate_views(views: Iterable[View], year: int, dimensions: list[str], *, jurisdictions: list[str],
                     categories_order: dict[str, int], files: list[FileResult] | None = None,
                     skipped: list[Issue] | None = None, region: str = "",
-                    find_jurisdiction: Callable[[str], str | None] | None = None) -> Aggregation:
+                    find_jurisdiction: Callable[[str], str | None] | None = None,
+                    warnings: list[Issue] | None = None) -> Aggregation:
     """:func:`aggregate` over record columns (what :func:`gpscli.api.aggregate` uses)."""
     rows = year_views(views, year)
     jur_order = {j: n for n, j in enumerate(jurisdictions)}
@@ -203,7 +205,8 @@ def aggregate_views(views: Iterable[View], year: int, dimensions: list[str], *, 
                 unread[j] = unread.get(j, 0) + 1
     submissions = [Submission(j, len(paths.get(j, ())), counts.get(j, 0), unread.get(j, 0)) for j in jurisdictions]
     files = files or []
-    return Aggregation(year, dimensions, total, by_sorted, cells_sorted, rows, files, skipped or [], submissions, region)
+    return Aggregation(year, dimensions, total, by_sorted, cells_sorted, rows, files, skipped or [], submissions, region,
+                       warnings or [])
 
 
 def choose_year(years: list[int], requested: int | None) -> int:

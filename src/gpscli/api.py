@@ -158,4 +158,22 @@ def aggregate(result: Result, year: int | None = None, by: str | list[str] = "ju
             jurisdictions=result.profile.names(), categories_order=result.catalogue.order(),
             files=result.files, skipped=errors if skip_invalid else [], region=result.profile.name,
             find_jurisdiction=lambda text: (j.name if (j := result.profile.find_in_text(text)) else None),
+            warnings=_warnings_for(result, chosen),
         )
+
+
+def _warnings_for(result: Result, year: int) -> list[Issue]:
+    """The warnings an output of ``year`` must carry: all of them, except those on rows of another
+    year (a suspicious 2017 amount is not a concern of the 2016 summary)."""
+    warnings = result.warnings
+    if not any(i.row is not None for i in warnings):
+        return warnings
+    other: set[tuple[str, str, int]] = set()
+    for b, keep in result.valid_views():
+        years = b.year
+        if min(years, default=year) == max(years, default=year) == year:
+            continue
+        for i in (range(len(years)) if keep is None else keep):
+            if years[i] != year:
+                other.add((b.path, b.sheet, b.row[i]))
+    return [i for i in warnings if (i.path, i.sheet, i.row) not in other]

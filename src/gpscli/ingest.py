@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import pool
+from . import annotated, pool
 from .errors import UsageError
 from .issues import Issue
 from .normalise import Context, extract
@@ -30,9 +30,6 @@ from .readers.layout import detect
 from .records import FileResult, SheetReport
 
 _INSTRUCTION_SHEETS = ("说明", "填报说明", "填表说明", "注意事项", "使用说明")
-
-
-ANNOTATED_SUFFIX = "-问题标注"  # copies written by --annotate: never read back as submissions
 
 
 def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue], list[tuple[str, str]]]:
@@ -99,8 +96,6 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
             return
         if not stat.S_ISREG(st.st_mode):
             skip(p, "不是普通文件")
-        elif not explicit and p.stem.endswith(ANNOTATED_SUFFIX):
-            ignored.append((_display(p), "gps validate --annotate 生成的标注副本,不是报送表"))
         elif explicit or p.suffix.lower() in SUPPORTED_SUFFIXES:
             files.append(p)  # a file named on the command line is read whatever its name
         else:
@@ -157,7 +152,16 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
         result.issues.append(Issue("unreadable-file", f"无法读取:{os_reason(exc)}", path=shown))
         return result
     result.format = wb.format
+    copy = annotated.verdict(wb) if any(g.name == annotated.ISSUE_SHEET for g in wb.sheets) else None
+    if copy == "unchanged":
+        result.issues.append(Issue(
+            "skipped-file", "这是 gps 生成的问题标注副本,生成后没有改动过,不是报送表,未读取", path=shown,
+            hint="如果这是县里退回的文件,说明问题还没有改正;请让报送单位在副本中改正后再报送"))
+        return result
     for grid in wb.sheets:
+        if copy == "edited" and annotated.is_issue_sheet(grid):
+            result.sheets.append(SheetReport(grid.name, False, "gps 生成的问题清单,不是报送数据"))
+            continue
         if grid.hidden:
             result.sheets.append(SheetReport(grid.name, False, "隐藏工作表(常为下拉列表数据),未读取"))
             continue

@@ -1,8 +1,13 @@
 """One unattended quarter-end run: validate the inbox, write the aggregate and the report draft,
-and a machine-readable summary, under the workspace lock."""
+and a machine-readable summary, under the workspace lock.
+
+The outputs of a run appear together in ``output/<期间>/`` or not at all, and a person's files
+there are never removed or overwritten (:mod:`.outputs.generation`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from dataclasses import dataclass, field
@@ -12,9 +17,16 @@ from typing import Callable
 from . import api
 from .config import Config
 from .errors import DataError, GpsError
-from .outputs import tables
+from .outputs import owned, tables
+from .outputs.annotate import write_all
 from .outputs.atomic import write_bytes
+from .outputs.generation import Generation
 from .outputs.validation import report_dict
+
+MAX_LISTED = 200  # problems listed in 运行摘要.json (all of them are in 校验结果.json)
+SUMMARY_NAME = "运行摘要.json"
+VALIDATION_NAME = "校验结果.json"
+ANNOTATED_FOLDER = "问题标注"
 
 
 @dataclass
@@ -23,44 +35,41 @@ class RunSummary:
     year: int
     output_dir: Path
     started: str = ""
+    run_id: str = ""
     duration_s: float = 0.0
     exit_status: int = 0
     files: int = 0
     rows: int = 0
     errors: int = 0
     warnings: int = 0
-    outputs: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)  # written by this run
+    last_good: list[str] = field(default_factory=list)  # kept from an earlier run (上次成功/)
+    kept: list[str] = field(default_factory=list)  # a person's files in the folder, left as they were
     problems: list[dict] = field(default_factory=list)
+    warning_list: list[dict] = field(default_factory=list)
     not_submitted: list[str] | None = None  # None: not known (nothing was aggregated)
     messages: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
             "ok": self.exit_status == 0, "exit_status": self.exit_status, "period": self.period, "year": self.year,
-            "started": self.started, "duration_s": round(self.duration_s, 3), "output_dir": str(self.output_dir),
-            "files": self.files, "rows": self.rows, "errors": self.errors, "warnings": self.warnings,
-            "outputs": self.outputs, "not_submitted": self.not_submitted, "messages": self.messages,
-            "problems": self.problems,
+            "run_id": self.run_id, "started": self.started, "duration_s": round(self.duration_s, 3),
+            "output_dir": str(self.output_dir), "files": self.files, "rows": self.rows, "errors": self.errors,
+            "warnings": self.warnings, "outputs": self.outputs, "last_good": self.last_good, "kept": self.kept,
+            "not_submitted": self.not_submitted, "messages": self.messages, "problems": self.problems,
+            "warning_list": self.warning_list,
         }
 
 
-def _remove_stale(out_dir: Path, summary: RunSummary) -> None:
-    """Outputs of an earlier run of the same period that this run did not rewrite would contradict
-    its summary (e.g. last week's 汇总表 beside today's errors): remove them and say so."""
-    written = {Path(p).resolve() for p in summary.outputs}
-    for pattern in ("*年政府购买服务项目汇总表.xlsx", "*年政府购买服务项目汇总.json", "*.docx", "问题标注/*.xls*"):
-        for old in out_dir.glob(pattern):
-            if old.resolve() not in written and not old.name.startswith((".", "~$")):
-                old.unlink()
-                summary.messages.append(f"已删除上次运行留下的过期文件:{old.name}")
+def _json(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def run_period(cfg: Config, year: int, period: str, *, skip_invalid: bool = False,
                progress: Callable[[int, int], None] | None = None,
                report: Callable[[api.Result, int, Path], Path] | None = None) -> RunSummary:
-    """Everything a quarter-end run does. ``report`` drafts the DOCX (injected by the caller)."""
-    import datetime as dt
-
+    """Everything a quarter-end run does. ``report(result, year, path)`` drafts the DOCX at ``path``
+    (injected by the caller)."""
     t0 = time.perf_counter()
     out_dir = cfg.output / period
     summary = RunSummary(period, year, out_dir, started=dt.datetime.now().isoformat(timespec="seconds"))
@@ -68,26 +77,48 @@ def run_period(cfg: Config, year: int, period: str, *, skip_invalid: bool = Fals
     summary.files = len(result.files)
     summary.rows = sum(f.rows + f.skipped_rows for f in result.files)
     summary.errors, summary.warnings = len(result.errors), len(result.warnings)
-    summary.problems = [i.to_dict(with_path=True) for i in result.all_issues()][:200]
+    summary.problems = [i.to_dict(with_path=True) for i in result.all_issues()][:MAX_LISTED]
+    summary.warning_list = [i.to_dict(with_path=True) for i in result.warnings]
 
-    def emit(path: Path) -> None:
-        summary.outputs.append(str(path))
+    gen = Generation(out_dir)
+    summary.run_id = gen.id
+    gen.begin()
+    try:
+        _write_outputs(gen, result, year, summary, skip_invalid, report)
+        summary.duration_s = time.perf_counter() - t0
+        summary.last_good = [str(p) for p in gen.last_good]
+        summary.kept = [str(out_dir / rel) for rel in gen.carried]
+        summary.messages += gen.messages
+        path = gen.path(SUMMARY_NAME)
+        summary.outputs.append(str(gen.final(path)))
+        write_bytes(path, _json(summary.to_dict()))
+        owned.tag(path, role="summary")
+        gen.commit()
+    except BaseException:
+        gen.abort()
+        raise
+    summary.messages += [m for m in gen.messages if m not in summary.messages]
+    return summary
 
-    validation = out_dir / "校验结果.json"
-    write_bytes(validation, (json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    emit(validation)
-    if result.errors:
-        from .outputs.annotate import annotate
 
-        for f in result.files:
-            if f.issues and not f.ignored and f.format:
-                try:
-                    p = annotate(f, out_dir / "问题标注")
-                except Exception as exc:  # noqa: BLE001 - one copy failing must not stop the run
-                    summary.messages.append(f"无法为 {f.path} 生成标注副本({type(exc).__name__})")
-                    continue
-                if p:
-                    emit(p)
+def _write_outputs(gen: Generation, result: api.Result, year: int, summary: RunSummary, skip_invalid: bool,
+                   report: Callable[[api.Result, int, Path], Path] | None) -> None:
+    roles: dict[str, str] = {}
+
+    def emit(path: Path, role: str) -> None:
+        owned.tag(path, role=role, run=gen.id)
+        roles[path.name] = role
+        summary.outputs.append(str(gen.final(path)))
+
+    path = gen.path(VALIDATION_NAME)
+    write_bytes(path, _json(report_dict(result)))
+    emit(path, "validation")
+
+    def failed(f, why: str) -> None:
+        summary.messages.append(f"无法为 {f.path} 生成标注副本:{why}")
+
+    for p in write_all(result.files, lambda name: gen.path(f"{ANNOTATED_FOLDER}/{name}"), failed):
+        emit(p, "annotated")
     try:
         agg = api.aggregate(result, year=year, skip_invalid=skip_invalid)
     except DataError as exc:
@@ -96,18 +127,18 @@ def run_period(cfg: Config, year: int, period: str, *, skip_invalid: bool = Fals
     else:
         summary.not_submitted = [s.jurisdiction for s in agg.submissions if not s.submitted]
         for name in (f"{year}年政府购买服务项目汇总表.xlsx", f"{year}年政府购买服务项目汇总.json"):
-            emit(tables.write(agg, out_dir / name))
+            emit(tables.write(agg, gen.path(name)), "table")
         if report is not None:
+            from .report import default_filename
+
             try:
-                emit(report(result, year, out_dir))
+                emit(report(result, year, gen.path(default_filename(year))), "report")
             except GpsError as exc:
                 summary.messages.append(f"报告未生成:{exc}")
                 summary.exit_status = 1
         if agg.skipped:
             summary.exit_status = 1
-    _remove_stale(out_dir, summary)
-    summary.duration_s = time.perf_counter() - t0
-    summary_path = out_dir / "运行摘要.json"
-    summary.outputs.append(str(summary_path))
-    write_bytes(summary_path, (json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    return summary
+    gen.keep_last_good(roles)
+    if gen.last_good:
+        summary.messages.append(f"本次未生成的输出保留了上次成功运行的版本,在 {gen.period_dir / '上次成功'} 中")
+

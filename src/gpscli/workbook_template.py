@@ -15,8 +15,9 @@ LISTS_SHEET = "下拉列表"
 
 
 def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction: str | None = None,
-          year: int | None = None, rows: int = 200) -> Path:
-    """Write the template to ``path`` atomically and return the path."""
+          year: int | None = None, rows: int = 200, force: bool = False) -> Path:
+    """Write the template to ``path`` atomically and return the path (an existing file gps did not
+    write, or that was edited since, is replaced only with ``force``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter, quote_sheetname
@@ -119,6 +120,6 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
             c.font = Font(size=14, bold=True)
     wb.active = 0
     target = Path(path)
-    with atomic_open(target, "wb") as fh:
+    with atomic_open(target, "wb", force=force) as fh:
         wb.save(fh)
     return target

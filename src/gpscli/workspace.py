@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -48,24 +47,25 @@ NARRATIVE_EXAMPLE = """# 工作进展
 def init(folder: Path) -> list[Path]:
     """Create a workspace in ``folder`` (which may exist); never overwrite existing files."""
     from . import catalogue, profile, workbook_template
+    from .outputs.atomic import make_dir, write_bytes, write_text
 
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dir(folder)
     made: list[Path] = []
     for sub in ("inbox", "output", "templates", "narrative"):
-        (folder / sub).mkdir(exist_ok=True)
+        make_dir(folder / sub)
     cfg = folder / "gps.toml"
     if not cfg.exists():
-        cfg.write_text(CONFIG_TEMPLATE.replace("{{", "{").replace("}}", "}"), encoding="utf-8")
+        write_text(cfg, CONFIG_TEMPLATE.replace("{{", "{").replace("}}", "}"))
         made.append(cfg)
     example = folder / "narrative" / "示例.md"
     if not example.exists():
-        example.write_text(NARRATIVE_EXAMPLE, encoding="utf-8")
+        write_text(example, NARRATIVE_EXAMPLE)
         made.append(example)
     report_template = folder / "templates" / "report.docx"
     if not report_template.exists():
         from .report.render import bundled_template
 
-        shutil.copyfile(bundled_template(), report_template)
+        write_bytes(report_template, bundled_template().read_bytes())
         made.append(report_template)
     submission = folder / "templates" / "政府购买服务项目填报模板.xlsx"
     if not submission.exists():

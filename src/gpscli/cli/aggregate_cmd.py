@@ -10,7 +10,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .app import app
-from .common import EXIT_DATA, CatalogueOpt, JurisdictionOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
+from .common import EXIT_DATA, CatalogueOpt, ForceOpt, JurisdictionOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
 
 
 class AggFormat(str, Enum):
@@ -80,6 +80,7 @@ def aggregate_command(
     skip_invalid: SkipInvalidOpt = False,
     jurisdiction: JurisdictionOpt = None,
     catalogue: CatalogueOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """汇总报送的表格:按地区、目录等统计项目数和金额(精确到分)。
 
@@ -88,20 +89,24 @@ def aggregate_command(
     数据有错误时不生成任何汇总(退出状态 1);加 --skip-invalid 则只汇总无误的行,
     并在每种输出中列出未纳入的行,退出状态仍为 1,便于定时任务发现。
     数据中有多个年度时必须用 --year 指定。
+    --out 指定的文件已存在时,只覆盖 gps 自己写出且之后没有被人改过的文件;其他情况须加 --force。
     """
     from .. import api
     from ..aggregate import parse_dimensions
     from ..errors import DataError
     from ..outputs import tables
-    from .validate_cmd import print_issue_table
+    from ..outputs.atomic import check_target, protect
+    from .validate_cmd import print_issue_table, print_warnings
 
     parse_dimensions(by)  # option errors before any reading
     targets = list(outputs or [])
+    protect(p for p in paths or [] if p.is_file())
     for t in targets:
         if t.suffix.lower() not in (".xlsx", ".json", ".csv"):
             from ..errors import UsageError
 
             raise UsageError(f"输出文件 {t} 的扩展名应为 .xlsx、.json 或 .csv")
+        check_target(t, force)  # before reading: a refusal should not cost the whole read
     if fmt is AggFormat.xlsx and sys.stdout.isatty():
         from ..errors import UsageError
 
@@ -113,12 +118,9 @@ def aggregate_command(
         if result.errors:  # else the data has no row of that year: the message says so alone
             print_issue_table(err(), result.errors, title="错误(未生成汇总)", with_file=True)
         raise
-    if not agg.skipped:
-        from .validate_cmd import print_warnings
-
-        print_warnings(err(), result)
+    print_warnings(err(), agg.warnings)
     for t in targets:
-        tables.write(agg, t)
+        tables.write(agg, t, force=force)
         say(f"已写入:{t}")
     if fmt is AggFormat.json:
         sys.stdout.write(tables.to_json(agg))

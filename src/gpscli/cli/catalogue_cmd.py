@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import CatalogueOpt, JurisdictionOpt, YearOpt, guard, load_config, out, say
+from .common import CatalogueOpt, ForceOpt, JurisdictionOpt, YearOpt, guard, load_config, out, say
 
 
 class ListFormat(str, Enum):
@@ -108,7 +108,7 @@ def template_command(
     year: YearOpt = None,
     catalogue: CatalogueOpt = None,
     rows: Annotated[int, typer.Option("--rows", help="预留的填报行数", min=10, max=10000)] = 200,
-    force: Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖它")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """生成下发给各地的空白填报模板(带下拉列表和填报说明)。
 
@@ -126,7 +126,8 @@ def template_command(
         name = j.name
     if output.suffix.lower() not in (".xlsx",):
         raise UsageError("模板只能保存为 .xlsx 文件")
-    if output.exists() and not force:
-        raise UsageError(f"{output} 已存在(可能是已填好的报表),未覆盖;请换一个文件名,或加 --force 覆盖")
-    path = workbook_template.build(output, _catalogue(catalogue), prof, name, year, rows)
+    from ..outputs.atomic import check_target
+
+    check_target(output, force)  # a filled-in submission saved under this name is never replaced silently
+    path = workbook_template.build(output, _catalogue(catalogue), prof, name, year, rows, force=force)
     say(f"已生成填报模板:{path}")

@@ -107,6 +107,7 @@ YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="年度,如
 JurisdictionOpt = Annotated[Optional[str], typer.Option("--jurisdiction", "-j", help="表中没有地区列时使用的地区(如 昌吉市)")]
 CatalogueOpt = Annotated[Optional[Path], typer.Option("--catalogue", help="自定义指导性目录文件(.csv 或 .xlsx)")]
 SkipInvalidOpt = Annotated[bool, typer.Option("--skip-invalid", help="跳过有错误的行,只汇总无误的行(退出状态仍为 1)")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="输出文件已存在、且不是 gps 写的或写出后被人修改过时,仍然覆盖它")]
 
 
 class Progress:

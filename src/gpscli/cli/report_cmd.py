@@ -9,7 +9,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .app import app
-from .common import EXIT_DATA, CatalogueOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
+from .common import EXIT_DATA, CatalogueOpt, ForceOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
 
 
 def print_variables(console) -> None:
@@ -66,6 +66,7 @@ def report_command(
     check_template: Annotated[Optional[Path], typer.Option("--check-template", help="只检查模板:列出它用到的变量,指出 gps 不提供的变量和渲染错误", show_default=False)] = None,
     variables: Annotated[bool, typer.Option("--variables", help="列出模板可用的变量、属性和过滤器")] = False,
     catalogue: CatalogueOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """起草政府购买服务工作进展情况报告(Word 文档,公文格式)。
 
@@ -74,7 +75,8 @@ def report_command(
     数字部分(各地区项目数、金额、分类、最大项目,总体情况,下一年度计划,附表)全部由数据计算;
     第一部分“推进情况”和第三部分“问题和建议”取自叙述文件,没有时留出【请在此填写……】。
     数据有错误时不生成报告(退出状态 1);加 --skip-invalid 则只用无误的行,退出状态仍为 1。
-    生成的文件路径输出到标准输出。
+    生成的文件路径输出到标准输出。默认文件名的草稿被人改过时不会被覆盖,新草稿另存为“…(2).docx”;
+    --out 指定的文件已存在且不是 gps 写的(或被改过)时须加 --force。
     """
     from ..errors import DataError
     from ..report import check_template as run_check
@@ -102,12 +104,13 @@ def report_command(
         template = cfg.report_template
     narrative_required = narrative is not None
     narrative_arg: str | Path | None = narrative if narrative is not None else cfg.report_narrative
-    preflight(template=template, out=out_path, narrative=narrative)
+    preflight(template=template, out=out_path, narrative=narrative, force=force)
     result, cfg = load_data(data or [], catalogue=catalogue)
     try:
         outcome = write_report(
             result, year, out=out_path, output_dir=cfg.output, template=template, narrative=narrative_arg,
             narrative_required=narrative_required, title=title or cfg.report_title, skip_invalid=skip_invalid,
+            force=force,
         )
     except DataError:
         if result.errors:  # else the data has no row of that year: the message says so alone
@@ -116,10 +119,9 @@ def report_command(
     agg = outcome.aggregation
     for w in outcome.warnings:
         say(f"提示:{w}")
-    if not agg.skipped:
-        from .validate_cmd import print_warnings
+    from .validate_cmd import print_warnings
 
-        print_warnings(err(), result)
+    print_warnings(err(), agg.warnings)
     parts = [f"{agg.year}年 {agg.total.count}项 {_money(agg.total.amount)}万元"]
     if outcome.next_aggregation is not None:
         parts.append(f"含 {outcome.next_aggregation.year} 年计划")

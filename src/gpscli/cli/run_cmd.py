@@ -76,4 +76,4 @@ def run_command(
 def _report_step(cfg):
     from ..report import draft_for_run
 
-    return lambda result, year, out_dir: draft_for_run(result, year, out_dir, cfg)
+    return lambda result, year, out: draft_for_run(result, year, out, cfg)

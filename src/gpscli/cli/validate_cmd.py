@@ -33,9 +33,8 @@ def print_issue_table(console, issues, title: str | None = None, with_file: bool
     console.print(table)
 
 
-def print_warnings(console, result) -> None:
-    """Warnings do not stop aggregate/report, but the clerk must see them."""
-    warnings = result.warnings
+def print_warnings(console, warnings) -> None:
+    """Warnings do not stop aggregate/report, but the clerk must see them, whatever the flags."""
     if warnings:
         print_issue_table(console, warnings, title=f"警告({len(warnings)} 个,相关行已计入;请核实)", with_file=True)
 
@@ -86,25 +85,30 @@ def validate_command(
     result, _cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction, year=year,
                              require_year=year is not None)
     errors, warnings = len(result.errors), len(result.warnings)
-    annotated: list[Path] = []
-    if annotate is not None:
-        from ..outputs.annotate import annotate as write_annotated
-
-        for f in result.files:
-            if f.issues and not f.ignored and f.format:
-                try:
-                    p = write_annotated(f, annotate)
-                except Exception as exc:  # noqa: BLE001 - one file's copy failing must not stop the rest
-                    err().print(f"无法为 {f.path} 生成标注副本({type(exc).__name__})", markup=False)
-                    continue
-                if p:
-                    annotated.append(p)
     if fmt is ReportFormat.json:
         from ..outputs.validation import report_dict
 
         typer.echo(json.dumps(report_dict(result), ensure_ascii=False, indent=2))
     else:
         _print_text(result, verbose or STATE.verbose)
+    annotated: list[Path] = []
+    annotated: list[Path] = []
+    if annotate is not None:
+        from ..outputs.annotate import write_all
+        from ..outputs.atomic import free_name, make_dir
+
+        make_dir(annotate)
+        taken: set[str] = set()
+
+        def place(name: str) -> Path:
+            p = free_name(annotate / name, taken)  # never over a copy a person edited, nor another file's copy
+            taken.add(str(p))
+            return p
+
+        def copy_failed(f, why: str) -> None:
+            err().print(f"无法为 {f.path} 生成标注副本:{why}", markup=False)
+
+        annotated = write_all(result.files, place, copy_failed)
     for p in annotated:
         say(f"已生成标注副本:{p}")
     failed = errors > 0 or (strict and warnings > 0)

@@ -1,30 +1,97 @@
 """Annotated copies for the county: each offending cell filled and commented, plus a 问题清单 sheet.
 
 The original is never touched: xlsx/xlsm files are copied through openpyxl; other formats
-(xls, ods, csv, html) are rebuilt as xlsx from what the reader saw, in the same cells.
+(xls, ods, csv, html) are rebuilt as xlsx from what the reader saw, in the same cells. The
+问题清单 sheet carries a fingerprint of the copy's values (:mod:`gpscli.annotated`), so that a copy
+sent back unchanged is recognised as gps's own, and a corrected one as a submission.
 """
 
 from __future__ import annotations
 
+import io
 import re
-from pathlib import Path
+from collections import defaultdict
+from pathlib import Path, PurePath
+from typing import Callable, Iterable
 
+from ..annotated import ISSUE_HEADER, ISSUE_SHEET, MARK_COLUMN, MARK_PREFIX, fingerprint
 from ..issues import Issue
 from ..records import FileResult
+from ..text import strip_illegal
 from .atomic import atomic_open
 from .safe import cell_text
 
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
-ISSUE_SHEET = "问题清单"
+ANNOTATED_SUFFIX = "-问题标注"
 
 
-def annotated_name(path: str) -> str:
-    p = Path(path)
-    suffix = ".xlsm" if p.suffix.lower() == ".xlsm" else ".xlsx"
-    from ..ingest import ANNOTATED_SUFFIX
+def wanted(files: Iterable[FileResult]) -> list[FileResult]:
+    """The files that get an annotated copy: read, not a duplicate, with at least one issue."""
+    return [f for f in files if f.issues and not f.ignored and f.format]
 
-    return f"{p.stem}{ANNOTATED_SUFFIX}{suffix}"
+
+def annotated_names(files: list[FileResult]) -> dict[str, str]:
+    """A distinct copy name for each file: ``原名-问题标注.xlsx``; where two files would share it
+    (昌吉市.xls and 昌吉市.xlsx, or equal names in two folders), the extension or the folder is
+    added (``昌吉市(xls)-问题标注.xlsx``, ``昌吉市(县A)-问题标注.xlsx``), then a number."""
+    def base(f: FileResult, tag: str = "") -> str:
+        p = PurePath(f.path)
+        suffix = ".xlsm" if p.suffix.lower() == ".xlsm" else ".xlsx"
+        return f"{p.stem}{f'({tag})' if tag else ''}{ANNOTATED_SUFFIX}{suffix}"
+
+    groups: dict[str, list[FileResult]] = defaultdict(list)
+    for f in files:
+        groups[base(f).lower()].append(f)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for same in groups.values():
+        for f in same:
+            name = base(f)
+            if len(same) > 1:
+                p = PurePath(f.path)
+                exts = {PurePath(g.path).suffix.lower() for g in same}
+                tag = p.suffix.lstrip(".").lower() if len(exts) == len(same) else (p.parent.name or "")
+                name = base(f, tag)
+            n = 2
+            candidate = name
+            while candidate.lower() in used:
+                stem, dot, ext = name.rpartition(".")
+                candidate = f"{stem}({n}){dot}{ext}"
+                n += 1
+            used.add(candidate.lower())
+            out[f.path] = candidate
+    return out
+
+
+def write_all(files: list[FileResult], place: Callable[[str], Path],
+              on_failure: Callable[[FileResult, str], None]) -> list[Path]:
+    """Annotated copies of every file that needs one; ``place(name)`` gives each its path. A copy
+    that cannot be made from its file (damaged beyond openpyxl) is reported by ``on_failure``; a
+    place that cannot be written raises :class:`OutputError` (nothing else would fare better)."""
+    from .atomic import OutputError
+
+    todo = wanted(files)
+    names = annotated_names(todo)
+    written: list[Path] = []
+    for f in todo:
+        try:
+            written.append(annotate(f, place(names[f.path])))
+        except OutputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one file's copy failing must not stop the rest
+            on_failure(f, _why(exc))
+    return written
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        return "文件过大,内存不足"
+    if isinstance(exc, OSError):
+        from .atomic import os_reason
+
+        return os_reason(exc)
+    return "文件结构异常,无法复制(原文件未改动)"
 
 
 def _open_copy(path: Path):
@@ -32,7 +99,8 @@ def _open_copy(path: Path):
 
     from ..readers import read_workbook
 
-    head = path.read_bytes()[:4]
+    with open(path, "rb") as fh:
+        head = fh.read(4)
     if head.startswith(b"PK") and path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
@@ -41,7 +109,7 @@ def _open_copy(path: Path):
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for grid in read_workbook(path).sheets:
-        ws = wb.create_sheet(grid.name[:31])
+        ws = wb.create_sheet(cell_text(grid.name)[:31] or "Sheet")
         for i, row in enumerate(grid.rows):
             for j, v in enumerate(row):
                 if v not in (None, ""):
@@ -62,38 +130,55 @@ def _cell_value(v):
     return v
 
 
-def annotate(result: FileResult, out_dir: Path) -> Path | None:
-    """Write the annotated copy of one file; None when it has no issues."""
+def _plain(text: str) -> str:
+    return strip_illegal(text)[0]
+
+
+def annotate(result: FileResult, target: Path) -> Path:
+    """Write the annotated copy of one file (which has issues) to ``target``."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
     issues: list[Issue] = result.issues
-    if not issues:
-        return None
     wb = _open_copy(Path(result.path))
     by_cell: dict[tuple[str, str], list[Issue]] = {}
     for i in issues:
         if i.sheet and i.cell and i.sheet in wb.sheetnames:
             by_cell.setdefault((i.sheet, i.cell), []).append(i)
     for (sheet, cell), found in by_cell.items():
-        c = wb[sheet][cell]
+        try:
+            c = wb[sheet][cell]
+        except (ValueError, KeyError):
+            continue
         worst = ERROR_FILL if any(i.is_error for i in found) else WARNING_FILL
         c.fill = PatternFill("solid", fgColor=worst)
         text = "\n".join(f"[{i.severity.label}] {i.message}" + (f"\n建议:{i.hint}" if i.hint else "") for i in found)
-        c.comment = Comment(text, "gps validate", width=320, height=120)
+        c.comment = Comment(_plain(text), "gps validate", width=320, height=120)
     if ISSUE_SHEET in wb.sheetnames:
         del wb[ISSUE_SHEET]
     ws = wb.create_sheet(ISSUE_SHEET, 0)
-    headers = ["序号", "位置", "级别", "代码", "说明", "建议"]
-    ws.append(headers)
+    ws.append(list(ISSUE_HEADER))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for n, i in enumerate(issues, start=1):
-        ws.append([n, i.location or "(整个文件)", i.severity.label, i.code, cell_text(i.message), cell_text(i.hint or "")])
+        ws.append([n, cell_text(i.location or "(整个文件)"), i.severity.label, i.code, cell_text(i.message),
+                   cell_text(i.hint or "")])
     for letter, width in zip("ABCDEF", (6, 20, 8, 22, 70, 50)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    target = out_dir / annotated_name(result.path)
+    mark_letter = chr(ord("A") + MARK_COLUMN)
+    ws.column_dimensions[mark_letter].hidden = True
+    ws.cell(row=1, column=MARK_COLUMN + 1, value=MARK_PREFIX + _fingerprint_of(wb))
     with atomic_open(target, "wb") as fh:
         wb.save(fh)
     return target
+
+
+def _fingerprint_of(wb) -> str:
+    """The fingerprint of the copy as gps's reader will see it when it comes back (the mark
+    itself sits in the 问题清单 sheet, which the fingerprint leaves out)."""
+    from ..readers import read_workbook
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    return fingerprint(read_workbook(Path("copy.xlsx"), data=buf.getvalue()))

@@ -58,14 +58,16 @@ def to_csv(agg: Aggregation) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def write(agg: Aggregation, path: Path, fmt: str | None = None) -> Path:
+def write(agg: Aggregation, path: Path, fmt: str | None = None, force: bool = False) -> Path:
+    """Write one output file; an existing file that gps did not write (or that was edited since)
+    is replaced only with ``force``."""
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt == "json":
-        write_bytes(path, to_json(agg).encode("utf-8"))
+        write_bytes(path, to_json(agg).encode("utf-8"), force=force)
     elif fmt == "csv":
-        write_bytes(path, to_csv(agg).encode("utf-8"))
+        write_bytes(path, to_csv(agg).encode("utf-8"), force=force)
     elif fmt == "xlsx":
-        write_xlsx(agg, path)
+        write_xlsx(agg, path, force=force)
     else:
         from ..errors import UsageError
 
@@ -83,8 +85,8 @@ def _title(agg: Aggregation) -> str:
     return f"{agg.region}{agg.year}年政府购买服务项目汇总表"
 
 
-def write_xlsx(agg: Aggregation, path: Path) -> None:
-    with atomic_open(path, "wb") as fh:
+def write_xlsx(agg: Aggregation, path: Path, force: bool = False) -> None:
+    with atomic_open(path, "wb", force=force) as fh:
         write_xlsx_to(agg, fh)
 
 

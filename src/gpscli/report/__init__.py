@@ -59,14 +59,20 @@ class ReportOutcome:
 
 
 def preflight(*, template: str | Path | None = None, out: str | Path | None = None,
-              narrative: str | Path | None = None) -> None:
-    """Option errors found before any data is read: a missing template or narrative, a wrong extension."""
+              narrative: str | Path | None = None, force: bool = False) -> None:
+    """Option errors found before any data is read: a missing template or narrative, a wrong
+    extension, an output that would replace an input or a file gps may not replace."""
+    from ..outputs.atomic import check_target, protect
+
     if template is not None and not Path(template).is_file():
         raise UsageError(f"找不到报告模板:{template}")
     if out is not None and Path(out).suffix.lower() != ".docx":
         raise UsageError(f"报告输出文件 {out} 的扩展名应为 .docx")
     if narrative is not None and "{year}" not in str(narrative) and not Path(narrative).is_file():
         raise UsageError(f"找不到叙述文件:{narrative}")
+    protect(p for p in (template, narrative) if p is not None)
+    if out is not None:
+        check_target(Path(out), force)
 
 
 def _narrative(path: Path | None, required: bool, warnings: list[str]) -> tuple[Narrative | None, Path | None]:
@@ -93,12 +99,16 @@ def _coverage(agg) -> int:
 def write_report(result: "Result", year: int | None = None, *, out: str | Path | None = None,
                  output_dir: str | Path = "output", template: str | Path | None = None,
                  narrative: str | Path | None = None, narrative_required: bool = True,
-                 title: str | None = None, skip_invalid: bool = False) -> ReportOutcome:
+                 title: str | None = None, skip_invalid: bool = False, force: bool = False) -> ReportOutcome:
     """Aggregate ``result`` for ``year`` (and the year before and after when present) and write the DOCX.
 
     Raises DataError when the data has errors (unless ``skip_invalid``), UsageError for missing
     files, TemplateError for a template that cannot be rendered; nothing is written then.
     ``narrative`` may contain ``{year}``; with ``narrative_required=False`` a missing file is a warning.
+
+    An existing file at ``out`` that gps did not write, or that was edited since, is replaced only
+    with ``force``; without ``out``, the draft goes to the default name in ``output_dir``, or beside
+    an edited draft under a new name (…报告(2).docx), which the outcome's warnings mention.
     """
     from .. import api
     from .render import render, save
@@ -125,30 +135,36 @@ def write_report(result: "Result", year: int | None = None, *, out: str | Path |
     narr, used_narr = _narrative(narr_path, narrative_required, warnings)
     prof = result.profile
     text_title = fill_title(title or DEFAULT_TITLE, y, prof.name, prof.short_name)
-    target = Path(out) if out else Path(output_dir) / default_filename(y)
-    if target.suffix.lower() != ".docx":
-        raise UsageError(f"报告输出文件 {target} 的扩展名应为 .docx")
-
-    from ..outputs.atomic import check_not_input, protect
+    from ..outputs.atomic import check_target, free_name, protect
 
     protect([tpl_path] + ([used_narr] if used_narr else []))
-    check_not_input(target)
+    if out:
+        target = Path(out)
+        check_target(target, force)
+    else:
+        default = Path(output_dir) / default_filename(y)
+        target = free_name(default)
+        if target != default:
+            warnings.append(f"{default.name} 在上次生成后被修改过(或不是 gps 生成的),未覆盖;本次草稿另存为 {target.name}")
+    if target.suffix.lower() != ".docx":
+        raise UsageError(f"报告输出文件 {target} 的扩展名应为 .docx")
     ctx = build_context(agg, prof, title=text_title, next_agg=next_agg, prev_agg=prev_agg, narrative=narr)
     if agg.total.count == 0:
         warnings.append(f"{y} 年没有可统计的项目:报告中的数字均为 0")
     t0 = time.perf_counter()
     rendered = render(tpl_path, ctx)
-    save(rendered, target)
+    save(rendered, target, force=force)
     return ReportOutcome(target, agg, next_agg, prev_agg, tpl_path, used_narr, ctx, warnings,
                          time.perf_counter() - t0)
 
 
-def draft_for_run(result: "Result", year: int, out_dir: Path, cfg: "Config") -> Path:
-    """The report step of ``gps run``: template, narrative and title from gps.toml; a missing
-    narrative file only leaves the places to fill in. ``gps run`` calls this only after the year
-    aggregated (no errors, or --skip-invalid), so rows with errors are left out here."""
+def draft_for_run(result: "Result", year: int, out: Path, cfg: "Config") -> Path:
+    """The report step of ``gps run`` (``out``: the place the run chose): template, narrative and
+    title from gps.toml; a missing narrative file only leaves the places to fill in. ``gps run``
+    calls this only after the year aggregated (no errors, or --skip-invalid), so rows with errors
+    are left out here."""
     outcome = write_report(
-        result, year, out=Path(out_dir) / default_filename(year), template=cfg.report_template,
+        result, year, out=out, template=cfg.report_template,
         narrative=cfg.report_narrative, narrative_required=False, title=cfg.report_title, skip_invalid=True,
     )
     return outcome.path

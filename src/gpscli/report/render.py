@@ -270,9 +270,9 @@ def render(template: Path, context: dict[str, Any]) -> Rendered:
     return Rendered(tpl, time.perf_counter() - t0)
 
 
-def save(rendered: Rendered, out: Path) -> Path:
+def save(rendered: Rendered, out: Path, force: bool = False) -> Path:
     out = Path(out)
-    with atomic_open(out, "wb") as fh:
+    with atomic_open(out, "wb", force=force) as fh:
         rendered.tpl.save(fh)
     return out
 
