@@ -43,7 +43,7 @@ PLACE_TEXT = (
     "{% else %}，其中{% for c in j.categories %}{{ c.name }}{{ c.items }}、{{ c.money }}"
     "{{ '，' if not loop.last }}{% endfor %}{% endif %}。"
     "{{ '具体项目为' if j.count <= 3 else '资金量居前的项目有' }}："
-    "{% for p in j.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}{{ '；' if not loop.last else '。' }}{% endfor %}"
+    "{% for p in j.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}{{ p.mark }}{{ '；' if not loop.last else '。' }}{% endfor %}"
     "{% else %}{{ year }}年未报送政府购买服务项目。{% endif %}"
 )
 GROUP_LEAD = "{{ sec.next(2) }}{{ county_group.name }}。"
@@ -59,7 +59,7 @@ GROUP_TEXT = (
     "{% for s in county_group.subcategories[:4] %}{{ s.name }}{{ '、' if not loop.last }}{% endfor %}等方面。{% endif %}"
     "分县（市）看，{% for m in county_group.submitted %}{{ m.name }}{{ m.items }}、{{ m.money }}"
     "{{ '，' if not loop.last else '。' }}{% endfor %}"
-    "单项资金较多的有：{% for p in county_group.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}"
+    "单项资金较多的有：{% for p in county_group.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}{{ p.mark }}"
     "{{ '；' if not loop.last else '。' }}{% endfor %}"
     "{% else %}{{ county_group.member_names }}{{ year }}年均未报送政府购买服务项目。{% endif %}"
 )
@@ -76,6 +76,18 @@ NEXT_TEXT = (
     "比{{ year }}年{{ next_year.change.text }}。其中：{% for c in next_year.categories %}{{ c.name }}{{ c.items }}，"
     "金额{{ c.money }}{{ '；' if not loop.last else '。' }}{% endfor %}"
 )
+
+
+REVIEW_SKIPPED = ("【本稿未纳入{{ review.skipped|length }}处有错误的数据（{{ review.skipped_text }}）；"
+                  "以下数字不含这些行，请核实更正后重新生成】")
+REVIEW_UNVERIFIED = ("【以下金额有待核实，已计入本稿的数字：{{ review.unverified_text }}；"
+                     "文中标有“【金额有待核实】”的项目即是，请核实后再定稿】")
+
+
+def highlighted(doc, text: str) -> None:
+    """A paragraph the drafter must act on before the report goes out: yellow, like the gaps to fill."""
+    p = doc.add_paragraph()
+    p.add_run(text).font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
 def narrative_loop(doc, var: str, hint: str) -> None:
@@ -123,6 +135,12 @@ def build() -> Document:
     narrative_loop(doc, "progress", PROGRESS_HINT)
 
     doc.add_paragraph("二、项目和资金安排情况", style="一级标题")
+    tag(doc, "{%p if review.skipped %}")
+    highlighted(doc, REVIEW_SKIPPED)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if review.unverified %}")
+    highlighted(doc, REVIEW_UNVERIFIED)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p set sec = counter() %}")
     tag(doc, "{%p for j in own_level + parks %}")
     lead_paragraph(doc, PLACE_LEAD, PLACE_TEXT)
@@ -185,9 +203,10 @@ def build_bytes() -> bytes:
 
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else OUT
-    from gpscli.outputs.atomic import write_bytes
+    from gpscli.outputs.atomic import atomic_open
 
-    write_bytes(out, build_bytes())
+    with atomic_open(out, force=True, record=False) as fh:  # the committed template: no manifest beside it
+        fh.write(build_bytes())
     os.chmod(out, 0o644)  # a file to commit and share, not a private temp file
     print(out)
     return 0

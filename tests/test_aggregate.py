@@ -64,12 +64,12 @@ def test_the_four_named_prefecture_projects(sample_dir):
 def test_json_shape(sample_dir):
     d = run_json(sample_dir, "--year", "2016")
     assert list(d) == ["year", "unit", "dimensions", "total", "by_jurisdiction", "by_category", "cells",
-                       "submissions", "sources", "skipped"]
+                       "submissions", "sources", "skipped", "warnings"]
     assert d["dimensions"] == ["jurisdiction", "category"]
     assert d["cells"][0] == {"jurisdiction": "州本级", "category": "基本公共服务", "count": 7, "amount": "2820.88"}
     assert len(d["sources"]) == 12 and all(len(s["sha256"]) == 64 for s in d["sources"])
     assert sum(s["rows"] for s in d["sources"]) == 55
-    assert d["skipped"] == []
+    assert d["skipped"] == [] and d["warnings"] == []
     assert {s["status"] for s in d["submissions"]} == {"已报送"}
 
 
@@ -168,7 +168,7 @@ def test_skip_invalid_counts_the_rest_lists_the_skipped_and_exits_1(tmp_path):
     import openpyxl
 
     wb = openpyxl.load_workbook(xlsx)
-    assert wb["未纳入汇总"]["B2"].value == "项目明细!G5"
+    assert [c.value for c in wb["问题"][2]][1:5] == ["项目明细!G5", "错误", "未纳入汇总", "invalid-amount"]
     assert "未纳入汇总" in cs.read_text(encoding="utf-8-sig")
 
 

@@ -260,3 +260,30 @@ def test_a_corrected_copy_sent_back_under_the_countys_name_is_read(tmp_path):
     agg = json.loads(r.stdout)
     assert agg["total"] == {"count": 1, "amount": "746"}
     assert [s["status"] for s in agg["submissions"] if s["jurisdiction"] == "奇台县"] == ["已报送"]
+
+
+def test_a_file_held_open_in_excel_is_a_usage_error_and_the_old_file_stays(tmp_path, sample_dir, monkeypatch):
+    """On Windows a workbook open in Excel/WPS cannot be replaced (the rename fails with a sharing
+    violation, PermissionError): simulated here, where files are never locked."""
+    import errno
+
+    from gpscli.outputs import atomic
+
+    target = tmp_path / "汇总表.xlsx"
+    assert invoke("aggregate", sample_dir, "--year", "2016", "--out", target).exit_code == 0
+    before = target.read_bytes()
+    real = atomic.os.replace
+
+    def locked(src, dst):
+        if str(dst) == str(target):
+            raise PermissionError(errno.EACCES, "The process cannot access the file", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", locked)
+    r = invoke("aggregate", sample_dir, "--year", "2016", "--out", target)
+    assert r.exit_code == 2
+    assert "汇总表.xlsx" in r.stderr and "正被 Excel/WPS/Word 打开" in r.stderr
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gps-outputs.json", "汇总表.xlsx"]  # no temporary file
+    monkeypatch.setattr(atomic.os, "replace", real)
+    assert invoke("aggregate", sample_dir, "--year", "2016", "--out", target).exit_code == 0  # still gps's own

@@ -276,7 +276,7 @@ def test_amounts_in_yuan_are_converted_exactly(tmp_path, header, unit_line):
     rows[-1][6] = header
     rows += [mb.row(1, "昌吉市", "昌吉市民政局", "甲", "基本公共服务", None, 4706000.00, 2016),
              mb.row(2, "昌吉市", "昌吉市民政局", "乙", "基本公共服务", None, "1,250.50", 2016),
-             mb.row(3, "昌吉市", "昌吉市民政局", "丙", "基本公共服务", None, "86万元", 2016)]
+             mb.row(3, "昌吉市", "昌吉市民政局", "丙", "基本公共服务", None, "860000元", 2016)]
     res = load(mb.write_xlsx(tmp_path / "元.xlsx", rows))
     assert codes(res) == []
     assert [r.amount for r in res.valid_records()] == [D("470.6"), D("0.12505"), D("86")]

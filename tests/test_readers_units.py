@@ -44,12 +44,31 @@ def test_not_header_words(text):
 @pytest.mark.parametrize("value,unit,want", [
     (470.6, "万元", D("470.6")), (0.30000000000000004, "万元", D("0.3")), (4706000.0, "元", D("470.6")),
     ("4706000.00", "元", D("470.6")), ("1,250.50", "万元", D("1250.5")), ("1，250.50", "万元", D("1250.5")),
-    ("86万元", "元", D("86")), ("86 万", "万元", D("86")), ("860000元", "万元", D("86")), ("１２０．５", "万元", D("120.5")),
-    ("\u3000120.5\xa0", "万元", D("120.5")), ("¥1,000", "万元", D("0.1")), ("人民币86万元", "万元", D("86")),
+    ("86万元", "万元", D("86")), ("86 万", "万元", D("86")), ("860000元", "元", D("86")), ("１２０．５", "万元", D("120.5")),
+    ("\u3000120.5\xa0", "万元", D("120.5")), ("¥1,000", "元", D("0.1")), ("人民币86万元", "万元", D("86")),
     ("−5", "万元", D("-5")), (7, "元", D("0.0007")),
 ])
 def test_amounts(value, unit, want):
     assert parse_amount(value, unit) == want
+
+
+@pytest.mark.parametrize("value,unit", [("86万元", "元"), ("860000元", "万元"), ("￥120.5", "万元"), ("¥1,000", "万元"),
+                                        ("120.5RMB", "万元"), ("120.5¥", "万元")])
+def test_a_unit_in_the_cell_that_contradicts_the_column_is_never_converted(value, unit):
+    from gpscli.money import UnitConflict
+
+    with pytest.raises(UnitConflict) as exc:
+        parse_amount(value, unit)
+    assert unit in str(exc.value)
+
+
+def test_where_the_sheet_states_no_unit_a_unit_word_in_the_cell_is_followed_but_not_a_sign():
+    from gpscli.money import UnitConflict
+
+    assert parse_amount("860000元", "万元", explicit=False) == D("86")
+    assert parse_amount("86万元", "万元", explicit=False) == D("86")
+    with pytest.raises(UnitConflict):
+        parse_amount("￥120.5", "万元", explicit=False)
 
 
 @pytest.mark.parametrize("value,reason", [

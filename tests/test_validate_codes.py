@@ -278,3 +278,34 @@ def test_every_registered_code_is_exercised_here():
 def test_a_negative_amount_is_reported_beside_another_error_in_its_row(tmp_path):
     found, _ = one(tmp_path, unit=None, amount=-5)
     assert found == [("missing-value", "error", "项目明细", "C4"), ("negative-amount", "error", "项目明细", "G4")]
+
+
+def test_unit_conflict_in_a_cell(tmp_path):
+    found, res = one(tmp_path, amount="￥120.5")
+    assert found == [("unit-conflict", "error", "项目明细", "G4")]
+    assert res.valid_records() == []
+
+
+def test_duplicate_submission_is_one_error_for_the_whole_file(tmp_path):
+    rows = standard_rows([project(name="甲", amount=10), project(name="乙", amount=20)])
+    write_xlsx(tmp_path / "in" / "昌吉市.xlsx", rows)
+    write_xlsx(tmp_path / "in" / "昌吉市-第二次.xlsx", [["昌吉市2016年项目表(第二次)"], *rows[1:]])  # not byte-identical
+    found, res = issues_of(tmp_path / "in")
+    assert found == [("duplicate-submission", "error", None, None)]
+    assert "2 个项目及金额都相同" in res.errors[0].message
+    assert len(res.valid_records()) == 2
+
+
+def test_hidden_row_and_hidden_column_are_warnings_at_their_place(tmp_path):
+    import openpyxl
+
+    p = write_xlsx(tmp_path / "昌吉市.xlsx", standard_rows([project(name="甲", amount=120),
+                                                            project(name="已取消", amount=999)]))
+    wb = openpyxl.load_workbook(p)
+    wb.active.row_dimensions[5].hidden = True
+    wb.active.column_dimensions["G"].hidden = True
+    wb.save(p)
+    found, res = issues_of(p)
+    assert found == [("hidden-column", "warning", "项目明细", "G3"), ("hidden-row", "warning", "项目明细", "D5")]
+    assert "已取消" in res.warnings[1].message and "999 万元" in res.warnings[1].message
+    assert sum(r.amount for r in res.valid_records()) == Decimal("1119")  # counted, and said so

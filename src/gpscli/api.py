@@ -67,8 +67,8 @@ class Result:
             bad_sheets = {(p, s) for p, s, _r in bad}
             views = []
             for f in self.files:
-                if f.ignored:
-                    continue
+                if f.ignored or any(i.is_error and i.sheet is None for i in f.issues):
+                    continue  # a duplicate copy, or a file-level error (a whole-file repeat...)
                 for b in f.batches:
                     if (b.path, b.sheet) in bad_sheets:
                         keep = [i for i, row in enumerate(b.row) if (b.path, b.sheet, row) not in bad]

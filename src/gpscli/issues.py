@@ -42,16 +42,19 @@ _TYPES = [
     IssueType("duplicate-project", Severity.ERROR, "同一项目重复填报"),
     IssueType("formula-without-value", Severity.ERROR, "公式没有保存计算结果"),
     IssueType("formula-error", Severity.ERROR, "公式计算结果为错误值"),
-    IssueType("unit-conflict", Severity.ERROR, "金额列表头与表头上方写的单位不一致"),
+    IssueType("unit-conflict", Severity.ERROR, "金额的单位自相矛盾(表头与单位行不一致,或单元格写的单位与本列不同)"),
+    IssueType("duplicate-submission", Severity.ERROR, "同一地区同一年度有两份项目基本相同的报送(如原表和更正表)"),
     # warnings
     IssueType("duplicate-file", Severity.WARNING, "与已读取的文件完全相同,已忽略"),
     IssueType("total-mismatch", Severity.WARNING, "合计行与明细之和不符"),
     IssueType("suspicious-amount", Severity.WARNING, "单个项目金额异常大"),
     IssueType("zero-amount", Severity.WARNING, "金额为零"),
     IssueType("unknown-subcategory", Severity.WARNING, "二级目录不在指导性目录中"),
-    IssueType("skipped-file", Severity.WARNING, "不是支持的表格文件,已跳过"),
+    IssueType("skipped-file", Severity.WARNING, "已跳过:无法访问、不是普通文件,或是 gps 生成后未改动的标注副本"),
     IssueType("illegal-character", Severity.WARNING, "含有表格或文档不允许的控制字符,已删除"),
     IssueType("empty-table", Severity.WARNING, "有表头,但没有任何项目行"),
+    IssueType("hidden-row", Severity.WARNING, "项目行是隐藏的(含被筛选隐藏),在 Excel 中看不到,已计入"),
+    IssueType("hidden-column", Severity.WARNING, "读取的列是隐藏的,在 Excel 中看不到"),
 ]
 
 REGISTRY: dict[str, IssueType] = {t.code: t for t in _TYPES}

@@ -32,6 +32,15 @@ class AmountError(ValueError):
     """The value cannot be read as an amount. ``str(e)`` is a short Chinese reason."""
 
 
+class UnitConflict(AmountError):
+    """The cell names a unit (万元, 元, ¥) other than its column's: a factor of 10,000 hangs on it,
+    so it is never converted silently. ``number`` is what the cell says, in ``cell_unit``."""
+
+    def __init__(self, reason: str, number: Decimal, cell_unit: str) -> None:
+        super().__init__(reason)
+        self.number, self.cell_unit = number, cell_unit
+
+
 def nfkc(text: str) -> str:
     """Full-width digits, letters and punctuation to their ordinary forms."""
     return unicodedata.normalize("NFKC", text)
@@ -126,11 +135,15 @@ def _by_repr(floats: Sequence[float]) -> list[Decimal | None]:
     return out
 
 
-def parse_amount(value: object, unit: str = "万元") -> Decimal:
+def parse_amount(value: object, unit: str = "万元", explicit: bool = True) -> Decimal:
     """Read one amount cell and return it in 万元, exactly.
 
-    ``unit`` is the unit of the column ("万元" or "元"); a unit written in the cell itself
-    (86万元, 860000元) wins over it.
+    ``unit`` is the unit of the column ("万元" or "元"); ``explicit``: the sheet states it (in the
+    header or a 单位 line) rather than gps assuming 万元. A unit written in the cell itself (86万元,
+    860000元) must agree with an explicit column unit, else :class:`UnitConflict`; where the
+    column states none, the cell's word is the only statement and is followed. A ¥ sign means
+    元: in a 万元 column (stated or assumed) it is a :class:`UnitConflict` (￥120.5 under 金额(万元)
+    is most likely 120.5 万元 with a decorative sign, or 120.5 元: never guessed).
     """
     if value is None:
         raise AmountError("为空")
@@ -154,13 +167,17 @@ def parse_amount(value: object, unit: str = "万元") -> Decimal:
     elif isinstance(value, Decimal):
         number = value
     else:
-        number, cell_unit = _parse_text(str(value))
+        number, cell_unit, sign = _parse_text(str(value))
+        if cell_unit and cell_unit != unit and (explicit or sign):
+            what = "带人民币符号 ¥(表示元)" if sign else f"写明单位为{cell_unit}"
+            raise UnitConflict(f"{what},但本列金额以{unit}为单位", number, cell_unit)
         if cell_unit:
             unit = cell_unit
     return to_wan(number, unit)
 
 
-def _parse_text(text: str) -> tuple[Decimal, str | None]:
+def _parse_text(text: str) -> tuple[Decimal, str | None, bool]:
+    """(number, the unit the text names or None, whether that unit comes from a ¥ sign alone)."""
     s = nfkc(text).translate(_MINUS)
     s = "".join(s.split()).replace("\u200b", "").replace("\ufeff", "")
     if not s:
@@ -168,15 +185,18 @@ def _parse_text(text: str) -> tuple[Decimal, str | None]:
     if s.startswith("人民币"):
         s = s[3:]
     cell_unit = None
+    sign = False
     m = _UNIT_SUFFIX.search(s)
     if m:
         suffix = m.group(1)
         cell_unit = "万元" if suffix.startswith("万") else "元"
+        sign = suffix.lower() in ("rmb", "cny", "¥")  # a currency sign, not a unit word
         s = s[: m.start()]
         if s.endswith("人民币"):
             s = s[:-3]
     if s.startswith("¥"):
         s = s[1:]
+        sign = sign or cell_unit is None
         cell_unit = cell_unit or "元"
     if "," in s:
         if not _GROUPED.fullmatch(s):
@@ -185,7 +205,7 @@ def _parse_text(text: str) -> tuple[Decimal, str | None]:
     if not _NUMBER.fullmatch(s):
         raise AmountError("不是数字")
     try:
-        return Decimal(s), cell_unit
+        return Decimal(s), cell_unit, sign
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
         raise AmountError("不是数字") from exc
 

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from .catalogue import CatalogueItem
 from .issues import Issue
-from .money import WAN, AmountError, parse_amount, plain_float
+from .money import WAN, AmountError, UnitConflict, parse_amount, plain_float
 from .profile import Jurisdiction
 from .readers.grid import SheetGrid, a1, col_letter
 from .readers.layout import Layout
 from .records import CellRefs, FIELD_LABELS, ProjectRecord, RecordBatch, SheetReport, Source, TotalRow
 from .plainrows import plain_rows
-from .sheetprep import Context, defaults, missing_columns, special_cells  # noqa: F401  (Context: re-exported)
+from .sheetprep import Context, defaults, hidden_cells, missing_columns, special_cells  # noqa: F401  (Context: re-exported)
 from .text import ident, key
 from .rowparts import (  # noqa: F401  (cell_text is part of this module's interface)
     _NO_FLAGS,
@@ -89,6 +89,7 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
     totals = _Totals()
     match = ctx.matcher()
     unit_name = layout.unit
+    stated = layout.unit_stated
     yuan = unit_name == "元"
     section_category: str | None = None
     section_jur: str | None = None
@@ -215,7 +216,7 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
             amount = None
             if not (flagged and "amount" in flagged):
                 try:
-                    amount = parse_amount(row[ja], unit_name)
+                    amount = parse_amount(row[ja], unit_name, stated)
                 except AmountError:
                     amount = None
             level = _total_level(total_label)
@@ -224,6 +225,18 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
         if (type(first) is str and first.lstrip().startswith("其中")) or (
                 type(row[j_name]) is str and row[j_name].lstrip().startswith("其中")):
             continue  # 其中:… breaks down the row above; it is not a project of its own
+        if not flagged and type(first) is str and not cell_text(row[j_unit]) and row[ja] not in (None, ""):
+            # 一、基本公共服务 | … | 30: a group heading carrying its group's subtotal (never a project)
+            h = _heading(row, texts_of(row), _first_text(row), ctx, match, with_amount=True)
+            if h is not None:
+                try:
+                    sub = parse_amount(row[ja], unit_name, stated)
+                except AmountError:
+                    sub = None
+                if sub is not None:
+                    section_category, section_jur = _section(h, section_category, section_jur)
+                    totals.heading(("小计", sub, Source(path, sheet, r + 1), f"{amount_letter}{r + 1}", cell_text(first)))
+                    continue
 
         amount_raw = row[ja]
         amount = None
@@ -233,7 +246,7 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
                 amount = amount / WAN
         elif type(amount_raw) is str and amount_raw and not (flagged and "amount" in flagged):
             try:
-                amount = parse_amount(amount_raw, unit_name)  # text that reads as a number (CSV, 1,250.50)
+                amount = parse_amount(amount_raw, unit_name, stated)  # text that reads as a number (CSV, 1,250.50)
             except AmountError:
                 pass
         if amount is None and type(amount_raw) not in _NUMBER_TYPES and not (flagged and "amount" in flagged):
@@ -368,7 +381,13 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
                           hint=f"请填写以{unit_name}为单位的数字")
             else:
                 try:
-                    amount = parse_amount(amount_raw, unit_name)
+                    amount = parse_amount(amount_raw, unit_name, stated)
+                except UnitConflict as exc:
+                    c = amount_col
+                    issue("unit-conflict", f"{a1(r, c)}:金额“{cell_text(amount_raw)}”{exc},两者相差一万倍,无法计入",
+                          row=r, col=c, value=amount_raw,
+                          hint=f"请删去单元格中的单位或符号,只填以{unit_name}为单位的数字"
+                               f"(如本列写{unit_name}、单元格是{exc.cell_unit},请换算后填写)")
                 except AmountError as exc:
                     c = amount_col
                     issue("invalid-amount", f"{a1(r, c)}:金额“{cell_text(amount_raw)}”{exc},无法计入",
@@ -419,6 +438,8 @@ def extract(grid: SheetGrid, layout: Layout, ctx: Context, path: str) -> SheetRe
         totals.sum += amount
         totals.count += 1
     report.rows = len(batch)
+    if grid.hidden_rows or grid.hidden_cols:
+        hidden_cells(grid, layout, batch, issues, issue)
     return SheetResult(batch, totals.finish(), issues, report, skipped)
 
 

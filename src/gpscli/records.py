@@ -123,12 +123,14 @@ class ProjectRecord:
 class TotalRow:
     """A 合计/总计/小计 row: not a project, but checked against the rows it totals."""
 
-    kind: str  # 合计 | 小计
+    kind: str  # 合计 | 小计 | 总计
     amount: Decimal | None
     expected: Decimal
     rows: int
     source: Source
     cell: str | None
+    above: bool = False  # it stands above the rows it sums (合计 first, a group heading with its subtotal)
+    heading: str = ""  # the group heading that carries it (一、基本公共服务), when it is one
 
 
 @dataclass

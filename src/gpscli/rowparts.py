@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .catalogue import Catalogue, CatalogueItem
-from .money import AmountError, parse_amount
+from .money import AmountError, UnitConflict, parse_amount
 from .profile import Jurisdiction
 from .readers.grid import a1
 from .readers.layout import Layout, header_field
@@ -109,11 +109,19 @@ class _Totals:
     def _reset(self, level: str) -> None:
         self.starts[level] = (self.sum, self.count, self.errors)
 
-    def _emit(self, info: tuple, span: tuple[Decimal, int, bool]) -> None:
-        label, amount, source, cell = info
+    def _emit(self, info: tuple, span: tuple[Decimal, int, bool], above: bool = False) -> None:
+        label, amount, source, cell, *heading = info
         total, count, broken = span
         if not broken:
-            self.out.append(TotalRow(label, amount, total, count, source, cell))
+            self.out.append(TotalRow(label, amount, total, count, source, cell, above, heading[0] if heading else ""))
+
+    def heading(self, info: tuple) -> None:
+        """A group heading carrying its subtotal (一、基本公共服务 | … | 30): a 小计 above its rows,
+        closed by the next heading, a 合计 or the end of the sheet."""
+        if "小计" in self.pending:
+            self._emit(self.pending.pop("小计"), self.span("小计"), above=True)
+        self.pending["小计"] = info
+        self._reset("小计")
 
     def row(self, level: str, info: tuple) -> None:
         span = self.span(level)
@@ -125,10 +133,10 @@ class _Totals:
             return
         if level == "合计":  # a 合计 closes the 小计 opened above it
             if "小计" in self.pending:
-                self._emit(self.pending.pop("小计"), self.span("小计"))
+                self._emit(self.pending.pop("小计"), self.span("小计"), above=True)
             self._reset("小计")
         if level in self.pending:  # totals stand above their rows: close the previous one
-            self._emit(self.pending.pop(level), span)
+            self._emit(self.pending.pop(level), span, above=True)
             self.pending[level] = info
         elif span[1] == 0 and not span[2]:
             self.pending[level] = info
@@ -139,9 +147,10 @@ class _Totals:
     def finish(self) -> list[TotalRow]:
         for level, info in self.pending.items():
             span = self.span(level)
+            above = True
             if span[1] == 0 and not span[2] and level != "总计":
-                span = self.span("总计")  # a second total right under the first one: it sums everything
-            self._emit(info, span)
+                span, above = self.span("总计"), False  # a second total right under the first: it sums everything
+            self._emit(info, span, above)
         self.pending = {}
         return self.out
 
@@ -303,16 +312,18 @@ def _jur_text(v: object, cache: dict, match: _Matcher) -> tuple[str, Jurisdictio
 
 
 def _heading(row: list, texts: dict[str, str], first_text: str, ctx: Context,
-             match: _Matcher) -> tuple[str, str] | None:
-    """("category", name) for 一、基本公共服务; ("jurisdiction", name) for a row naming only 昌吉市."""
+             match: _Matcher, with_amount: bool = False) -> tuple[str, str] | None:
+    """("category", name) for 一、基本公共服务; ("jurisdiction", name) for a row naming only 昌吉市.
+    ``with_amount``: the row also holds an amount (its group's subtotal), which is not looked at."""
     content = [texts[f] for f in ("name", "unit", "jurisdiction", "category") if texts.get(f)]
-    if len(content) > 1 or any(texts.get(f) for f in ("subcategory", "amount", "supplier", "method")):
+    if len(content) > 1 or any(texts.get(f) for f in ("subcategory", "supplier", "method")) or (
+            texts.get("amount") and not with_amount):
         return None
     text = content[0] if content else (texts.get("seq") or first_text)
     hit = ctx.catalogue.match_category(text)
     if hit is not None:
         return "category", hit.name
-    if sum(1 for v in row if v is not None and v != "") == 1:
+    if sum(1 for v in row if v is not None and v != "") == 1 + with_amount:
         j = match.jurisdiction(text)
         if j is not None:
             return "jurisdiction", j.name
@@ -329,6 +340,8 @@ def _is_not_project(row: list, first_text: str, texts: dict[str, str], name_raw:
         try:
             parse_amount(amount_raw)
             return False
+        except UnitConflict:
+            return False  # a number with a unit: a project row whose unit needs a word
         except AmountError:
             pass
     if _NOTE.match(first_text):

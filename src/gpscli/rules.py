@@ -73,9 +73,10 @@ def check_total(t: TotalRow) -> Issue | None:
     if t.amount is None or t.amount == t.expected:
         return None
     column = t.cell.rstrip("0123456789") if t.cell else None
+    what = f"分组标题「{t.heading}」所带的小计" if t.heading else f"{t.kind}行金额"
     return Issue("total-mismatch",
-                 f"{t.cell}:{t.kind}行金额为 {display(t.amount, 6)},但上方 {t.rows} 个项目之和为 {display(t.expected, 6)},"
-                 f"相差 {display(t.amount - t.expected, 6)}",
+                 f"{t.cell}:{what}为 {display(t.amount, 6)},但{'下方' if t.above else '上方'} {t.rows} 个项目之和为 "
+                 f"{display(t.expected, 6)},相差 {display(t.amount - t.expected, 6)}",
                  path=t.source.path, sheet=t.source.sheet, cell=t.cell, row=t.source.row, column=column,
                  value=str(t.amount), hint="合计行不计入汇总;请核对明细或合计公式")
 
@@ -119,17 +120,83 @@ def _duplicate(prev: ProjectRecord, r: ProjectRecord) -> Issue:
                value=r.name, hint="同一项目只能填报一次;如确为不同项目,请在项目名称中区分")
 
 
-def duplicate_projects(batches: Iterable[RecordBatch]) -> list[Issue]:
+def duplicate_projects(batches: Iterable[RecordBatch], repeats: set[tuple[str, str]] = frozenset()) -> list[Issue]:
     """The same (jurisdiction, unit, project, year) twice: the later occurrence is the error.
-    Read from the columns; a record is made only for the rows an issue names."""
+    Read from the columns; a record is made only for the rows an issue names. ``repeats``: pairs
+    of files (earlier, later) already reported as a whole-file repeat, whose rows are not repeated."""
     seen: dict[tuple, tuple[RecordBatch, int]] = {}
     issues = []
     for b in batches:
         for i, k in enumerate(zip(b.jurisdiction, b.unit_id, b.name_id, b.year)):
             prev = seen.setdefault(k, (b, i))
-            if prev[0] is not b or prev[1] != i:
+            if (prev[0] is not b or prev[1] != i) and (prev[0].path, b.path) not in repeats:
                 issues.append(_duplicate(prev[0].records()[prev[1]], b.records()[i]))
     return issues
+
+
+_CORRECTED = re.compile(r"更正|修正|修改|补正|最新|终稿|定稿|正确")
+
+
+def duplicate_submissions(files: list[FileResult]) -> set[tuple[str, str]]:
+    """Two files of one jurisdiction and year that hold mostly the same projects (阜康市.xlsx and
+    阜康市(更正).xlsx): one ``duplicate-submission`` error on one of them, naming the other and the
+    cells that differ, instead of one duplicate-project per row. The error goes on the later file,
+    unless only the later one's name marks a correction (更正, 修改, 最新...): then on the earlier.
+    That file is not counted at all (a file-level error). Returns the (earlier, later) pairs."""
+    where: dict[tuple, list[tuple[int, RecordBatch, int]]] = {}
+    sizes: dict[tuple[int, str, int], int] = {}  # (file, jurisdiction, year) -> projects
+    for n, f in enumerate(files):
+        if f.ignored:
+            continue
+        for b in f.batches:
+            for i, k in enumerate(zip(b.jurisdiction, b.unit_id, b.name_id, b.year)):
+                where.setdefault(k, []).append((n, b, i))
+                sizes[(n, k[0], k[3])] = sizes.get((n, k[0], k[3]), 0) + 1
+    shared: dict[tuple[int, int, str, int], list[tuple]] = {}
+    for k, hits in where.items():
+        files_here = sorted({n for n, _b, _i in hits})
+        for a, later in zip(files_here, files_here[1:]):
+            first = next(h for h in hits if h[0] == a)
+            second = next(h for h in hits if h[0] == later)
+            shared.setdefault((a, later, k[0], k[3]), []).append((first, second))
+    pairs: set[tuple[str, str]] = set()
+    flagged: set[int] = set()
+    for (a, later, jur, year), common in sorted(shared.items(), key=lambda kv: kv[0]):
+        smaller = min(sizes[(a, jur, year)], sizes[(later, jur, year)])
+        if a in flagged or later in flagged or len(common) < 2 or len(common) * 2 < smaller:
+            continue
+        keep, drop = a, later
+        if _CORRECTED.search(PurePath(files[later].path).stem) and not _CORRECTED.search(PurePath(files[a].path).stem):
+            keep, drop = later, a  # the corrected one is counted, whichever sorts first
+            common = [(y, x) for x, y in common]
+        flagged.add(drop)
+        pairs.add((files[a].path, files[later].path))
+        only = (sizes[(keep, jur, year)] - len(common), sizes[(drop, jur, year)] - len(common))
+        files[drop].issues.append(_repeat_issue(files[keep], files[drop], jur, year, common, only))
+    return pairs
+
+
+def _repeat_issue(first: FileResult, later: FileResult, jur: str, year: int, common: list[tuple],
+                  only: tuple[int, int]) -> Issue:
+    diffs = []
+    for (_n, b1, i1), (_m, b2, i2) in common:
+        if b1.amount[i1] != b2.amount[i2]:
+            r1, r2 = b1.records()[i1], b2.records()[i2]
+            diffs.append(f"「{r2.name}」{r1.source.sheet}!{r1.cell('amount') or r1.source.row} 为 {display(r1.amount, 6)}、"
+                         f"{r2.source.sheet}!{r2.cell('amount') or r2.source.row} 为 {display(r2.amount, 6)}")
+    name1, name2 = PurePath(first.path).name, PurePath(later.path).name
+    if diffs:
+        shown = ";".join(diffs[:10]) + (f";另有 {len(diffs) - 10} 处" if len(diffs) > 10 else "")
+        what = f"{len(common)} 个项目相同,其中 {len(diffs)} 个金额不同({shown})"
+    else:
+        what = f"{len(common)} 个项目及金额都相同"
+    for name, n in zip((name1, name2), only):
+        if n:
+            what += f";「{name}」另有 {n} 个项目"
+    return Issue("duplicate-submission",
+                 f"{jur} 有两份 {year} 年报送(「{name1}」和「{name2}」):{what};本文件未计入",
+                 path=later.path, value=name1,
+                 hint="请只保留一份(通常是更正后的那份),删除或移走另一份后重新汇总")
 
 
 def run(files: list[FileResult], opts: RuleOptions) -> None:
@@ -153,7 +220,8 @@ def run(files: list[FileResult], opts: RuleOptions) -> None:
         for t in f.totals:
             if (i := check_total(t)) is not None:
                 f.issues.append(i)
-    for issue in duplicate_projects(b for f in files if not f.ignored for b in f.batches):
+    repeats = duplicate_submissions(files)
+    for issue in duplicate_projects((b for f in files if not f.ignored for b in f.batches), repeats):
         by_path[issue.path].issues.append(issue)
     for f in files:
         f.issues.sort(key=_order(f))

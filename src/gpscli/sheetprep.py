@@ -1,4 +1,5 @@
-"""What :func:`gpscli.normalise.extract` settles about a sheet before it reads its rows.
+"""What :func:`gpscli.normalise.extract` settles about a sheet before it reads its rows, and what
+it says about the sheet's hidden rows and columns after.
 
 The :class:`Context` of a run (profile, catalogue, --jurisdiction, --year, text caches); where a
 sheet's default jurisdiction and year come from and which required columns it lacks; which cells
@@ -12,9 +13,11 @@ from typing import Callable
 
 from .catalogue import Catalogue
 from .profile import Profile
-from .readers.grid import SheetGrid, a1
+from .issues import Issue
+from .money import display
+from .readers.grid import SheetGrid, a1, col_letter
 from .readers.layout import REQUIRED_COLUMNS, Layout
-from .records import FIELD_LABELS, SheetReport
+from .records import FIELD_LABELS, RecordBatch, SheetReport
 from .rowparts import _Matcher, _title_context
 
 
@@ -111,3 +114,32 @@ def special_cells(grid: SheetGrid, col_field: dict[int, str], data_start: int) -
             else:
                 fill_by_row.setdefault(r, {})[f] = v
     return flags_by_row, fill_by_row, merged_amount
+
+
+def hidden_cells(grid: SheetGrid, layout: Layout, batch: RecordBatch, issues: list[Issue], issue: Callable) -> None:
+    """A project row, or a column gps reads, that Excel does not show: counted as read, but said
+    at its place (a county hides the row of a cancelled project; a filter hides rows)."""
+    cols = layout.columns
+    for f, c in sorted(cols.items(), key=lambda kv: kv[1]):
+        if c in grid.hidden_cols:
+            issue("hidden-column", f"{a1(layout.header_row, c)}:「{layout.headers.get(f, FIELD_LABELS[f])}」列"
+                  f"({col_letter(c)}列)是隐藏的,在 Excel 中看不到;gps 照常读取了其中的内容",
+                  row=layout.header_row, col=c, hint="请取消隐藏该列,核对其中的内容")
+    if not grid.hidden_rows:
+        return
+    counted = {row - 1: i for i, row in enumerate(batch.row)}
+    with_errors = {i.row - 1 for i in issues if i.is_error and i.row is not None}
+    name_col = cols["name"]
+    for r in sorted(grid.hidden_rows):
+        if r < layout.data_start:
+            continue
+        k = counted.get(r)
+        if k is not None:
+            issue("hidden-row", f"{a1(r, name_col)}:第 {r + 1} 行是隐藏的(手工隐藏或被筛选),在 Excel 中看不到,"
+                  f"但其中的项目「{batch.name[k]}」({display(batch.amount[k])} 万元)已计入",
+                  row=r, col=name_col, value=batch.name[k],
+                  hint="如该项目已取消,请删除该行后重新报送;如应计入,请取消隐藏,以免合计与看到的不符")
+        elif r in with_errors:
+            issue("hidden-row", f"{a1(r, name_col)}:第 {r + 1} 行是隐藏的(手工隐藏或被筛选),在 Excel 中看不到,"
+                  "本行的错误见上", row=r, col=name_col, hint="请取消隐藏该行,改正或删除后重新报送")
+

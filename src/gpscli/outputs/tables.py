@@ -35,6 +35,7 @@ def to_dict(agg: Aggregation) -> dict[str, Any]:
     d["sources"] = [{"path": f.path, "sha256": f.sha256, "rows": counted.get(f.path, 0), "ignored": f.ignored}
                     for f in agg.files]
     d["skipped"] = [i.to_dict(with_path=True) for i in agg.skipped]
+    d["warnings"] = [i.to_dict(with_path=True) for i in agg.warnings]
     return d
 
 
@@ -50,12 +51,18 @@ def to_csv(agg: Aggregation) -> str:
     for key, f in agg.cells:
         w.writerow([agg.year, *[cell_text(v) for v in key], f.count, amount_str(f.amount)])
     w.writerow([agg.year, "合计", *[""] * (len(agg.dimensions) - 1), agg.total.count, amount_str(agg.total.amount)])
-    if agg.skipped:
-        w.writerow([])
-        w.writerow(["未纳入汇总", "文件", "位置", "代码", "原因"])
-        for i in agg.skipped:
-            w.writerow(["", cell_text(i.path or ""), cell_text(i.location), i.code, cell_text(i.message)])
+    for title, issues in ((SKIPPED_LABEL, agg.skipped), (WARNED_LABEL, agg.warnings)):
+        if issues:
+            w.writerow([])
+            w.writerow([title, "文件", "位置", "代码", "原因"])
+            for i in issues:
+                w.writerow(["", cell_text(i.path or ""), cell_text(i.location), i.code, cell_text(i.message)])
     return "\ufeff" + buf.getvalue()
+
+
+SKIPPED_LABEL = "未纳入汇总"
+WARNED_LABEL = "已计入,请核实"
+ISSUES_SHEET = "问题"
 
 
 def write(agg: Aggregation, path: Path, fmt: str | None = None, force: bool = False) -> Path:
@@ -202,8 +209,8 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
 
     rest, count = _detail_sheet(wb, agg, border)
     _submissions_sheet(wb, agg)
-    if agg.skipped:
-        _skipped_sheet(wb, agg)
+    if agg.skipped or agg.warnings:
+        _issues_sheet(wb, agg)
     buf = io.BytesIO()
     wb.save(buf)
     fh.write(append_rows(buf.getvalue(), "明细", rest, count, first_row=3, width=13))
@@ -266,14 +273,20 @@ def _submissions_sheet(wb, agg: Aggregation) -> None:
         ws.column_dimensions[letter].width = width
 
 
-def _skipped_sheet(wb, agg: Aggregation) -> None:
-    from openpyxl.styles import Font
+def _issues_sheet(wb, agg: Aggregation) -> None:
+    """问题: the errors whose rows were left out (--skip-invalid) and the warnings on what was counted."""
+    from openpyxl.styles import Font, PatternFill
 
-    ws = wb.create_sheet("未纳入汇总")
-    ws.append(["文件", "位置", "代码", "原因", "建议"])
+    ws = wb.create_sheet(ISSUES_SHEET)
+    ws.append(["文件", "位置", "级别", "处理", "代码", "说明", "建议"])
     for c in ws[1]:
         c.font = Font(bold=True)
-    for i in agg.skipped:
-        ws.append([cell_text(i.path or ""), cell_text(i.location), i.code, cell_text(i.message), cell_text(i.hint or "")])
-    for letter, width in zip("ABCDE", (36, 18, 22, 70, 40)):
+    for label, issues, fill in ((SKIPPED_LABEL, agg.skipped, "FFC7CE"), (WARNED_LABEL, agg.warnings, "FFEB9C")):
+        for i in issues:
+            ws.append([cell_text(i.path or ""), cell_text(i.location), i.severity.label, label, i.code,
+                       cell_text(i.message), cell_text(i.hint or "")])
+            ws.cell(row=ws.max_row, column=4).fill = PatternFill("solid", fgColor=fill)
+    for letter, width in zip("ABCDEFG", (36, 18, 6, 14, 20, 70, 40)):
         ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:G{ws.max_row}"

@@ -3,7 +3,8 @@
 Cells keep the coordinates Excel shows: rows are read from A1 (``skip_empty_area=False``), so a
 table starting at C5 is still at C5. What calamine does not tell is filled in from the file:
 formula cells without a cached value and cached errors (xlsx, by :mod:`.xlsx_scan`; ods here),
-and merged ranges of ods sheets.
+merged ranges of ods sheets, and hidden rows and columns (xlsx and xls by their pre-flight scans,
+ods here), clipped to the grid.
 """
 
 from __future__ import annotations
@@ -100,13 +101,34 @@ def read_excel(path: Path, fmt: str, limits: Limits, careful: bool = True, pkg: 
         scan = scans.get(grid.name)
         if scan is not None:
             grid.flags, grid.errors = scan.flags, scan.errors
+            _set_hidden(grid, scan.hidden_rows, scan.hidden_cols)
         extra = ods_extra.get(grid.name)
         if extra is not None:
             if not grid.merged:
                 grid.merged = extra.merged
             grid.flags.update(extra.flags)
             grid.errors.update(extra.errors)
+            _set_hidden(grid, extra.hidden_rows, extra.hidden_cols)
     return WorkbookData(fmt, sheets)
+
+
+def _set_hidden(grid: SheetGrid, rows: list[tuple[int, int]], cols: list[tuple[int, int]]) -> None:
+    """Hidden rows and columns, given as inclusive ranges, onto the grid as indices inside it."""
+    if rows:
+        grid.hidden_rows = _indices(rows, grid.end_row)
+    if cols:
+        grid.hidden_cols = _indices(cols, grid.end_col)
+
+
+def _indices(ranges: list[tuple[int, int]], end: int) -> frozenset[int]:
+    """The indices under ``end`` of inclusive 0-based ranges: a hidden run out to row 1048576 or
+    column XFD costs no more than the grid it overlaps."""
+    out: set[int] = set()
+    for first, last in ranges:
+        last = min(last, end - 1)
+        if first <= last:
+            out.update(range(max(first, 0), last + 1))
+    return frozenset(out)
 
 
 def _reraise_control(exc: BaseException) -> None:
@@ -147,37 +169,44 @@ def _explain(path: Path, fmt: str, limits: Limits, checks: SheetChecks | None) -
 
 
 class _OdsSheet:
-    __slots__ = ("merged", "flags", "errors")
+    __slots__ = ("merged", "flags", "errors", "hidden_rows", "hidden_cols")
 
     def __init__(self) -> None:
         self.merged: list[tuple[int, int, int, int]] = []
         self.flags: dict[tuple[int, int], str] = {}
         self.errors: dict[tuple[int, int], str] = {}
+        self.hidden_rows: list[tuple[int, int]] = []  # inclusive 0-based ranges, clipped by the reader
+        self.hidden_cols: list[tuple[int, int]] = []
 
 
 _T = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _O = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _TABLE, _ROW, _CELL, _COVERED = f"{{{_T}}}table", f"{{{_T}}}table-row", f"{{{_T}}}table-cell", f"{{{_T}}}covered-table-cell"
+_COLUMN, _VISIBILITY = f"{{{_T}}}table-column", f"{{{_T}}}visibility"
+_ROWS_REPEATED, _COLS_REPEATED = f"{{{_T}}}number-rows-repeated", f"{{{_T}}}number-columns-repeated"
+_HIDDEN_VISIBILITY = ("collapse", "filter")  # hidden (by hand or a collapsed outline), filtered out
 _MAX_REPEAT = 1_048_576
 
 
 def _scan_ods_content(path: Path) -> dict[str, _OdsSheet]:
-    """Merged ranges (calamine gives none for ods) and formula cells whose result is missing or an
-    error (#DIV/0!, Err:502), by sheet. Best effort: a failure here leaves calamine's reading as is."""
+    """Merged ranges (calamine gives none for ods), formula cells whose result is missing or an
+    error (#DIV/0!, Err:502), and hidden rows and columns (table:visibility "collapse" or "filter"
+    on a table-row or table-column, in column groups and header columns too), by sheet. Repeated
+    rows and columns are kept as ranges. Best effort: a failure here leaves calamine's reading as is."""
     from lxml import etree
 
     out: dict[str, _OdsSheet] = {}
     try:
         with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
             sheet: _OdsSheet | None = None
-            r = c = 0
+            r = c = col = 0
             for event, el in etree.iterparse(fh, events=("start", "end"), resolve_entities=False, no_network=True,
                                              huge_tree=False):
                 tag = el.tag
                 if event == "start":
                     if tag == _TABLE:
                         sheet = out.setdefault(el.get(f"{{{_T}}}name", ""), _OdsSheet())
-                        r = 0
+                        r = col = 0
                     elif tag == _ROW:
                         c = 0
                     continue
@@ -199,8 +228,16 @@ def _scan_ods_content(path: Path) -> dict[str, _OdsSheet]:
                     c += repeat
                     el.clear()
                 elif tag == _ROW:
-                    r += min(int(el.get(f"{{{_T}}}number-rows-repeated", "1") or 1), _MAX_REPEAT)
+                    rows = min(int(el.get(_ROWS_REPEATED, "1") or 1), _MAX_REPEAT)
+                    if sheet is not None and el.get(_VISIBILITY) in _HIDDEN_VISIBILITY and rows > 0:
+                        sheet.hidden_rows.append((r, r + rows - 1))
+                    r += rows
                     el.clear()
+                elif tag == _COLUMN and sheet is not None:
+                    cols = min(int(el.get(_COLS_REPEATED, "1") or 1), _MAX_REPEAT)
+                    if el.get(_VISIBILITY) in _HIDDEN_VISIBILITY and cols > 0:
+                        sheet.hidden_cols.append((col, col + cols - 1))
+                    col += max(cols, 0)
                 elif tag == _TABLE:
                     sheet = None
                     el.clear()

@@ -33,6 +33,11 @@ class SheetGrid:
 
     ``flags`` marks cells whose value must not be trusted: ``formula-without-value`` or
     ``formula-error`` (the cached value is an error such as #DIV/0!, kept in ``errors``).
+
+    ``hidden_rows`` and ``hidden_cols``: absolute 0-based indices (as ``row0``/``col0``) of the rows and
+    columns the sheet hides (hidden by hand, collapsed in an outline, or filtered out by an AutoFilter),
+    those inside the grid only (under ``end_row`` / ``end_col``). Read from xlsx/xlsm, xls and ods;
+    always empty for xlsb, CSV and HTML.
     """
 
     name: str
@@ -43,6 +48,8 @@ class SheetGrid:
     hidden: bool = False
     flags: dict[tuple[int, int], str] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_cols: frozenset[int] = frozenset()
 
     def value(self, row: int, col: int) -> Any:
         i, j = row - self.row0, col - self.col0

@@ -130,6 +130,11 @@ class Layout:
     def data_start(self) -> int:
         return self.header_row + self.header_rows
 
+    @property
+    def unit_stated(self) -> bool:
+        """The sheet states its amounts' unit (header or 单位 line); else 万元 is assumed."""
+        return self.unit_from != Layout.unit_from
+
     def column_letters(self) -> dict[str, str]:
         return {f: col_letter(c) for f, c in self.columns.items()}
 

@@ -11,6 +11,7 @@ from .grid import ReadError
 from .limits import Limits
 from .ole import OleError, OleFile, workbook_stream_name
 from .sniff import ooxml_package, relationships, xml_unescape
+from .hidden import _add_index
 from .xlsx_scan import SheetScan, _COLS_REP, _Extent, _ODS_TAG, _ROWS_REP, _TABLE_NAME, _as_utf8, _num
 from .zipparts import _read_part, check_zip
 
@@ -162,13 +163,14 @@ _XLS_CELLS = frozenset((0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x00FD, 0x0006))
 
 
 def scan_xls(path: str, limits: Limits, data: bytes | None = None) -> dict[str, SheetScan]:
-    """The cells of every worksheet of a BIFF5/8 workbook (calamine#550: .xls out-of-memory), and the
-    cells whose cached value is an error (#DIV/0!...), which calamine reads as ''."""
+    """The cells of every worksheet of a BIFF5/8 workbook (calamine#550: .xls out-of-memory); the
+    cells whose cached value is an error (#DIV/0!...), which calamine reads as ''; the hidden rows
+    and columns. Only sheets with something to say have a :class:`SheetScan`."""
     try:
         ole = OleFile(Path(path).read_bytes() if data is None else data)
         name = workbook_stream_name(ole)
         if name is None:
-            return
+            return {}
         stream = ole.read(name)
     except OleError as exc:
         raise ReadError(f"文件已损坏(OLE 复合文档结构有误:{exc});请用 Excel 或 WPS 打开后另存为 .xlsx 再提交") from exc
@@ -176,6 +178,13 @@ def scan_xls(path: str, limits: Limits, data: bytes | None = None) -> dict[str, 
         raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
     return _scan_biff(stream, limits)
 
+
+# ROW (0x0208): rw, colMic, colMac, miyRw, reserved, unused, then 16 bits of options where fDyZero
+# (0x20) hides the row (also set on rows an AutoFilter hides). COLINFO (0x007D): colFirst, colLast,
+# coldx, ixfe, then options where fHidden (0x01) hides the columns ([MS-XLS] 2.4.221, 2.4.53; the
+# same in BIFF5).
+_ROW, _COLINFO = 0x0208, 0x007D
+_ROW_HIDDEN, _COL_HIDDEN = 0x20, 0x01
 
 _BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
                 0x2A: "#N/A"}
@@ -239,6 +248,13 @@ def _scan_biff(stream: bytes, limits: Limits) -> dict[str, SheetScan]:
             count = (length - 6) // 6
             if count > 0:
                 ext.add(r, c, count, 1, count)
+        elif rtype == _ROW and length >= 14:
+            if stream[body + 12] & _ROW_HIDDEN:
+                _add_index(scans.setdefault(sheet, SheetScan()).hidden_rows, unpack("<H", stream, body)[0])
+        elif rtype == _COLINFO and length >= 10:
+            first, last = unpack("<HH", stream, body)
+            if stream[body + 8] & _COL_HIDDEN and first <= last:
+                scans.setdefault(sheet, SheetScan()).hidden_cols.append((first, last))
     for pending, name in [(ext, sheet), *reversed(stack)]:
         if pending is not None:
             pending.check(name, limits)

@@ -10,7 +10,9 @@ Run before the native reader, which can abort the whole process or exhaust memor
   allocate 512 GB and abort, upstream calamine#693). A sheet whose grid would be too big, or
   mostly empty because of a stray far cell, is refused with the far cell named;
 - formulas (xlsx): a formula cell without a cached value (calamine drops it) and a cell whose
-  cached value is an error such as #DIV/0! (calamine returns '').
+  cached value is an error such as #DIV/0! (calamine returns '');
+- hidden rows and columns (xlsx, :mod:`.hidden`): ``<row hidden="1">`` (AutoFilter writes
+  filtered-out rows so too) and ``<col min max hidden="1">``, which calamine does not report.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from .bytescan import ROW_ATTR_R as _ROW_ATTR_R, TAG_REST as _TAG_REST, contains as _contains, num as _num
 from .extent import Extent as _Extent  # scan_other imports it from here too
 from .grid import ReadError
+from .hidden import hidden_cells as _hidden_cells
 from .limits import Limits
 from .sniff import Package, attrs, ooxml_package, relationships, xml_unescape
 from .zipparts import _read_part, check_zip
@@ -39,11 +43,9 @@ _SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)/?>")
 _ROW_TAG_R = re.compile(rb'<row r="(\d+)"')
 _REF3 = re.compile(rb'r="([A-Z]{3})\d')
 _REF2 = re.compile(rb'r="([A-Z]{2})\d')
-_TAG_REST = rb"""([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>"""  # attributes may hold ">" inside quotes
 _ROW_OR_CELL = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])" + _TAG_REST)
 _ODD_REF = re.compile(rb'<c r="(?:[A-Z]{0,3}[^A-Z0-9"]|[A-Z]{4})')
 _ODD_CELL_OR_ROW = re.compile(rb"<(?:c|row)[>/\t\n\r]")
-_ROW_ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*["'](\d+)["']""")
 _IS_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\s")
 
 
@@ -53,6 +55,10 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     max_row: int = 0  # 1-based last row holding a value (0: none or not computed)
     valued: int = -1  # cells holding a value, when counted (SheetChecks)
+    # Hidden rows and columns as inclusive 0-based ranges (first, last), in the order found; a range
+    # may reach far past the used area (<col min="1" max="16384">): the reader clips it to the grid.
+    hidden_rows: list[tuple[int, int]] = field(default_factory=list)
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _col_index(letters: bytes) -> int:
@@ -62,11 +68,6 @@ def _col_index(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ((ch & 0xDF) - 64)  # either case, as calamine
     return n - 1
-
-
-def _num(digits: bytes) -> int:
-    """A row number or repeat count as written, without Python's limit on long digit strings."""
-    return int(digits) if len(digits) <= 15 else 10**15
 
 
 def _xml_unescape(b: bytes) -> str:
@@ -138,6 +139,7 @@ class SheetChecks:
                 data = _as_utf8(_read_part(self._zf, real))
                 scan = SheetScan()
                 _formula_flags(data, scan, prefixed=_prefixed(data))
+                _hidden_cells(data, scan)
                 if len(data) > self.THREAD_BYTES:  # else counted only if asked (valued())
                     scan.valued = _valued(data)
                 self._result[name] = scan
@@ -197,6 +199,7 @@ def _scan_sheet(data: bytes, sheet: str, limits: Limits) -> SheetScan:
     if not _fast_extent_ok(data, limits):
         scan.max_row = _precise_xlsx_extent(data, sheet, limits)
     _formula_flags(data, scan, prefixed=b":sheetData" in data)  # <x:c ...>: namespace under a prefix
+    _hidden_cells(data, scan)
     return scan
 
 
@@ -321,24 +324,6 @@ def _formula_flags(data: bytes, scan: SheetScan, prefixed: bool) -> None:
                 v = _VALUE.search(body)
                 scan.flags[at] = "formula-error"
                 scan.errors[at] = _xml_unescape(v.group(1)) if v else "#错误"
-
-
-def _contains(data: bytes, needle: bytes, rare: int, window: int = 2048) -> bool:
-    """``needle in data``, found from the byte ``needle[rare]``, which is rare in sheet XML.
-
-    CPython finds one byte with memchr, but a short needle of bytes sheet XML is full of (``<``,
-    ``"``, ``=``) at under 1 GB/s: ``b"<f" in data`` cost a 70 KB sheet 80 µs. So: memchr to the
-    next rare byte, the plain search over a window from there (where such bytes cluster, as in
-    the XML header, or all along a sheet of English text), memchr on from the window's end.
-    """
-    byte = needle[rare:rare + 1]
-    at = data.find(byte, rare)
-    while at >= 0:
-        start = at - rare  # no match starts before this: none holds the rare byte where it must
-        if data.find(needle, start, start + window + len(needle) - 1) >= 0:
-            return True
-        at = data.find(byte, start + window + rare)
-    return False
 
 
 def _enclosing_cell(data: bytes, pos: int, reach: int) -> tuple[tuple[int, int], bytes, bytes] | None:

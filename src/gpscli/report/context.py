@@ -76,6 +76,35 @@ class Project(_Money):
     category: str
     subcategory: str
     amount: Decimal
+    mark: str = ""  # 【金额有待核实】 when a warning stands on its row: never an ordinary figure then
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the draft must say before anyone reads its figures: rows left out, amounts to check."""
+
+    skipped: list[str]  # one line per error whose row was left out (--skip-invalid)
+    unverified: list[str]  # one line per counted amount a warning questions
+
+    @property
+    def skipped_text(self) -> str:
+        return _listed(self.skipped)
+
+    @property
+    def unverified_text(self) -> str:
+        return _listed(self.unverified)
+
+    def __bool__(self) -> bool:
+        return bool(self.skipped or self.unverified)
+
+
+def _listed(lines: list[str], most: int = 10) -> str:
+    shown = "；".join(lines[:most])
+    return shown + (f"；等共{len(lines)}处" if len(lines) > most else "")
+
+
+UNVERIFIED_CODES = ("suspicious-amount", "hidden-row")
+UNVERIFIED_MARK = "【金额有待核实】"
 
 
 @dataclass(frozen=True)
@@ -191,6 +220,8 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("narrative_sections", "列表", "叙述文件的全部章节:title 标题、kind 用途、blocks 段落"),
     ("missing", "列表", "本年度没有报送项目的地区名称"),
     ("skipped", "整数", "使用 --skip-invalid 时未纳入统计的问题数,否则为 0"),
+    ("review", "审核提示", "本稿的数据问题:review.skipped 未纳入的有错误的行、review.unverified 已计入但有待核实的金额"
+               "(各为文字列表,skipped_text、unverified_text 为连写的一段);没有问题时为空(用 {% if review %} 判断)"),
 ]
 
 ATTRIBUTES: list[tuple[str, str]] = [
@@ -199,7 +230,8 @@ ATTRIBUTES: list[tuple[str, str]] = [
     ("地区(jurisdictions、own_level、parks、counties 的每项)",
      "name 名称;kind 类别(本级/园区/县市);数字组的属性;submitted 是否报送;categories 按一级目录的分类;"
      "subcategories 按二级目录的分类(金额从大到小);top 金额最大的 3 个项目;projects 全部项目(金额从大到小)"),
-    ("项目(top、projects 的每项)", "unit 购买主体;name 项目名称;jurisdiction 地区;category 一级目录;subcategory 二级目录;amount、money、wan"),
+    ("项目(top、projects 的每项)", "unit 购买主体;name 项目名称;jurisdiction 地区;category 一级目录;subcategory 二级目录;amount、money、wan;"
+     "mark 金额有警告(如异常大、隐藏行)时为「【金额有待核实】」,否则为空,写在金额之后"),
     ("地区组(county_group)", "name「其他各县（市）」;数字组的属性;categories;subcategories;top;members 成员地区;member_names 成员名称(顿号分隔);missing 未报送的成员名称"),
     ("年度数字组(next_year、prev_year)", "year 年度;数字组的属性;categories;change 变化:text「增长19.61%」、direction 增长/下降/持平、percent、percent_text、count_diff、count_text「增加13项」"),
     ("段落(progress、problems 的每项)", "text 文字;level 0 为正文段落,2/3/4 为小标题;ordinal 小标题序号「（一）」「1.」;is_heading;full_text 序号加文字"),
@@ -233,9 +265,10 @@ def _lines(pairs: Iterable[tuple[str, Figure]], whole: Decimal) -> list[Line]:
     return [Line(fmt.clean(name), f.count, f.amount, _share(f.amount, whole)) for name, f in pairs if f.count]
 
 
-def _project(r) -> Project:
+def _project(r, flagged: frozenset = frozenset()) -> Project:
+    mark = UNVERIFIED_MARK if (r.source.path, r.source.sheet, r.source.row) in flagged else ""
     return Project(fmt.clean(r.jurisdiction), fmt.clean(r.unit), fmt.clean(r.name), fmt.clean(r.category),
-                   fmt.clean(r.subcategory or ""), r.amount)
+                   fmt.clean(r.subcategory or ""), r.amount, mark)
 
 
 # A counted row, as the report handles it: (amount, batch, index in the batch). Records are made
@@ -257,22 +290,39 @@ def _rows(agg: Aggregation, keep_jurisdiction=None) -> list[_Row]:
 class _Ranked(Sequence):
     """Projects by amount, largest first, formatted only when a template reads them."""
 
-    def __init__(self, rows: list[_Row]) -> None:
+    def __init__(self, rows: list[_Row], flagged: frozenset = frozenset()) -> None:
         # Stable: equal amounts keep the order of the files and rows.
         self._rows = sorted(rows, key=lambda t: -t[0])
+        self._flagged = flagged
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [_project(b.records()[n]) for _a, b, n in self._rows[i]]
+            return [_project(b.records()[n], self._flagged) for _a, b, n in self._rows[i]]
         _a, b, n = self._rows[i]
-        return _project(b.records()[n])
+        return _project(b.records()[n], self._flagged)
 
     def __len__(self) -> int:
         return len(self._rows)
 
 
-def _by_amount(rows: list[_Row]) -> _Ranked:
-    return _Ranked(rows)
+def _by_amount(rows: list[_Row], flagged: frozenset = frozenset()) -> _Ranked:
+    return _Ranked(rows, flagged)
+
+
+def flagged_rows(agg: Aggregation) -> frozenset:
+    """(path, sheet, row) of the counted rows whose amount a warning questions."""
+    return frozenset((i.path, i.sheet, i.row) for i in agg.warnings if i.code in UNVERIFIED_CODES and i.row)
+
+
+def build_review(agg: Aggregation) -> Review:
+    def where(i) -> str:
+        from pathlib import PurePath
+
+        place = "".join(x for x in (PurePath(i.path).name if i.path else "", " " + i.location if i.location else ""))
+        return fmt.clean(f"{place}:{i.message}")
+
+    unverified = [where(i) for i in agg.warnings if i.code in UNVERIFIED_CODES]
+    return Review([where(i) for i in agg.skipped], unverified)
 
 
 def _subcategories(rows: list[_Row], whole: Decimal) -> list[Line]:
@@ -303,6 +353,7 @@ def _year_figures(agg: Aggregation, change: Change) -> YearFigures:
 
 def build_places(agg: Aggregation, profile: Profile, top_n: int = 3) -> list[Place]:
     cells = _category_cells(agg)
+    flagged = flagged_rows(agg)
     by_jur = dict(agg.by["jurisdiction"])
     order = [(j.name, j.kind) for j in profile.jurisdictions]
     known = {name for name, _ in order}
@@ -315,7 +366,7 @@ def build_places(agg: Aggregation, profile: Profile, top_n: int = 3) -> list[Pla
         f = by_jur.get(name, Figure())
         cats = [(c, cells[(name, c)]) for c, _ in agg.by["category"] if (name, c) in cells]
         rs = records.get(name, [])
-        ranked = _by_amount(rs)
+        ranked = _by_amount(rs, flagged)
         places.append(Place(fmt.clean(name), kind, f.count, f.amount, _lines(cats, f.amount),
                             _subcategories(rs, f.amount), ranked[:top_n], ranked))
     return places
@@ -338,7 +389,7 @@ def build_group(members: list[Place], agg: Aggregation, top_n: int = 3) -> Group
         cats.append((c, f))
     member = {j: fmt.clean(j) in names for j, _f in agg.by["jurisdiction"]}
     rs = _rows(agg, lambda j: member.get(j, False))
-    ranked = _by_amount(rs)
+    ranked = _by_amount(rs, flagged_rows(agg))
     return Group(COUNTY_GROUP_NAME, count, amount, _lines(cats, amount), _subcategories(rs, amount),
                  ranked[:top_n], members, [m.name for m in members if not m.submitted])
 
@@ -393,6 +444,7 @@ def build_context(agg: Aggregation, profile: Profile, *, title: str,
         "narrative_sections": [{"title": s.title, "kind": s.kind, "blocks": s.blocks} for s in narrative.sections],
         "missing": [p.name for p in places if not p.submitted],
         "skipped": len(agg.skipped),
+        "review": build_review(agg),
     }
     return ctx
 
