@@ -387,3 +387,71 @@ def write_xlsb(path: Path, cells: dict[tuple[int, int], object], sheet_name: str
         zf.writestr("xl/_rels/workbook.bin.rels", wb_rels)
         zf.writestr("xl/worksheets/sheet1.bin", bytes(data))
     return path
+
+
+def ods_content(path: Path, table_body: str, name: str = "项目明细") -> Path:
+    """An ODS whose one table holds ``table_body`` (rows written by hand: repeats, spans, nesting)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="{name}">{table_body}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content)
+    return path
+
+
+def ods_row(values: list, attrs: str = "") -> str:
+    """One <table:table-row> of string and number cells."""
+    cells = []
+    for v in values:
+        if v is None:
+            cells.append("<table:table-cell/>")
+        elif isinstance(v, (int, float)):
+            cells.append(f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p>'
+                         "</table:table-cell>")
+        else:
+            cells.append(f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>')
+    return f"<table:table-row{attrs}>{''.join(cells)}</table:table-row>"
+
+
+def rezip(source: Path, target: Path, part: str, change) -> Path:
+    """A copy of a zip package with one part changed by ``change(bytes) -> bytes`` (CRCs made anew)."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, change(data) if info.filename == part else data)
+    return target
+
+
+def shared_strings_xlsx(path: Path, rows: list[list[object]], sheet_name: str = "项目明细") -> Path:
+    """The rows as Excel writes them: texts in the shared-string table (t="s"), numbers as <v>."""
+    strings: dict[str, int] = {}
+    body = []
+    for r, row in enumerate(rows, start=1):
+        cells = []
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            ref = f"{chr(65 + c)}{r}"
+            if isinstance(value, (int, float)):
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            else:
+                n = strings.setdefault(str(value), len(strings))
+                cells.append(f'<c r="{ref}" t="s"><v>{n}</v></c>')
+        body.append(f'<row r="{r}">{"".join(cells)}</row>')
+    sst = "".join(f"<si><t>{s.replace('&', '&amp;').replace('<', '&lt;')}</t></si>" for s in strings)
+    return write_xlsx_parts(path, sheet_data=f"<sheetData>{''.join(body)}</sheetData>", sheet_name=sheet_name, sst=sst)

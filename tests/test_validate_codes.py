@@ -309,3 +309,11 @@ def test_hidden_row_and_hidden_column_are_warnings_at_their_place(tmp_path):
     assert found == [("hidden-column", "warning", "项目明细", "G3"), ("hidden-row", "warning", "项目明细", "D5")]
     assert "已取消" in res.warnings[1].message and "999 万元" in res.warnings[1].message
     assert sum(r.amount for r in res.valid_records()) == Decimal("1119")  # counted, and said so
+
+
+def test_hidden_sheet_with_projects_is_a_warning_at_the_sheet(tmp_path):
+    p = write_xlsx(tmp_path / "昌吉市.xlsx", standard_rows([project(name="甲")]),
+                   extra_sheets={"旧表": standard_rows([project(name="乙")])}, hidden=["旧表"])
+    found, res = issues_of(p)
+    assert found == [("hidden-sheet", "warning", "旧表", None)]
+    assert len(res.valid_records()) == 1

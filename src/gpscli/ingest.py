@@ -23,10 +23,11 @@ from typing import Callable, Iterable
 
 from . import annotated, pool
 from .errors import UsageError
-from .issues import Issue
+from .issues import Issue, cap
 from .normalise import Context, extract
 from .readers import SUPPORTED_SUFFIXES, Limits, ReadError, read_workbook
-from .readers.layout import detect
+from .readers.grid import SheetGrid
+from .readers.layout import REQUIRED_COLUMNS, Layout, detect
 from .records import FileResult, SheetReport
 
 _INSTRUCTION_SHEETS = ("说明", "填报说明", "填表说明", "注意事项", "使用说明")
@@ -67,6 +68,7 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
     def walk(root: Path) -> None:
         # Depth first in name order, with an explicit stack: a folder tree thousands deep must not
         # overflow Python's recursion limit.
+        inside = os.path.join(os.path.realpath(root), "")
         first = entries(root)
         stack = [iter(first)] if first is not None else []
         while stack:
@@ -77,6 +79,10 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
             p = Path(e.path)
             if e.name.startswith((".", "~$")):
                 continue  # hidden files and Office lock files (~$xx.xlsx)
+            if e.is_symlink() and not os.path.join(os.path.realpath(p), "").startswith(inside):
+                # A link out of the folder given (to /etc/passwd, say) is not a submission in it.
+                skip(p, "这是指向所给文件夹以外的链接(快捷方式),未读取;如确需读取,请在命令行中直接写出该文件")
+                continue
             try:
                 is_dir = e.is_dir()
             except OSError:
@@ -162,16 +168,15 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
         if copy == "edited" and annotated.is_issue_sheet(grid):
             result.sheets.append(SheetReport(grid.name, False, "gps 生成的问题清单,不是报送数据"))
             continue
-        if grid.hidden:
-            result.sheets.append(SheetReport(grid.name, False, "隐藏工作表(常为下拉列表数据),未读取"))
-            continue
-        if any(word in grid.name for word in _INSTRUCTION_SHEETS):
-            result.sheets.append(SheetReport(grid.name, False, "填报说明页,未读取"))
-            continue
         layout = detect(grid)
-        if layout is None:
-            result.sheets.append(SheetReport(grid.name, False, "没有可识别的表头"))
+        skip = _not_read(grid, layout, shown)
+        if skip is not None:
+            report, warning = skip
+            result.sheets.append(report)
+            if warning is not None:
+                result.issues.append(warning)
             continue
+        assert layout is not None
         sheet = extract(grid, layout, ctx, shown)
         if len(sheet.batch):
             result.batches.append(sheet.batch)
@@ -189,7 +194,39 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
         result.issues.append(Issue(
             "no-table", f"没有找到可读取的项目表:{listed}", path=shown,
             hint="表头应包含 项目名称、金额 等列(标准格式见 gps template 生成的模板)"))
+    result.issues, result.unlisted_error_rows = cap(result.issues)
     return result  # each record's ids (for duplicate detection) were made by extract, in the worker
+
+
+def _not_read(grid: SheetGrid, layout: Layout | None, path: str) -> tuple[SheetReport, Issue | None] | None:
+    """Why a sheet is not read (with a warning when it seems to hold projects), or None to read it.
+
+    Hidden sheets are not read (they hold the template's drop-down lists), but one that holds a
+    project table is named in a ``hidden-sheet`` warning. A sheet named like instructions (填报说明)
+    is skipped only when it holds no table: a visible 追加项目(补报说明) with projects is read."""
+    if grid.hidden:
+        rows = _project_rows(grid, layout) if layout is not None else 0
+        warning = None
+        if rows:
+            warning = Issue("hidden-sheet", f"隐藏工作表「{grid.name}」中有一张项目表({rows} 行),gps 没有读取它",
+                            path=path, sheet=grid.name,
+                            hint="如这些项目应当报送,请取消隐藏该工作表(或把项目移到报送表中)后重新报送")
+        return SheetReport(grid.name, False, "隐藏工作表,未读取" + ("(其中有项目表)" if rows else "")), warning
+    if layout is None:
+        if any(word in grid.name for word in _INSTRUCTION_SHEETS):
+            return SheetReport(grid.name, False, "填报说明页,未读取"), None
+        return SheetReport(grid.name, False, "没有可识别的表头"), None
+    return None
+
+
+def _project_rows(grid: SheetGrid, layout: Layout) -> int:
+    """Rows below the header with a project name and an amount, in a table that has every
+    required column (a lookup list of a few columns is not a project table)."""
+    if any(f not in layout.columns for f in REQUIRED_COLUMNS):
+        return 0
+    name, amount = layout.columns["name"], layout.columns["amount"]
+    return sum(1 for r in range(layout.data_start, grid.end_row)
+               if grid.value(r, name) not in (None, "") and grid.value(r, amount) not in (None, ""))
 
 
 # ---- worker processes -------------------------------------------------------------------------
@@ -205,7 +242,8 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
 _WORKER: dict = {}
 
 # Test-only: "abort:<file name>", "spin:<file name>" or "sleep:<file name>" (several joined by ";")
-# make the worker abort, burn CPU or hang on that file, to exercise the paths above.
+# make the worker abort, burn CPU or hang on that file, to exercise the paths above; with the
+# prefix "annotate-", the process that writes that file's annotated copy does.
 CRASH_HOOK_ENV = "GPSCLI_TEST_CRASH"
 
 _SIGNAL_REASONS = {
@@ -218,16 +256,25 @@ _SIGNAL_REASONS = {
 
 
 def _init_worker(ctx: Context, limits: Limits, careful: bool) -> None:
-    _WORKER["ctx"], _WORKER["limits"] = ctx, limits
-    _WORKER["careful"] = True
+    _WORKER["ctx"] = ctx
+    # Only where the memory limit is enforced may the parser run before the full pre-flight: a grid
+    # too big to allocate then kills this worker, not the machine, and the file is re-read
+    # carefully. macOS accepts RLIMIT_AS but does not enforce it.
+    limited = limit_worker(limits)
+    _WORKER["careful"] = careful or not (limited and sys.platform.startswith("linux"))
+
+
+def limit_worker(limits: Limits) -> bool:
+    """Initialise a process that handles one untrusted file at a time (reading it, or writing its
+    annotated copy): its address space limited (where the platform allows: returns whether it
+    did), native crash dumps kept off the terminal. The CPU limit is set per file (:func:`cpu_budget`)."""
+    _WORKER["limits"] = limits
+    limited = False
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        # Only where the limit is enforced may the parser run before the full pre-flight: a grid
-        # too big to allocate then kills this worker, not the machine, and the file is re-read
-        # carefully. macOS accepts RLIMIT_AS but does not enforce it.
-        _WORKER["careful"] = careful or not sys.platform.startswith("linux")
+        limited = True
     except (ImportError, ValueError, OSError):
         pass  # not on this platform: every pre-flight check runs before parsing
     if not os.environ.get("GPSCLI_DEBUG"):
@@ -242,14 +289,20 @@ def _init_worker(ctx: Context, limits: Limits, careful: bool) -> None:
             os.close(devnull)
         except OSError:
             pass
+    return limited
 
 
-def _test_hook(path: Path) -> None:
+def crash_hook(path: Path, stage: str = "") -> None:
+    """Test-only misbehaviour on one file (see CRASH_HOOK_ENV); ``stage``: "annotate-" for the
+    process that writes annotated copies ("annotate-spin:坏.xlsx")."""
     spec = os.environ.get(CRASH_HOOK_ENV)
     if not spec:
         return
     for item in spec.split(";"):
         mode, _, name = item.partition(":")
+        if mode.startswith("annotate-") != bool(stage):
+            continue
+        mode = mode[len(stage):]
         if name and path.name == name:
             if mode == "abort":
                 os.abort()
@@ -260,7 +313,8 @@ def _test_hook(path: Path) -> None:
                 time.sleep(3600)
 
 
-def _work(path: Path) -> FileResult:
+def cpu_budget() -> None:
+    """Allow the file about to be handled ``limits.seconds`` of CPU from now (SIGXCPU past that)."""
     limits: Limits = _WORKER["limits"]
     try:
         import resource
@@ -272,11 +326,16 @@ def _work(path: Path) -> FileResult:
         resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
     except (ImportError, ValueError, OSError):
         pass
+
+
+def _work(path: Path) -> FileResult:
+    limits: Limits = _WORKER["limits"]
+    cpu_budget()
     try:
-        _test_hook(path)
+        crash_hook(path)
         with gc_paused():
             return read_file(path, _WORKER["ctx"], limits, careful=_WORKER.get("careful", True))
-    except MemoryError:
+    except (MemoryError, SystemError):  # SystemError: a native library that could not allocate
         return _failed(path, "读取时内存超出上限(文件过大或异常)")
     except RecursionError:
         return _failed(path, "文件结构嵌套过深,无法解析")
@@ -315,7 +374,7 @@ def _failed(path: Path, why: str) -> FileResult:
     return FileResult(path=shown, issues=[Issue("unreadable-file", f"无法读取:{why}", path=shown)])
 
 
-def _death_reason(exitcode: int | None, limits: Limits) -> str:
+def death_reason(exitcode: int | None, limits: Limits) -> str:
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
@@ -360,5 +419,5 @@ def read_files(paths: list[Path], ctx: Context, limits: Limits | None = None, wo
     # if that worker dies too, the file gets an issue naming the reason.
     suspects: list[int] = []
     read(deque(range(len(paths))), workers, False, lambda n, _code: suspects.append(n))
-    read(deque(sorted(suspects)), 1, True, lambda n, code: done(n, _failed(paths[n], _death_reason(code, limits))))
+    read(deque(sorted(suspects)), 1, True, lambda n, code: done(n, _failed(paths[n], death_reason(code, limits))))
     return [results[n] for n in range(len(paths))]

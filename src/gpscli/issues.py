@@ -55,6 +55,7 @@ _TYPES = [
     IssueType("empty-table", Severity.WARNING, "有表头,但没有任何项目行"),
     IssueType("hidden-row", Severity.WARNING, "项目行是隐藏的(含被筛选隐藏),在 Excel 中看不到,已计入"),
     IssueType("hidden-column", Severity.WARNING, "读取的列是隐藏的,在 Excel 中看不到"),
+    IssueType("hidden-sheet", Severity.WARNING, "隐藏的工作表中有项目表,没有读取"),
 ]
 
 REGISTRY: dict[str, IssueType] = {t.code: t for t in _TYPES}
@@ -116,3 +117,50 @@ def count(issues: list[Issue]) -> tuple[int, int]:
     """(errors, warnings)."""
     errors = sum(1 for i in issues if i.is_error)
     return errors, len(issues) - errors
+
+
+MAX_PER_CODE = 1000  # issues of one code listed per file; the rest are counted in one more
+SUMMARY_PREFIX = "另有 "
+
+
+def is_summary(issue: Issue) -> bool:
+    """The issue that counts those of its code not listed one by one (:func:`cap`)."""
+    return issue.row is None and issue.cell is None and issue.message.startswith(SUMMARY_PREFIX)
+
+
+def cap(issues: list[Issue], most: int = MAX_PER_CODE) -> tuple[list[Issue], set[tuple[str, int]]]:
+    """At most ``most`` issues of each code, then one that counts the rest ("另有 N 个同类问题"):
+    a crafted file with half a million bad rows must not cost gigabytes of messages. Returns the
+    issues kept and the (sheet, row) of the errors left out, whose rows still must not be counted.
+    Capping again (more issues found later) adds to the count already made."""
+    counts: dict[str, int] = {}
+    kept: list[Issue] = []
+    dropped: dict[str, list[Issue]] = {}
+    before: dict[str, Issue] = {}
+    for i in issues:
+        if is_summary(i):
+            before[i.code] = i
+            continue
+        n = counts.get(i.code, 0)
+        counts[i.code] = n + 1
+        if n < most:
+            kept.append(i)
+        else:
+            dropped.setdefault(i.code, []).append(i)
+    if not dropped:
+        return issues, set()
+    rows: set[tuple[str, int]] = set()
+    for code in sorted(set(dropped) | set(before), key=list(REGISTRY).index):
+        rest = dropped.get(code, [])
+        old = before.get(code)
+        if not rest:
+            kept.append(old)  # type: ignore[arg-type]
+            continue
+        total = len(rest) + (int(old.value) if old is not None and isinstance(old.value, int) else 0)
+        first = rest[0] if old is None else old
+        kept.append(Issue(code, f"{SUMMARY_PREFIX}{total} 个同类问题({REGISTRY[code].title})未逐一列出,"
+                                f"{'第一个在 ' + (first.location or '文件中') if old is None else '见上面的例子'}",
+                          path=first.path, sheet=first.sheet, value=total,
+                          hint="请先改正上面列出的问题;同类问题的改法相同"))
+        rows.update((i.sheet, i.row) for i in rest if i.is_error and i.sheet and i.row is not None)
+    return kept, rows

@@ -14,6 +14,11 @@ from itertools import repeat
 from operator import truediv
 
 WAN = Decimal(10000)
+# No project costs 1e11 万元 (ten times a year of China's GDP), and no amount needs more than ten
+# decimals of 万元: bounded so, any sum of a million rows holds in the 28 digits of Decimal's
+# default context, exactly (a bigger value, typed or planted, is an invalid-amount at its cell).
+MAX_WAN = Decimal(10) ** 11
+MAX_PLACES = 10
 # Smallest unit we keep: one fen is 0.000001 万元.
 FEN_IN_WAN = Decimal("0.000001")
 _TWO = Decimal("0.01")
@@ -55,7 +60,7 @@ def plain_float(value: float) -> Decimal | None:
     if "e" in t or "n" in t:
         return None
     if t.endswith(".0"):
-        return Decimal(int(value))
+        return Decimal(int(value)) if len(t) <= 13 else None  # below MAX_WAN: 99999999999.0
     return Decimal(t) if len(t) <= 10 else None
 
 
@@ -128,9 +133,9 @@ def _by_repr(floats: Sequence[float]) -> list[Decimal | None]:
     parts = joined.split("|")
     parts.pop()
     out: list[Decimal | None] = list(map(Decimal, parts))
-    if max(map(len, parts)) > 10:  # a whole number stays, any other long repr is left to parse_amount
+    if max(map(len, parts)) > 10:  # a whole number below MAX_WAN stays, any other long repr is left to parse_amount
         for i, p in enumerate(parts):
-            if len(p) > 10 and "." in p:
+            if len(p) > 10 and ("." in p or len(p.lstrip("-")) > 11):
                 out[i] = None
     return out
 
@@ -173,7 +178,12 @@ def parse_amount(value: object, unit: str = "万元", explicit: bool = True) -> 
             raise UnitConflict(f"{what},但本列金额以{unit}为单位", number, cell_unit)
         if cell_unit:
             unit = cell_unit
-    return to_wan(number, unit)
+    wan = to_wan(number, unit)
+    if not wan.is_finite() or abs(wan) >= MAX_WAN:
+        raise AmountError(f"超出合理范围(单个项目不可能达到 {MAX_WAN:,.0f} 万元)")
+    if wan.as_tuple().exponent < -MAX_PLACES:  # type: ignore[operator]
+        raise AmountError(f"小数位数过多(以万元计超过 {MAX_PLACES} 位)")
+    return wan
 
 
 def _parse_text(text: str) -> tuple[Decimal, str | None, bool]:

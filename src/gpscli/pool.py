@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import sys
 import time
 from collections import deque
 from multiprocessing.connection import Connection, wait
@@ -36,8 +37,42 @@ class StartFailed(Exception):
     """Worker processes die before they can take any task (the memory limit too low?)."""
 
 
+# The parent's ends of the workers' pipes. A worker made by fork inherits all of them: it closes
+# them first, else its own pipe would never report the parent's death (it would hold the parent's
+# end open itself) and it would wait for a task forever after the parent is killed.
+_PARENT_ENDS: set[int] = set()
+
+
+def _die_with_parent() -> None:
+    """Workers never outlive the parent: inherited parent ends closed; on Linux, the kernel kills
+    the worker when the parent dies (even by SIGKILL or the OOM killer), wherever it is."""
+    import os
+
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler (a clean stop) is not the worker's
+    for fd in list(_PARENT_ENDS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _PARENT_ENDS.clear()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            parent = os.getppid()
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the line above
+                os._exit(1)
+        except (OSError, AttributeError):
+            pass
+
+
 def _serve(conn: Connection, fn: Callable[[Any], Any], initializer: Callable | None, initargs: tuple) -> None:
     """A worker's life: initialise, say ready, then answer each task with its result, in order."""
+    _die_with_parent()
     if initializer is not None:
         initializer(*initargs)
     conn.send_bytes(_READY)
@@ -56,6 +91,7 @@ class _Worker:
 
     def __init__(self, mp, fn, initializer, initargs) -> None:
         self.conn, theirs = mp.Pipe(duplex=True)
+        _PARENT_ENDS.add(self.conn.fileno())
         self.proc = mp.Process(target=_serve, args=(theirs, fn, initializer, initargs), daemon=True)
         self.proc.start()
         theirs.close()
@@ -73,7 +109,12 @@ class _Worker:
         except (OSError, AttributeError, ValueError):
             pass
         self.proc.join(5)
-        self.conn.close()
+        self.close()
+
+    def close(self) -> None:
+        if not self.conn.closed:
+            _PARENT_ENDS.discard(self.conn.fileno())
+            self.conn.close()
 
 
 def run(tasks: Sequence, todo: deque[int], fn: Callable[[Any], Any], *, workers: int, depth: int = 2,
@@ -175,4 +216,4 @@ def run(tasks: Sequence, todo: deque[int], fn: Callable[[Any], Any], *, workers:
             w.proc.join(max(0.0, deadline - time.monotonic()))
             if w.proc.exitcode is None:
                 w.kill()
-            w.conn.close()
+            w.close()

@@ -242,6 +242,8 @@ class FileResult:
     sheets: list[SheetReport] = field(default_factory=list)
     ignored: bool = False  # a byte-identical copy of another file
     skipped_rows: int = 0
+    # (sheet, row) of errors not listed one by one (issues.cap): their rows are not counted either
+    unlisted_error_rows: set[tuple[str, int]] = field(default_factory=set)
 
     @property
     def records(self) -> list[ProjectRecord]:

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from decimal import Decimal
 from typing import Iterable
 
-from .issues import Issue
+from .issues import Issue, cap, is_summary
 from .money import display
 from .readers.grid import col_letter
 from .records import FileResult, ProjectRecord, RecordBatch, TotalRow
@@ -120,66 +120,78 @@ def _duplicate(prev: ProjectRecord, r: ProjectRecord) -> Issue:
                value=r.name, hint="同一项目只能填报一次;如确为不同项目,请在项目名称中区分")
 
 
-def duplicate_projects(batches: Iterable[RecordBatch], repeats: set[tuple[str, str]] = frozenset()) -> list[Issue]:
-    """The same (jurisdiction, unit, project, year) twice: the later occurrence is the error.
-    Read from the columns; a record is made only for the rows an issue names. ``repeats``: pairs
-    of files (earlier, later) already reported as a whole-file repeat, whose rows are not repeated."""
+def duplicate_projects(batches: Iterable[RecordBatch]) -> list[tuple[tuple[RecordBatch, int], tuple[RecordBatch, int]]]:
+    """The same (jurisdiction, unit, project, year) twice: (first occurrence, later occurrence) of
+    each repeat, as (batch, index). Read from the columns; no record is made."""
     seen: dict[tuple, tuple[RecordBatch, int]] = {}
-    issues = []
+    repeats = []
     for b in batches:
         for i, k in enumerate(zip(b.jurisdiction, b.unit_id, b.name_id, b.year)):
             prev = seen.setdefault(k, (b, i))
-            if (prev[0] is not b or prev[1] != i) and (prev[0].path, b.path) not in repeats:
-                issues.append(_duplicate(prev[0].records()[prev[1]], b.records()[i]))
-    return issues
+            if prev[0] is not b or prev[1] != i:
+                repeats.append((prev, (b, i)))
+    return repeats
 
 
 _CORRECTED = re.compile(r"更正|修正|修改|补正|最新|终稿|定稿|正确")
 
 
-def duplicate_submissions(files: list[FileResult]) -> set[tuple[str, str]]:
-    """Two files of one jurisdiction and year that hold mostly the same projects (阜康市.xlsx and
-    阜康市(更正).xlsx): one ``duplicate-submission`` error on one of them, naming the other and the
-    cells that differ, instead of one duplicate-project per row. The error goes on the later file,
-    unless only the later one's name marks a correction (更正, 修改, 最新...): then on the earlier.
-    That file is not counted at all (a file-level error). Returns the (earlier, later) pairs."""
-    where: dict[tuple, list[tuple[int, RecordBatch, int]]] = {}
-    sizes: dict[tuple[int, str, int], int] = {}  # (file, jurisdiction, year) -> projects
-    for n, f in enumerate(files):
-        if f.ignored:
-            continue
-        for b in f.batches:
-            for i, k in enumerate(zip(b.jurisdiction, b.unit_id, b.name_id, b.year)):
-                where.setdefault(k, []).append((n, b, i))
-                sizes[(n, k[0], k[3])] = sizes.get((n, k[0], k[3]), 0) + 1
+def duplicates(files: list[FileResult]) -> None:
+    """Repeated projects, as issues on the files they concern.
+
+    Two files of one jurisdiction and year that share most of their projects (阜康市.xlsx and
+    阜康市(更正).xlsx) are one ``duplicate-submission`` error on one of them, naming the other and
+    the cells that differ, instead of a duplicate-project per row; that file is then not counted
+    at all (a file-level error). It goes on the later file, unless only the later one's name marks
+    a correction (更正, 修改, 最新...): then on the earlier. Any other repeat is a
+    ``duplicate-project`` at its later occurrence."""
+    index = {f.path: n for n, f in enumerate(files)}
+    repeats = duplicate_projects(b for f in files if not f.ignored for b in f.batches)
+    if not repeats:
+        return  # the usual case: one pass over the keys, nothing more
     shared: dict[tuple[int, int, str, int], list[tuple]] = {}
-    for k, hits in where.items():
-        files_here = sorted({n for n, _b, _i in hits})
-        for a, later in zip(files_here, files_here[1:]):
-            first = next(h for h in hits if h[0] == a)
-            second = next(h for h in hits if h[0] == later)
-            shared.setdefault((a, later, k[0], k[3]), []).append((first, second))
+    for first, later in repeats:
+        a, z = index[first[0].path], index[later[0].path]
+        if a != z:
+            jur, year = first[0].jurisdiction[first[1]], first[0].year[first[1]]
+            shared.setdefault((min(a, z), max(a, z), jur, year), []).append(
+                (first, later) if a < z else (later, first))
+    sizes = _sizes({n for key in shared for n in key[:2]}, files)
     pairs: set[tuple[str, str]] = set()
     flagged: set[int] = set()
-    for (a, later, jur, year), common in sorted(shared.items(), key=lambda kv: kv[0]):
-        smaller = min(sizes[(a, jur, year)], sizes[(later, jur, year)])
-        if a in flagged or later in flagged or len(common) < 2 or len(common) * 2 < smaller:
+    for (a, z, jur, year), common in sorted(shared.items(), key=lambda kv: kv[0][:2]):
+        if a in flagged or z in flagged or len(common) < 2 or len(common) * 2 < min(sizes[(a, jur, year)],
+                                                                                     sizes[(z, jur, year)]):
             continue
-        keep, drop = a, later
-        if _CORRECTED.search(PurePath(files[later].path).stem) and not _CORRECTED.search(PurePath(files[a].path).stem):
-            keep, drop = later, a  # the corrected one is counted, whichever sorts first
+        keep, drop = a, z
+        if _CORRECTED.search(PurePath(files[z].path).stem) and not _CORRECTED.search(PurePath(files[a].path).stem):
+            keep, drop = z, a  # the corrected one is counted, whichever sorts first
             common = [(y, x) for x, y in common]
         flagged.add(drop)
-        pairs.add((files[a].path, files[later].path))
+        pairs.add((files[a].path, files[z].path))
         only = (sizes[(keep, jur, year)] - len(common), sizes[(drop, jur, year)] - len(common))
         files[drop].issues.append(_repeat_issue(files[keep], files[drop], jur, year, common, only))
-    return pairs
+    for first, later in repeats:
+        p1, p2 = first[0].path, later[0].path
+        if (p1, p2) not in pairs and (p2, p1) not in pairs:
+            issue = _duplicate(first[0].records()[first[1]], later[0].records()[later[1]])
+            files[index[p2]].issues.append(issue)
+
+
+def _sizes(which: set[int], files: list[FileResult]) -> dict[tuple[int, str, int], int]:
+    """Projects per (file, jurisdiction, year), for the files given."""
+    out: dict[tuple[int, str, int], int] = {}
+    for n in which:
+        for b in files[n].batches:
+            for jy in zip(b.jurisdiction, b.year):
+                out[(n, *jy)] = out.get((n, *jy), 0) + 1
+    return out
 
 
 def _repeat_issue(first: FileResult, later: FileResult, jur: str, year: int, common: list[tuple],
                   only: tuple[int, int]) -> Issue:
     diffs = []
-    for (_n, b1, i1), (_m, b2, i2) in common:
+    for (b1, i1), (b2, i2) in common:
         if b1.amount[i1] != b2.amount[i2]:
             r1, r2 = b1.records()[i1], b2.records()[i2]
             diffs.append(f"「{r2.name}」{r1.source.sheet}!{r1.cell('amount') or r1.source.row} 为 {display(r1.amount, 6)}、"
@@ -202,7 +214,6 @@ def _repeat_issue(first: FileResult, later: FileResult, jur: str, year: int, com
 def run(files: list[FileResult], opts: RuleOptions) -> None:
     """Apply every rule; issues are attached to the file they concern."""
     duplicate_files(files)
-    by_path = {f.path: f for f in files}
     zero, high, year = Decimal(0), opts.suspicious_amount, opts.require_year
     for f in files:
         if f.ignored:
@@ -220,11 +231,11 @@ def run(files: list[FileResult], opts: RuleOptions) -> None:
         for t in f.totals:
             if (i := check_total(t)) is not None:
                 f.issues.append(i)
-    repeats = duplicate_submissions(files)
-    for issue in duplicate_projects((b for f in files if not f.ignored for b in f.batches), repeats):
-        by_path[issue.path].issues.append(issue)
+    duplicates(files)
     for f in files:
         f.issues.sort(key=_order(f))
+        f.issues, unlisted = cap(f.issues)
+        f.unlisted_error_rows |= unlisted
 
 
 def _order(f: FileResult):
@@ -232,6 +243,8 @@ def _order(f: FileResult):
 
     def k(i: Issue):
         col = i.column or ""
+        if is_summary(i):
+            return (len(sheets), 0, 0, i.code)  # "另有 N 个同类问题" after those it follows
         return (sheets.get(i.sheet or "", -1), i.row or 0, len(col), col)
 
     return k
@@ -239,7 +252,9 @@ def _order(f: FileResult):
 
 def error_rows(files: list[FileResult]) -> set[tuple[str, str, int]]:
     """(path, sheet, row) of every row that has an error: those records are not counted."""
-    return {(i.path, i.sheet, i.row) for f in files for i in f.issues if i.is_error and i.row is not None and i.sheet}
+    rows = {(i.path, i.sheet, i.row) for f in files for i in f.issues if i.is_error and i.row is not None and i.sheet}
+    rows.update((f.path, sheet, row) for f in files for sheet, row in f.unlisted_error_rows)
+    return rows
 
 
 __all__ = ["RuleOptions", "run", "error_rows", "col_letter"]

@@ -8,7 +8,6 @@ there are never removed or overwritten (:mod:`.outputs.generation`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,9 @@ from .outputs import owned, tables
 from .outputs.annotate import write_all
 from .outputs.atomic import write_bytes
 from .outputs.generation import Generation
+from .outputs.safe import json_text
 from .outputs.validation import report_dict
+from .readers import Limits
 
 MAX_LISTED = 200  # problems listed in 运行摘要.json (all of them are in 校验结果.json)
 SUMMARY_NAME = "运行摘要.json"
@@ -62,7 +63,7 @@ class RunSummary:
 
 
 def _json(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_text(data).encode("utf-8")
 
 
 def run_period(cfg: Config, year: int, period: str, *, skip_invalid: bool = False,
@@ -84,7 +85,7 @@ def run_period(cfg: Config, year: int, period: str, *, skip_invalid: bool = Fals
     summary.run_id = gen.id
     gen.begin()
     try:
-        _write_outputs(gen, result, year, summary, skip_invalid, report)
+        _write_outputs(gen, result, year, summary, skip_invalid, report, cfg.limits)
         summary.duration_s = time.perf_counter() - t0
         summary.last_good = [str(p) for p in gen.last_good]
         summary.kept = [str(out_dir / rel) for rel in gen.carried]
@@ -102,7 +103,7 @@ def run_period(cfg: Config, year: int, period: str, *, skip_invalid: bool = Fals
 
 
 def _write_outputs(gen: Generation, result: api.Result, year: int, summary: RunSummary, skip_invalid: bool,
-                   report: Callable[[api.Result, int, Path], Path] | None) -> None:
+                   report: Callable[[api.Result, int, Path], Path] | None, limits: Limits) -> None:
     roles: dict[str, str] = {}
 
     def emit(path: Path, role: str) -> None:
@@ -117,7 +118,7 @@ def _write_outputs(gen: Generation, result: api.Result, year: int, summary: RunS
     def failed(f, why: str) -> None:
         summary.messages.append(f"无法为 {f.path} 生成标注副本:{why}")
 
-    for p in write_all(result.files, lambda name: gen.path(f"{ANNOTATED_FOLDER}/{name}"), failed):
+    for p in write_all(result.files, lambda name: gen.path(f"{ANNOTATED_FOLDER}/{name}"), failed, limits):
         emit(p, "annotated")
     try:
         agg = api.aggregate(result, year=year, skip_invalid=skip_invalid)

@@ -68,3 +68,28 @@ def strip_illegal(text: str) -> tuple[str, bool]:
     """Remove characters XML 1.0 forbids; report whether any were removed."""
     cleaned = _ILLEGAL_XML.sub("", text)
     return cleaned, cleaned != text
+
+
+# Characters that act on a terminal or reorder text instead of showing: C0 and C1 controls (ESC
+# starts ANSI sequences; CR and BS overwrite; a newline forges a line), DEL, and the bidirectional
+# overrides and isolates (which make "txt.exe" look like "exe.txt").
+_ACTIVE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _picture(m: re.Match) -> str:
+    c = ord(m.group())
+    if c < 0x20:
+        return chr(0x2400 + c)  # ␛ ␤ ␉ ␍ ...: the control picture, one column wide
+    if c == 0x7F:
+        return "\u2421"  # ␡
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def inert(text: object) -> str:
+    """Text from a file (a cell, a sheet or file name) as it may be shown on a terminal or written
+    to a log: every control character made visible (ESC as ␛, a newline as ␤...), nothing that a
+    terminal would act on, and one line stays one line."""
+    s = str(text)
+    if s.isprintable():
+        return s
+    return _ACTIVE.sub(_picture, s)

@@ -22,8 +22,12 @@ def main() -> None:
     except ImportError:  # pragma: no cover
         from click import exceptions as cexc
 
-    from .common import EXIT_USAGE, err
+    import signal
 
+    from .common import EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, Terminated, err, on_sigterm
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    sys.unraisablehook = _unraisable
     try:
         rv = app(standalone_mode=False)
     except getattr(cexc, "NoArgsIsHelpError", ()) as exc:
@@ -39,10 +43,27 @@ def main() -> None:
             cmd = f"gps {sub}" if sub else cmd
         err().print(f"用法错误:{_translate(exc.format_message())}\n运行「{cmd} --help」查看用法。", markup=False)
         sys.exit(EXIT_USAGE)
+    except Terminated:
+        err().print("已终止(收到结束信号 SIGTERM)。", markup=False)
+        sys.exit(EXIT_TERMINATED)
     except (typer.Abort, KeyboardInterrupt):
         err().print("已中断。", markup=False)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _unraisable(info) -> None:
+    """A library's "Exception ignored in ..." (a generator cleaned up after a write failed, which
+    gps has already reported in Chinese) goes to the --log file, and to stderr only with --debug."""
+    import traceback
+
+    from .common import STATE, log
+
+    text = "".join(traceback.format_exception(info.exc_type, info.exc_value, info.exc_traceback))
+    if STATE.debug:
+        sys.__unraisablehook__(info)
+    else:
+        log(f"(已忽略的清理异常)\n{text}")
 
 
 def _translate(text: str) -> str:

@@ -10,7 +10,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .app import app
-from .common import EXIT_DATA, CatalogueOpt, ForceOpt, JurisdictionOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
+from .common import EXIT_DATA, CatalogueOpt, ForceOpt, shown, JurisdictionOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
 
 
 class AggFormat(str, Enum):
@@ -21,7 +21,6 @@ class AggFormat(str, Enum):
 
 
 def print_aggregation(console, agg) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from ..aggregate import DIMENSIONS
@@ -36,12 +35,12 @@ def print_aggregation(console, agg) -> None:
         table.add_column(DIMENSIONS[row_dim], footer="合计", no_wrap=True)
         by_col = dict(agg.by[col_dim])
         for c in cols:
-            table.add_column(f"{escape(c)}\n项数", justify="right", footer=str(by_col[c].count))
+            table.add_column(f"{shown(c)}\n项数", justify="right", footer=str(by_col[c].count))
             table.add_column("金额", justify="right", footer=display(by_col[c].amount))
         table.add_column("合计\n项数", justify="right", footer=str(agg.total.count), style="bold")
         table.add_column("金额", justify="right", footer=display(agg.total.amount), style="bold")
         for rv, f in agg.by[row_dim]:
-            row = [escape(rv)]
+            row = [shown(rv)]
             for c in cols:
                 x = cells.get((rv, c))
                 row += [str(x.count) if x else "", display(x.amount) if x else ""]
@@ -54,7 +53,7 @@ def print_aggregation(console, agg) -> None:
         table.add_column("项数", justify="right", footer=str(agg.total.count))
         table.add_column("金额", justify="right", footer=display(agg.total.amount))
         for key, f in agg.cells:
-            table.add_row(*[escape(v) for v in key], str(f.count), display(f.amount))
+            table.add_row(*[shown(v) for v in key], str(f.count), display(f.amount))
     console.print(table)
     from ..outputs.tables import ROUNDING_NOTE, has_sub_fen_display
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..outputs.safe import json_text
 from .app import app
 from .common import CatalogueOpt, ForceOpt, JurisdictionOpt, YearOpt, guard, load_config, out, say
 
@@ -47,7 +47,7 @@ def catalogue_command(
     if fmt is ListFormat.json:
         items = [{"code": i.code, "name": i.name, "level": i.level, "parent": i.parent, "aliases": list(i.aliases)}
                  for i in cat.items]
-        typer.echo(json.dumps({"source": cat.source, "items": items}, ensure_ascii=False, indent=2))
+        typer.echo(json_text({"source": cat.source, "items": items}), nl=False)
         return
     if fmt is ListFormat.csv:
         buf = io.StringIO()
@@ -81,7 +81,7 @@ def profile_command(
     if fmt is ListFormat.json:
         data = {"name": prof.name, "jurisdictions": [{"name": j.name, "kind": j.kind, "aliases": list(j.aliases)}
                                                      for j in prof.jurisdictions]}
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(json_text(data), nl=False)
         return
     if fmt is ListFormat.csv:
         buf = io.StringIO()

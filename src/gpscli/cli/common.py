@@ -20,6 +20,15 @@ from rich.console import Console
 from ..errors import GpsError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a cron timeout, a shutdown): stopped like Ctrl-C, with its own exit status."""
+
+
+def on_sigterm(_signum, _frame) -> None:
+    raise Terminated()
 
 
 @dataclass
@@ -48,10 +57,20 @@ def err() -> Console:
     return _console(sys.stderr)
 
 
+def shown(text: object) -> str:
+    """Text from the data (a cell, a sheet or file name, a message quoting them), ready for a rich
+    console: control characters made visible (:func:`gpscli.text.inert`) and markup escaped."""
+    from rich.markup import escape
+
+    from ..text import inert
+
+    return escape(inert(text))
+
+
 def say(message: str) -> None:
     """A progress/status line on stderr (suppressed by --quiet); also written to --log."""
     if not STATE.quiet:
-        err().print(message)
+        err().print(shown(message))
     log(message)
 
 
@@ -59,16 +78,22 @@ def log(message: str) -> None:
     if STATE.log is not None:
         import datetime as dt
 
+        from ..text import inert
+
         try:
             with open(STATE.log, "a", encoding="utf-8") as fh:
-                fh.write(f"{dt.datetime.now().isoformat(timespec='seconds')} {message}\n")
+                for line in str(message).split("\n"):  # each line of a log entry stamped; none forged
+                    fh.write(f"{dt.datetime.now().isoformat(timespec='seconds')} {inert(line)}\n")
         except OSError as exc:
             path, STATE.log = STATE.log, None  # say it once, then carry on without the log
             err().print(f"警告:无法写入日志文件 {path}({exc.strerror or exc}),本次不记录日志", markup=False)
 
 
 def fail(message: str, code: int = EXIT_DATA) -> "typer.Exit":
-    err().print(f"[red]错误:[/red]{message}", markup=True) if sys.stderr.isatty() else err().print(f"错误:{message}", markup=False)
+    if sys.stderr.isatty():
+        err().print(f"[red]错误:[/red]{shown(message)}", markup=True)
+    else:
+        err().print(f"错误:{shown(message)}", markup=True)
     log(f"错误:{message}")
     return typer.Exit(code)
 
@@ -84,8 +109,10 @@ def guard(fn: Callable) -> Callable:
             raise
         except GpsError as exc:
             raise fail(str(exc), exc.exit_code) from None
+        except Terminated:
+            raise fail("已终止(收到结束信号 SIGTERM);输出文件未写入或保持原样", EXIT_TERMINATED) from None
         except KeyboardInterrupt:
-            raise fail("已中断(Ctrl+C);输出文件未写入或保持原样", 130) from None
+            raise fail("已中断(Ctrl+C);输出文件未写入或保持原样", EXIT_INTERRUPTED) from None
         except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are caught
             if STATE.debug:
                 raise

@@ -9,11 +9,10 @@ from typing import Annotated, List, Optional
 import typer
 
 from .app import app
-from .common import EXIT_DATA, CatalogueOpt, ForceOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
+from .common import EXIT_DATA, CatalogueOpt, ForceOpt, shown, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
 
 
 def print_variables(console) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from ..report import ATTRIBUTES, FILTERS, VARIABLES
@@ -23,34 +22,32 @@ def print_variables(console) -> None:
     t.add_column("类型", no_wrap=True)
     t.add_column("说明")
     for name, kind, desc in VARIABLES:
-        t.add_row(name, kind, escape(desc))
+        t.add_row(name, kind, shown(desc))
     console.print(t)
     a = Table(title="变量的属性(模板中写作 变量.属性,如 total.money)", title_justify="left")
     a.add_column("变量种类", no_wrap=True)
     a.add_column("属性")
     for kind, desc in ATTRIBUTES:
-        a.add_row(escape(kind), escape(desc))
+        a.add_row(shown(kind), shown(desc))
     console.print(a)
     f = Table(title="过滤器和函数(写作 值|过滤器)", title_justify="left")
     f.add_column("名称", no_wrap=True)
     f.add_column("用法")
     for name, desc in FILTERS:
-        f.add_row(name, escape(desc))
+        f.add_row(name, shown(desc))
     console.print(f)
 
 
 def print_check(console, check) -> None:
-    from rich.markup import escape
-
     from ..report import VARIABLES
 
     known = {name: desc for name, _, desc in VARIABLES}
-    console.print(f"模板 {escape(str(check.path))} 用到 {len(check.used)} 个变量:")
+    console.print(f"模板 {shown(str(check.path))} 用到 {len(check.used)} 个变量:")
     for name in check.used:
         if name in known:
-            console.print(f"  ✓ {escape(name)}  {escape(known[name])}")
+            console.print(f"  ✓ {shown(name)}  {shown(known[name])}")
         else:
-            console.print(f"  ✗ {escape(name)}  gps 不提供这个变量(是否拼错?可用的变量见 gps report --variables)")
+            console.print(f"  ✗ {shown(name)}  gps 不提供这个变量(是否拼错?可用的变量见 gps report --variables)")
 
 
 @app.command("report")
@@ -91,7 +88,7 @@ def report_command(
             check = run_check(check_template)
             print_check(out(), check)
             for problem in check.problems:
-                err().print(f"错误:{problem}", markup=False)
+                err().print(f"错误:{shown(problem)}")
             if check.unknown:
                 err().print(f"错误:模板用到 gps 不提供的变量:{'、'.join(check.unknown)}", markup=False)
             if not check.ok:

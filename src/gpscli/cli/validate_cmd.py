@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, List, Optional
@@ -10,7 +9,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .app import app
-from .common import EXIT_DATA, EXIT_OK, STATE, CatalogueOpt, JurisdictionOpt, YearOpt, err, guard, load_data, out, say
+from .common import EXIT_DATA, EXIT_OK, STATE, shown, CatalogueOpt, JurisdictionOpt, YearOpt, err, guard, load_data, out, say
 
 
 class ReportFormat(str, Enum):
@@ -29,7 +28,7 @@ def print_issue_table(console, issues, title: str | None = None, with_file: bool
     for i in issues:
         level = f"[red]{i.severity.label}[/red]" if i.is_error else f"[yellow]{i.severity.label}[/yellow]"
         row = [_esc(Path(i.path).name) if i.path else "-"] if with_file else []
-        table.add_row(*row, i.location or "-", level, i.code, _esc(i.message), _esc(i.hint or ""))
+        table.add_row(*row, _esc(i.location or "-"), level, i.code, _esc(i.message), _esc(i.hint or ""))
     console.print(table)
 
 
@@ -40,27 +39,23 @@ def print_warnings(console, warnings) -> None:
 
 
 def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+    return shown(text)
 
 
 def print_verbose(console, f) -> None:
-    from rich.markup import escape
-
     for s in f.sheets:
         if not s.used:
-            console.print(f"    工作表「{escape(s.name)}」:未使用({escape(s.reason)})")
+            console.print(f"    工作表「{shown(s.name)}」:未使用({shown(s.reason)})")
             continue
         from ..records import FIELD_LABELS
 
         labels = {**FIELD_LABELS, "amount": f"金额({s.unit})"}  # the unit the sheet's amounts are read in
         cols = "、".join(f"{labels.get(k, k)}={v}" for k, v in s.columns.items())
         console.print(
-            f"    工作表「{escape(s.name)}」:表头第 {'、'.join(map(str, s.header_rows))} 行;{s.rows} 行无误;"
-            f"单位 {s.unit}(来自{escape(s.unit_from)});地区来自{escape(s.jurisdiction_from or '—')};"
-            f"年度来自{escape(s.year_from or '—')}")
-        console.print(f"      列:{escape(cols)}", style="dim")
+            f"    工作表「{shown(s.name)}」:表头第 {'、'.join(map(str, s.header_rows))} 行;{s.rows} 行无误;"
+            f"单位 {s.unit}(来自{shown(s.unit_from)});地区来自{shown(s.jurisdiction_from or '—')};"
+            f"年度来自{shown(s.year_from or '—')}")
+        console.print(f"      列:{shown(cols)}", style="dim")
 
 
 @app.command("validate")
@@ -82,13 +77,15 @@ def validate_command(
     给出 --year 时,其他年度的行按错误(invalid-year)处理。
     退出状态:0 没有错误(可以有警告);1 有错误(加 --strict 时有警告也是 1);2 用法错误。
     """
-    result, _cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction, year=year,
+    result, cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction, year=year,
                              require_year=year is not None)
     errors, warnings = len(result.errors), len(result.warnings)
     if fmt is ReportFormat.json:
         from ..outputs.validation import report_dict
 
-        typer.echo(json.dumps(report_dict(result), ensure_ascii=False, indent=2))
+        from ..outputs.safe import json_text
+
+        typer.echo(json_text(report_dict(result)), nl=False)
     else:
         _print_text(result, verbose or STATE.verbose)
     annotated: list[Path] = []
@@ -106,9 +103,9 @@ def validate_command(
             return p
 
         def copy_failed(f, why: str) -> None:
-            err().print(f"无法为 {f.path} 生成标注副本:{why}", markup=False)
+            err().print(f"无法为 {shown(f.path)} 生成标注副本:{shown(why)}")
 
-        annotated = write_all(result.files, place, copy_failed)
+        annotated = write_all(result.files, place, copy_failed, cfg.limits)
     for p in annotated:
         say(f"已生成标注副本:{p}")
     failed = errors > 0 or (strict and warnings > 0)
@@ -116,8 +113,6 @@ def validate_command(
 
 
 def _print_text(result, verbose: bool) -> None:
-    from rich.markup import escape
-
     console = out()
     for f in result.files:
         n_err = sum(1 for i in f.issues if i.is_error)
@@ -131,7 +126,7 @@ def _print_text(result, verbose: bool) -> None:
             status = f"[yellow]{n_warn} 个警告[/yellow]"
         else:
             status = "[green]通过[/green]"
-        console.print(f"{escape(f.path)}:{rows} 行项目,{status}")
+        console.print(f"{shown(f.path)}:{rows} 行项目,{status}")
         if verbose:
             print_verbose(console, f)
         if f.issues:
@@ -140,7 +135,7 @@ def _print_text(result, verbose: bool) -> None:
         print_issue_table(console, result.issues, title="无法访问的路径")
     if result.ignored:
         console.print(f"已略过 {len(result.ignored)} 个非表格文件" + (
-            ":" + "、".join(escape(Path(p).name) for p, _ in result.ignored[:10]) if verbose else ""), style="dim")
+            ":" + "、".join(shown(Path(p).name) for p, _ in result.ignored[:10]) if verbose else ""), style="dim")
     files = len(result.files)
     rows = sum(f.rows + f.skipped_rows for f in result.files)
     errors, warnings = len(result.errors), len(result.warnings)

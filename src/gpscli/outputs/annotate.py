@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from ..annotated import ISSUE_HEADER, ISSUE_SHEET, MARK_COLUMN, MARK_PREFIX, fingerprint
 from ..issues import Issue
+from ..readers import Limits
 from ..records import FileResult
 from ..text import strip_illegal
 from .atomic import atomic_open
@@ -65,23 +66,70 @@ def annotated_names(files: list[FileResult]) -> dict[str, str]:
 
 
 def write_all(files: list[FileResult], place: Callable[[str], Path],
-              on_failure: Callable[[FileResult, str], None]) -> list[Path]:
-    """Annotated copies of every file that needs one; ``place(name)`` gives each its path. A copy
-    that cannot be made from its file (damaged beyond openpyxl) is reported by ``on_failure``; a
-    place that cannot be written raises :class:`OutputError` (nothing else would fare better)."""
+              on_failure: Callable[[FileResult, str], None], limits: Limits | None = None) -> list[Path]:
+    """Annotated copies of every file that needs one; ``place(name)`` gives each its path.
+
+    Each copy is made in a worker process under the same limits as reading (memory, CPU, wall
+    clock): opening an untrusted workbook with openpyxl is as risky as parsing it. A copy that
+    cannot be made from its file (damaged, too big for the limits) is reported by ``on_failure``;
+    a place that cannot be written raises :class:`OutputError` (nothing else would fare better)."""
+    from collections import deque
+
+    from .. import pool
+    from ..ingest import death_reason, limit_worker
+    from ..readers import Limits as _Limits
     from .atomic import OutputError
 
+    limits = limits or _Limits()
     todo = wanted(files)
     names = annotated_names(todo)
-    written: list[Path] = []
-    for f in todo:
+    tasks = [(FileResult(path=f.path, format=f.format, issues=list(f.issues)), place(names[f.path])) for f in todo]
+    written: dict[int, Path] = {}
+    unwritable: list[str] = []
+
+    def done(n: int, outcome: tuple[str, str]) -> None:
+        kind, text = outcome
+        if kind == "ok":
+            written[n] = Path(text)
+        elif kind == "unwritable":
+            unwritable.append(text)
+        else:
+            on_failure(todo[n], text)
+
+    def died(n: int, code: int | None) -> None:
+        on_failure(todo[n], "生成副本时" + death_reason(code, limits))
+
+    def late(n: int) -> None:
+        on_failure(todo[n], f"生成副本超过 {limits.wall} 秒仍未完成,已放弃(文件过大或结构异常)")
+
+    if tasks:
         try:
-            written.append(annotate(f, place(names[f.path])))
-        except OutputError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one file's copy failing must not stop the rest
-            on_failure(f, _why(exc))
-    return written
+            pool.run(tasks, deque(range(len(tasks))), _annotate_task, workers=1, depth=1, initializer=limit_worker,
+                     initargs=(limits,), wall_seconds=limits.wall, on_result=done, on_death=died, on_late=late)
+        except pool.StartFailed:
+            for f in todo:
+                on_failure(f, "无法启动生成副本的进程(内存上限 memory_mb 是否设得过低?)")
+    if unwritable:
+        raise OutputError(unwritable[0])
+    return [written[n] for n in sorted(written)]
+
+
+def _annotate_task(task: tuple[FileResult, Path]) -> tuple[str, str]:
+    """In a limited worker: ("ok", path), ("unwritable", message) or ("failed", reason)."""
+    from ..ingest import cpu_budget, crash_hook
+    from .atomic import OutputError
+
+    cpu_budget()
+    result, target = task
+    crash_hook(Path(result.path), "annotate-")
+    try:
+        return "ok", str(annotate(result, target))
+    except OutputError as exc:
+        return "unwritable", str(exc)
+    except (MemoryError, SystemError):
+        return "failed", "内存超出上限(文件过大或结构异常),未生成副本"
+    except Exception as exc:  # noqa: BLE001 - one file's copy failing must not stop the rest
+        return "failed", _why(exc)
 
 
 def _why(exc: BaseException) -> str:

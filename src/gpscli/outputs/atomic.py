@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -84,7 +85,7 @@ def os_reason(exc: OSError, path: Path | None = None) -> str:
     code = exc.errno or 0
     if code in (errno.EACCES, errno.EPERM) or isinstance(exc, PermissionError):
         return "没有写入权限,或文件正被 Excel/WPS/Word 打开;请关闭该文件或换一个文件夹后重试"
-    if code == errno.ENOSPC or code == getattr(errno, "EDQUOT", -1):
+    if code in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
         free = ""
         if path is not None:
             for d in (path.parent, *path.parents):
@@ -93,6 +94,8 @@ def os_reason(exc: OSError, path: Path | None = None) -> str:
                     break
                 except OSError:
                     continue
+        if code == errno.EFBIG:
+            return f"文件超过了系统允许的大小,或磁盘空间不足{free};请清理磁盘或联系管理员后重试"
         return f"磁盘空间已满{free};请清理磁盘后重试"
     if code in (errno.ENOTDIR, errno.EEXIST) or isinstance(exc, (NotADirectoryError, FileExistsError)):
         return "路径中有一段是文件而不是文件夹"
@@ -105,6 +108,13 @@ def os_reason(exc: OSError, path: Path | None = None) -> str:
     if code == errno.ENOENT:
         return "所在文件夹不存在或已被移走"
     return f"系统错误:{exc.strerror or type(exc).__name__}"
+
+
+def _io_error(exc: Exception) -> OSError | None:
+    """The OSError behind a writer library's own exception (lxml: "IO_ENOSPC", "IO_EFBIG"...)."""
+    m = re.search(r"\bIO_(E[A-Z]+)\b", str(exc))
+    code = getattr(errno, m.group(1), None) if m else None
+    return OSError(code, os.strerror(code)) if code else None
 
 
 def _write_error(target: Path, exc: OSError) -> OutputError:
@@ -137,6 +147,11 @@ def atomic_open(path: str | Path, mode: str = "wb", encoding: str | None = None,
             os.replace(tmp, target)
         except OSError as exc:
             raise _write_error(target, exc) from None
+        except Exception as exc:  # lxml reports a failed write as SerialisationError("IO_ENOSPC")
+            io_error = _io_error(exc)
+            if io_error is None:
+                raise
+            raise _write_error(target, io_error) from None
     except BaseException:
         try:
             os.unlink(tmp)

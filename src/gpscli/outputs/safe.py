@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 from ..text import strip_illegal
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
@@ -13,3 +17,14 @@ def cell_text(value: str) -> str:
     if value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+_JSON_ACTIVE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_text(data: Any) -> str:
+    """JSON for files and stdout: readable Chinese (not \\uXXXX), but every character a terminal
+    could act on escaped: json escapes C0 controls itself; C1 controls, DEL and bidirectional
+    overrides are escaped here (still the same JSON value)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_ACTIVE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"

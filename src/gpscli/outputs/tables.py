@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
@@ -12,7 +11,7 @@ from typing import Any, Iterator
 from ..aggregate import DIMENSIONS, Aggregation
 from ..money import amount_str
 from .atomic import atomic_open, write_bytes
-from .safe import cell_text
+from .safe import cell_text, json_text
 from .xlsx_rows import append_rows
 
 
@@ -40,7 +39,7 @@ def to_dict(agg: Aggregation) -> dict[str, Any]:
 
 
 def to_json(agg: Aggregation) -> str:
-    return json.dumps(to_dict(agg), ensure_ascii=False, indent=2) + "\n"
+    return json_text(to_dict(agg))
 
 
 def to_csv(agg: Aggregation) -> str:

@@ -25,6 +25,45 @@ _ODS_ERROR = re.compile(r"^(#[A-Z0-9/]+[!?]?|#N/A|Err:\d+)$")
 
 def read_excel(path: Path, fmt: str, limits: Limits, careful: bool = True, pkg: Package | None = None,
                data: bytes | None = None) -> WorkbookData:
+    try:
+        return _read_excel(path, fmt, limits, careful, pkg, data)
+    except ReadError as exc:
+        if fmt != "xlsx" or "float" not in str(exc):
+            raise
+        # calamine refuses a number written with spaces around it (<v> 1200 </v>), which Excel and
+        # LibreOffice read as 1200: read such a file again with the spaces taken out.
+        trimmed = _trim_values(data if data is not None else path.read_bytes())
+        if trimmed is None:
+            raise
+        from .sniff import sniff_package
+
+        _fmt, pkg = sniff_package(path, trimmed[:8192], limits, trimmed)
+        return _read_excel(path, fmt, limits, True, pkg, trimmed)
+
+
+_SPACED_VALUE = re.compile(rb"<((?:[\w.-]+:)?v)>\s*([^<]*?)\s*</\1>")
+
+
+def _trim_values(data: bytes) -> bytes | None:
+    """The workbook with the spaces around cell values removed, or None if there were none."""
+    out = io.BytesIO()
+    changed = False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                part = zin.read(info.filename)
+                if info.filename.lower().startswith("xl/worksheets/") and info.filename.lower().endswith(".xml"):
+                    fixed = _SPACED_VALUE.sub(rb"<\1>\2</\1>", part)
+                    changed = changed or fixed != part
+                    part = fixed
+                zout.writestr(info, part)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        return None
+    return out.getvalue() if changed else None
+
+
+def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Package | None,
+                data: bytes | None) -> WorkbookData:
     import python_calamine as pc
 
     scans: dict[str, SheetScan] = {}
@@ -109,7 +148,16 @@ def read_excel(path: Path, fmt: str, limits: Limits, careful: bool = True, pkg: 
             grid.flags.update(extra.flags)
             grid.errors.update(extra.errors)
             _set_hidden(grid, extra.hidden_rows, extra.hidden_cols)
+        if grid.merged:
+            grid.merged = clip_merged(grid.merged, grid.end_row, grid.end_col)
     return WorkbookData(fmt, sheets)
+
+
+def clip_merged(merged: list[tuple[int, int, int, int]], end_row: int, end_col: int) -> list[tuple[int, int, int, int]]:
+    """Merged ranges cut to the grid: a range declared to span a million rows (a crafted
+    rows-spanned) covers no more than the rows that exist, so nothing later walks the rest."""
+    return [(r1, c1, min(r2, end_row - 1), min(c2, end_col - 1))
+            for r1, c1, r2, c2 in merged if r1 < end_row and c1 < end_col]
 
 
 def _set_hidden(grid: SheetGrid, rows: list[tuple[int, int]], cols: list[tuple[int, int]]) -> None:

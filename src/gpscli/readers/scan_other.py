@@ -30,11 +30,19 @@ def scan_ods(path: str, limits: Limits) -> None:
             _scan_ods_content(content, limits)
 
 
+MAX_VALUED_REPEAT = 1000  # a row or cell *with a value* written once and repeated: no real table repeats one more
+
+
 def _scan_ods_content(data: bytes, limits: Limits) -> None:
-    """The grid calamine would build for each table: repeated rows and cells multiply out."""
+    """The grid calamine would build for each table: repeated rows and cells multiply out.
+
+    Refused, because calamine and LibreOffice would read them differently or because a few bytes
+    would become hundreds of thousands of projects: a row or cell holding a value repeated more
+    than MAX_VALUED_REPEAT times, a repeat count of 0, a table row nested inside a cell."""
     data = _as_utf8(data)
     sheet, ext = "", None
     row, col, row_rep = 0, 0, 1
+    in_row = False
     row_cells: list[tuple[int, int]] = []  # (column, span) of cells with a value in the current row
     for m in _ODS_TAG.finditer(data):
         closing, kind, body = m.groups()
@@ -54,15 +62,19 @@ def _scan_ods_content(data: bytes, limits: Limits) -> None:
         if kind == b"table-row":
             if closing or selfclose:
                 if not closing:
-                    rep = _ROWS_REP.search(body)
-                    row_rep, row_cells = (_num(rep.group(1)) if rep else 1), []
+                    row_rep, row_cells = _row_repeat(body, sheet, row), []
+                if row_cells and row_rep > MAX_VALUED_REPEAT:
+                    raise ReadError(f"工作表「{sheet}」第 {row + 1} 行的内容被重复了 {row_rep} 次"
+                                    "(table:number-rows-repeated),不是正常的报送表,疑似异常文件")
                 for c, span in row_cells:
                     ext.add(row, c, span * row_rep, row_rep, span)
                 row += row_rep
-                row_cells, col, row_rep = [], 0, 1
+                row_cells, col, row_rep, in_row = [], 0, 1, False
             else:
-                rep = _ROWS_REP.search(body)
-                row_rep, row_cells, col = (_num(rep.group(1)) if rep else 1), [], 0
+                if in_row:
+                    raise ReadError(f"工作表「{sheet}」第 {row + 1} 行里嵌着另一行(文件结构异常),"
+                                    "各程序读出的行数会不同;请用 LibreOffice 或 WPS 打开后重新保存")
+                row_rep, row_cells, col, in_row = _row_repeat(body, sheet, row), [], 0, True
             continue
         if closing:
             continue
@@ -70,10 +82,22 @@ def _scan_ods_content(data: bytes, limits: Limits) -> None:
         span = _num(rep.group(1)) if rep else 1
         has_value = b"value-type" in body or (not selfclose and not data.startswith(b"</", m.end()))
         if has_value:
+            if span > MAX_VALUED_REPEAT or span == 0:
+                raise ReadError(f"工作表「{sheet}」第 {row + 1} 行有一个单元格的内容被重复了 {span} 次"
+                                "(table:number-columns-repeated),不是正常的报送表,疑似异常文件")
             row_cells.append((col, span))
         col += span
     if ext is not None:
         ext.check(sheet, limits)
+
+
+def _row_repeat(body: bytes, sheet: str, row: int) -> int:
+    rep = _ROWS_REP.search(body)
+    n = _num(rep.group(1)) if rep else 1
+    if n == 0:  # calamine drops such a row, LibreOffice shows it: never guess which the clerk saw
+        raise ReadError(f"工作表「{sheet}」第 {row + 1} 行的重复次数为 0(table:number-rows-repeated=\"0\"),"
+                        "文件结构异常;请用 LibreOffice 或 WPS 打开后重新保存")
+    return n
 
 
 # ---- xlsb ------------------------------------------------------------------------------------

@@ -6,9 +6,12 @@ import csv
 import io
 from pathlib import Path
 
+from ..text import inert
 from .grid import ReadError, SheetGrid, WorkbookData
 
 _DELIMITERS = [",", "\t", ";", "|", "，"]
+# What str.splitlines() takes for a line break but the csv module does not.
+_ODD_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -16,7 +19,11 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "UTF-8 (BOM)"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise ReadError("文本文件开头标明是 UTF-16 编码,但内容不是有效的 UTF-16(文件已损坏或被截断);"
+                            "请重新导出,或用 Excel 另存为 .xlsx 后提交") from exc
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -69,4 +76,9 @@ def read_text(path: Path, max_rows: int) -> WorkbookData:
                 raise ReadError(f"文本文件超过 {max_rows} 行的上限")
     except csv.Error as exc:
         raise ReadError(f"文本表格格式有误(第{reader.line_num}行:{exc})") from exc
+    if len(rows) <= 1:
+        odd = [ch for ch in _ODD_BREAKS if ch in text]
+        if odd:  # lines separated by characters no spreadsheet program writes: one line for csv
+            raise ReadError(f"文本文件的行分隔符不是常见的换行符(而是 {inert(odd[0])}),无法分出各行;"
+                            "请用 Excel 另存为 .xlsx 后提交")
     return WorkbookData("csv", [SheetGrid(path.stem, rows)], encoding=encoding)

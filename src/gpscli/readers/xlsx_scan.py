@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from .bytescan import ROW_ATTR_R as _ROW_ATTR_R, TAG_REST as _TAG_REST, contains as _contains, num as _num
 from .extent import Extent as _Extent  # scan_other imports it from here too
-from .grid import ReadError
+from .grid import ReadError, col_letter
 from .hidden import hidden_cells as _hidden_cells
 from .limits import Limits
 from .sniff import Package, attrs, ooxml_package, relationships, xml_unescape
@@ -139,6 +139,7 @@ class SheetChecks:
                 data = _as_utf8(_read_part(self._zf, real))
                 scan = SheetScan()
                 _formula_flags(data, scan, prefixed=_prefixed(data))
+                _odd_values(data, name)
                 _hidden_cells(data, scan)
                 if len(data) > self.THREAD_BYTES:  # else counted only if asked (valued())
                     scan.valued = _valued(data)
@@ -199,6 +200,7 @@ def _scan_sheet(data: bytes, sheet: str, limits: Limits) -> SheetScan:
     if not _fast_extent_ok(data, limits):
         scan.max_row = _precise_xlsx_extent(data, sheet, limits)
     _formula_flags(data, scan, prefixed=b":sheetData" in data)  # <x:c ...>: namespace under a prefix
+    _odd_values(data, sheet)
     _hidden_cells(data, scan)
     return scan
 
@@ -324,6 +326,39 @@ def _formula_flags(data: bytes, scan: SheetScan, prefixed: bool) -> None:
                 v = _VALUE.search(body)
                 scan.flags[at] = "formula-error"
                 scan.errors[at] = _xml_unescape(v.group(1)) if v else "#错误"
+
+
+_BAD_SST_INDEX = re.compile(rb't="s"><v>[0-9]*[^0-9<]')  # a shared-string number that is not a number
+
+
+def _odd_values(data: bytes, sheet: str) -> None:
+    """Refuse cells whose value calamine would read otherwise than Excel or LibreOffice show it,
+    naming the cell: an XML comment inside a value (<v>12<!---->00</v>: calamine 12, LibreOffice
+    1200), a value with an inline string as well (calamine takes the string, LibreOffice the
+    value), a shared-string number that is no number (calamine shows string 0, the title). None
+    of these is ever written by Excel, WPS or LibreOffice; each is looked for by a fast search."""
+    problems = []
+    if _contains(data, b"<!--", 2):
+        for m in re.finditer(rb"<!--", data):
+            cell = _enclosing_cell(data, m.start(), 4096)
+            if cell is not None and b"<v" in cell[2] and data.rfind(b"<v", 0, m.start()) > data.rfind(b"</v", 0, m.start()):
+                problems.append((cell[0], "的数值中夹有 XML 注释"))
+                break
+    for both in (b"</v><is>", b"</is><v>"):
+        if _contains(data, both, 4):
+            cell = _enclosing_cell(data, data.find(both), 4096)
+            if cell is not None:
+                problems.append((cell[0], "同时有数值和文字两个值"))
+                break
+    m = _BAD_SST_INDEX.search(data)
+    if m is not None:
+        cell = _enclosing_cell(data, m.start(), 4096)
+        if cell is not None:
+            problems.append((cell[0], "引用的共享文字编号无效"))
+    if problems:
+        (r, c), what = problems[0]
+        raise ReadError(f"工作表「{sheet}」的单元格 {col_letter(c)}{r + 1} {what}(文件结构异常),"
+                        "不同程序会读出不同的内容;请用 Excel 或 WPS 打开该文件、核对后重新保存")
 
 
 def _enclosing_cell(data: bytes, pos: int, reach: int) -> tuple[tuple[int, int], bytes, bytes] | None:

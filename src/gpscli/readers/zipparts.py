@@ -54,6 +54,8 @@ def open_zip(path: str, limits: Limits, data: bytes | None = None) -> zipfile.Zi
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error) as exc:
         raise ReadError("文件已损坏或不完整(zip 结构无法打开),请重新保存或重新下载") from exc
+    except NotImplementedError as exc:  # zipfile: "zip file version 9.9", an unknown compression
+        raise ReadError(f"文件已损坏:压缩包的版本或压缩方式不是 Excel/WPS 所用的({exc}),请重新保存或重新下载") from exc
     except OSError as exc:
         raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
 
