@@ -82,7 +82,7 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
         scans = scan_xls(str(path), limits, data)
     elif fmt == "ods":
         scan_ods(str(path), limits)
-        ods_extra = _scan_ods_content(path)
+        ods_extra = _scan_ods_content(path, data)
     elif fmt == "xlsb":
         from .zipparts import check_zip
 
@@ -236,16 +236,18 @@ _HIDDEN_VISIBILITY = ("collapse", "filter")  # hidden (by hand or a collapsed ou
 _MAX_REPEAT = 1_048_576
 
 
-def _scan_ods_content(path: Path) -> dict[str, _OdsSheet]:
+def _scan_ods_content(path: Path, data: bytes | None = None) -> dict[str, _OdsSheet]:
     """Merged ranges (calamine gives none for ods), formula cells whose result is missing or an
     error (#DIV/0!, Err:502), and hidden rows and columns (table:visibility "collapse" or "filter"
     on a table-row or table-column, in column groups and header columns too), by sheet. Repeated
-    rows and columns are kept as ranges. Best effort: a failure here leaves calamine's reading as is."""
+    rows and columns are kept as ranges. content.xml must be well-formed XML with numeric repeat
+    and span attributes: calamine reads some broken ones anyway, and would silently drop a row
+    LibreOffice refuses to show; such a file is refused here."""
     from lxml import etree
 
     out: dict[str, _OdsSheet] = {}
     try:
-        with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf, zf.open("content.xml") as fh:
             sheet: _OdsSheet | None = None
             r = c = col = 0
             for event, el in etree.iterparse(fh, events=("start", "end"), resolve_entities=False, no_network=True,
@@ -289,8 +291,14 @@ def _scan_ods_content(path: Path) -> dict[str, _OdsSheet]:
                 elif tag == _TABLE:
                     sheet = None
                     el.clear()
-    except Exception:  # noqa: BLE001 - the reading itself is calamine's; this only adds detail
-        return out
+    except etree.XMLSyntaxError as exc:
+        raise ReadError(f"文件已损坏:表格内容(content.xml)不是完整的 XML(第 {exc.lineno} 行附近),"
+                        "请用 LibreOffice 或 WPS 打开后重新保存") from exc
+    except ValueError as exc:
+        raise ReadError("文件结构异常:表格中行、列的重复或合并次数不是数字,"
+                        "请用 LibreOffice 或 WPS 打开后重新保存") from exc
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ReadError(f"文件已损坏:找不到或无法解压表格内容 content.xml({type(exc).__name__})") from exc
     return out
 
 

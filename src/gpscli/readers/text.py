@@ -76,9 +76,44 @@ def read_text(path: Path, max_rows: int) -> WorkbookData:
                 raise ReadError(f"文本文件超过 {max_rows} 行的上限")
     except csv.Error as exc:
         raise ReadError(f"文本表格格式有误(第{reader.line_num}行:{exc})") from exc
+    _swallowed_rows(rows, delimiter)
+    if text.count('"') % 2:
+        _quote_left_open(text, delimiter)
     if len(rows) <= 1:
         odd = [ch for ch in _ODD_BREAKS if ch in text]
         if odd:  # lines separated by characters no spreadsheet program writes: one line for csv
             raise ReadError(f"文本文件的行分隔符不是常见的换行符(而是 {inert(odd[0])}),无法分出各行;"
                             "请用 Excel 另存为 .xlsx 后提交")
     return WorkbookData("csv", [SheetGrid(path.stem, rows)], encoding=encoding)
+
+
+def _swallowed_rows(rows: list[list[object]], delimiter: str) -> None:
+    """A quote that opens a field and is never closed makes every following line part of that one
+    cell (Excel does the same): the projects vanish into a note. A cell holding two or more whole
+    lines of the table (as many delimiters as a row has) is refused, naming its row."""
+    widths = [len(r) for r in rows if len(r) > 1]
+    if not widths:
+        return
+    width = max(set(widths), key=widths.count)
+    if width < 3:
+        return
+    for n, row in enumerate(rows, start=1):
+        for v in row:
+            if isinstance(v, str) and "\n" in v:
+                whole = sum(1 for line in v.splitlines() if line.count(delimiter) >= width - 1)
+                if whole >= 2:
+                    raise ReadError(f"第 {n} 行有一个引号没有配对,其后 {whole} 行以上的表格内容被并进了同一个单元格;"
+                                    "请检查该行的引号后重新导出")
+
+
+def _quote_left_open(text: str, delimiter: str) -> None:
+    """An odd number of quotes: is one left open to the end of the file? (Then the rest of the
+    file, a project or more, is one cell, read without a word by the lenient parser.)"""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _row in reader:
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise ReadError(f"第 {reader.line_num} 行附近有一个引号没有配对,一直到文件末尾的内容都被并进了同一个单元格;"
+                            "请检查引号后重新导出") from exc
