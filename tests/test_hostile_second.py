@@ -244,6 +244,13 @@ def test_control_characters_from_a_file_never_reach_the_terminal_or_the_log(tmp_
     lines = log.read_text(encoding="utf-8").splitlines()
     assert lines and all(re.match(r"^\d{4}-\d\d-\d\dT", line) for line in lines)  # no forged line
     assert "\x1b" not in log.read_text(encoding="utf-8")
+    ws = tmp_path / "ws"
+    assert invoke("init", ws).exit_code == 0
+    shutil.copy(inbox / name, ws / "inbox" / name)
+    r = subprocess.run([GPS, "-v", "--log", str(log), "run", "--period", "2016"], capture_output=True, text=True,
+                       cwd=ws, env=env, timeout=120)
+    assert r.returncode == 1 and "\x1b" not in r.stdout + r.stderr and "␛" in r.stderr
+    assert "\x1b" not in log.read_text(encoding="utf-8")
     r = subprocess.run([GPS, "validate", str(inbox), "--format", "json"], capture_output=True, text=True, env=env)
     assert "\u202e" not in r.stdout and "\\u202e" in r.stdout
     assert json.loads(r.stdout)["files"][0]["issues"]  # still the same JSON values
