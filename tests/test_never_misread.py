@@ -154,3 +154,17 @@ def test_a_hidden_project_row_is_counted_and_said_at_its_row_in_every_format(tmp
     issues = json.loads(r.stdout)["files"][0]["issues"]
     assert [(i["code"], i["cell"]) for i in issues] == [("hidden-row", "D5")]
     assert "已取消的项目" in issues[0]["message"] and "已计入" in issues[0]["message"]
+
+
+def test_the_run_summary_lists_every_warning(tmp_path, sample_dir, monkeypatch):
+    ws = tmp_path / "ws"
+    assert invoke("init", ws).exit_code == 0
+    write_xlsx(ws / "inbox" / "昌吉市.xlsx", standard_rows([project(name="道路保洁", amount=120),
+                                                            project(name="绿化养护", amount=3500000)]))
+    monkeypatch.chdir(ws)
+    r = invoke("run", "--period", "2016")
+    assert r.exit_code == 0, r.output
+    assert "suspicious-amount" in r.stderr or "3500000" in r.stderr
+    summary = json.loads((ws / "output" / "2016" / "运行摘要.json").read_text(encoding="utf-8"))
+    assert [(w["code"], w["cell"]) for w in summary["warning_list"]] == [("suspicious-amount", "G5")]
+    assert summary["warnings"] == 1

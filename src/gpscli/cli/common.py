@@ -74,6 +74,12 @@ def say(message: str) -> None:
     log(message)
 
 
+def warn(message: str) -> None:
+    """A warning line on stderr, shown even with --quiet; also written to --log."""
+    err().print(shown(message))
+    log(message)
+
+
 def log(message: str) -> None:
     if STATE.log is not None:
         import datetime as dt

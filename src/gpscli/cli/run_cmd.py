@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import STATE, Progress, guard, load_config, log, say
+from .common import STATE, Progress, guard, load_config, log, say, warn
 
 
 @app.command("init")
@@ -59,8 +59,12 @@ def run_command(
             summary = runner.run_period(cfg, year, label, skip_invalid=skip_invalid, progress=progress, report=report)
     if STATE.verbose:
         for problem in summary.problems:
-            where = "!".join(x for x in (problem.get("sheet"), problem.get("cell")) if x)
-            say(f"  {problem['path']} {where} [{problem['code']}] {problem['message']}")
+            if problem["severity"] == "error":
+                where = "!".join(x for x in (problem.get("sheet"), problem.get("cell")) if x)
+                say(f"  错误:{problem['path']} {where} [{problem['code']}] {problem['message']}")
+    for w in summary.warning_list:  # shown whatever the flags (-q hides progress, not warnings)
+        where = "!".join(x for x in (w.get("sheet"), w.get("cell")) if x)
+        warn(f"  警告:{w['path']} {where} [{w['code']}] {w['message']}")
     for p in summary.outputs:
         say(f"已写入:{p}")
     for m in summary.messages:
