@@ -41,12 +41,12 @@ def stages(folder: Path, passes: int) -> tuple[list[tuple[str, float]], int, int
     """Seconds per stage (best of ``passes``), project rows, files, extra facts."""
     import python_calamine as pc
 
-    from gpscli import api, catalogue as catalogue_mod, profile as profile_mod, rules
+    from gpscli import api, catalogue as catalogue_mod, checks, profile as profile_mod
     from gpscli.ingest import _display, read_file
     from gpscli.normalise import Context, extract
     from gpscli.readers import Limits
     from gpscli.readers.grid import SheetGrid
-    from gpscli.readers.layout import detect
+    from gpscli.normalise.layout import detect
     from gpscli.ingest import gc_paused
     from gpscli.readers.sniff import sniff_package
     from gpscli.readers.xlsx_scan import SheetChecks, scan_xlsx
@@ -127,9 +127,9 @@ def stages(folder: Path, passes: int) -> tuple[list[tuple[str, float]], int, int
         t = time.perf_counter()
         results = [pickle.loads(b) for b in blobs]
         keep("pickle.loads FileResult (in the parent)", time.perf_counter() - t)
-        opts = rules.RuleOptions()
+        opts = checks.RuleOptions()
         t = time.perf_counter()
-        rules.run(results, opts)
+        checks.run(results, opts)
         keep("rules.run", time.perf_counter() - t)
         res = api.Result(results, [], ctx.catalogue, ctx.profile, opts, [])
         t = time.perf_counter()

@@ -146,14 +146,14 @@ def figures(res: api.Result) -> tuple[int, Decimal, tuple]:
 def read_alone(paths: list[Path]) -> list[api.Result]:
     """Each file read in the limited workers and checked on its own (mutants of one base share
     their projects: read together they would only be duplicates of each other)."""
-    from gpscli import catalogue, profile, rules
+    from gpscli import catalogue, checks, profile
     from gpscli.ingest import read_files
     from gpscli.normalise import Context
 
     cat, prof = catalogue.default(), profile.default()
     out = []
     for f in read_files(paths, Context(prof, cat), LIMITS):
-        rules.run([f], rules.RuleOptions())
+        checks.run([f], checks.RuleOptions())
         out.append(api.Result([f], [], cat, prof))
     return out
 

@@ -13,7 +13,8 @@ import pytest
 
 import builders as b
 import messy_builders as mb
-from gpscli import catalogue as catalogue_mod, plainrows, profile as profile_mod
+from gpscli import catalogue as catalogue_mod, profile as profile_mod
+from gpscli.normalise import plain as plainrows
 from gpscli.ingest import read_file
 from gpscli.normalise import Context
 from gpscli.readers import Limits
@@ -206,7 +207,7 @@ def test_total_label_prefilter_never_misses_a_label():
     total label (the row would be counted as a project)."""
     import random
 
-    from gpscli.rowparts import _TOTAL
+    from gpscli.normalise.rows import TOTAL as _TOTAL
     from gpscli.text import key
 
     pieces = ["合", "总", "小", "共", "计", "本页", "一、", "(一)", "1.", "①", " ", "\u3000", "\u00a0", "\u200b",
@@ -242,7 +243,7 @@ def test_layout_header_is_the_first_row_naming_the_most_fields():
     """detect stops looking once a row names every field (none can name more); a row naming fewer
     never shadows a later one naming more; a repeated header further down is not taken."""
     from gpscli.readers.grid import SheetGrid
-    from gpscli.readers.layout import _ALL_FIELDS, detect
+    from gpscli.normalise.layout import _ALL_FIELDS, detect
 
     full = list(b.HEADER)
     assert _ALL_FIELDS == len(full)  # the standard header names every field

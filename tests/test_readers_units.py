@@ -17,7 +17,7 @@ from gpscli.money import AmountError, parse_amount
 from gpscli.normalise import Context, extract
 from gpscli.readers import read_workbook
 from gpscli.readers.grid import SheetGrid
-from gpscli.readers.layout import detect, header_field
+from gpscli.normalise.layout import detect, header_field
 from gpscli.readers.text import decode_bytes
 from gpscli.years import YearError, parse_year, years_in_text
 

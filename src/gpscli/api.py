@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from . import catalogue as catalogue_mod
 from . import profile as profile_mod
-from . import rules
+from . import checks
 from .catalogue import Catalogue
 from .ingest import collect_paths, gc_paused, read_files
 from .outputs.atomic import protect
@@ -39,7 +39,7 @@ class Result:
     issues: list[Issue]  # not tied to a readable file (inaccessible paths)
     catalogue: Catalogue
     profile: Profile
-    options: rules.RuleOptions = field(default_factory=rules.RuleOptions)
+    options: checks.RuleOptions = field(default_factory=checks.RuleOptions)
     ignored: list[tuple[str, str]] = field(default_factory=list)  # non-spreadsheet files met in folders
     _valid: list[ProjectRecord] | None = field(default=None, init=False, repr=False)
     _views: list | None = field(default=None, init=False, repr=False)
@@ -63,7 +63,7 @@ class Result:
     def valid_views(self) -> list["View"]:
         """The rows without errors, by sheet: (batch, indices of its rows, or None for all)."""
         if self._views is None:
-            bad = rules.error_rows(self.files)
+            bad = checks.error_rows(self.files)
             bad_sheets = {(p, s) for p, s, _r in bad}
             views = []
             for f in self.files:
@@ -122,10 +122,10 @@ def load(
         canonical_jur = j.name
     ctx = Context(prof, cat, canonical_jur, year)
     files, skipped, ignored = collect_paths(paths)
-    opts = rules.RuleOptions(require_year=year if require_year else None, suspicious_amount=suspicious_amount)
+    opts = checks.RuleOptions(require_year=year if require_year else None, suspicious_amount=suspicious_amount)
     with gc_paused():
         results = read_files(files, ctx, limits, workers=workers, progress=progress)
-        rules.run(results, opts)
+        checks.run(results, opts)
     protect(f.path for f in results)  # no output may ever be written over a file that was read
     return Result(results, skipped, cat, prof, opts, ignored)
 

@@ -23,11 +23,11 @@ from typing import Callable, Iterable
 
 from . import annotated, pool
 from .errors import UsageError
-from .issues import Issue, cap
+from .issues import Issue, cap, make
 from .normalise import Context, extract
 from .readers import SUPPORTED_SUFFIXES, Limits, ReadError, read_workbook
 from .readers.grid import SheetGrid
-from .readers.layout import REQUIRED_COLUMNS, Layout, detect
+from .normalise.layout import REQUIRED_COLUMNS, Layout, detect
 from .records import FileResult, SheetReport
 
 _INSTRUCTION_SHEETS = ("说明", "填报说明", "填表说明", "注意事项", "使用说明")
@@ -46,7 +46,7 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
     seen_dirs: set[tuple[int, int]] = set()
 
     def skip(p: Path, why: str) -> None:
-        issues.append(Issue("skipped-file", f"已跳过:{why}", path=_display(p)))
+        issues.append(make("skipped-file", path=_display(p), why=why))
 
     def entries(d: Path) -> list[os.DirEntry] | None:
         try:
@@ -152,17 +152,15 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
         result.size, result.sha256 = len(data), hashlib.sha256(data).hexdigest()
         wb = read_workbook(path, limits, careful=careful, data=data)
     except ReadError as exc:
-        result.issues.append(Issue("unreadable-file", f"无法读取:{exc}", path=shown))
+        result.issues.append(make("unreadable-file", path=shown, why=str(exc)))
         return result
     except OSError as exc:
-        result.issues.append(Issue("unreadable-file", f"无法读取:{os_reason(exc)}", path=shown))
+        result.issues.append(make("unreadable-file", path=shown, why=os_reason(exc)))
         return result
     result.format = wb.format
     copy = annotated.verdict(wb) if any(g.name == annotated.ISSUE_SHEET for g in wb.sheets) else None
     if copy == "unchanged":
-        result.issues.append(Issue(
-            "skipped-file", "这是 gps 生成的问题标注副本,生成后没有改动过,不是报送表,未读取", path=shown,
-            hint="如果这是县里退回的文件,说明问题还没有改正;请让报送单位在副本中改正后再报送"))
+        result.issues.append(make("skipped-file", "annotated", path=shown))
         return result
     for grid in wb.sheets:
         if copy == "edited" and annotated.is_issue_sheet(grid):
@@ -186,14 +184,10 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
         result.skipped_rows += sheet.skipped_rows
     used = [s for s in result.sheets if s.used]
     if used and not result.batches and not result.skipped_rows and not any(i.is_error for i in result.issues):
-        result.issues.append(Issue(
-            "empty-table", f"工作表「{used[0].name}」有表头,但下面没有任何项目行(可能报来的是空白模板)", path=shown,
-            sheet=used[0].name, hint="请填写项目后重新报送;如本期确实没有政府购买服务项目,可忽略本提示"))
+        result.issues.append(make("empty-table", path=shown, sheet=used[0].name))
     if not any(s.used for s in result.sheets) and not any(i.code == "missing-column" for i in result.issues):
         listed = ";".join(f"「{s.name}」{s.reason}" for s in result.sheets) or "文件中没有工作表"
-        result.issues.append(Issue(
-            "no-table", f"没有找到可读取的项目表:{listed}", path=shown,
-            hint="表头应包含 项目名称、金额 等列(标准格式见 gps template 生成的模板)"))
+        result.issues.append(make("no-table", path=shown, sheets=listed))
     result.issues, result.unlisted_error_rows = cap(result.issues)
     return result  # each record's ids (for duplicate detection) were made by extract, in the worker
 
@@ -208,9 +202,7 @@ def _not_read(grid: SheetGrid, layout: Layout | None, path: str) -> tuple[SheetR
         rows = _project_rows(grid, layout) if layout is not None else 0
         warning = None
         if rows:
-            warning = Issue("hidden-sheet", f"隐藏工作表「{grid.name}」中有一张项目表({rows} 行),gps 没有读取它",
-                            path=path, sheet=grid.name,
-                            hint="如这些项目应当报送,请取消隐藏该工作表(或把项目移到报送表中)后重新报送")
+            warning = make("hidden-sheet", path=path, sheet=grid.name, rows=rows)
         return SheetReport(grid.name, False, "隐藏工作表,未读取" + ("(其中有项目表)" if rows else "")), warning
     if layout is None:
         if any(word in grid.name for word in _INSTRUCTION_SHEETS):
@@ -371,7 +363,7 @@ def _where(exc: BaseException) -> str:
 
 def _failed(path: Path, why: str) -> FileResult:
     shown = _display(path)
-    return FileResult(path=shown, issues=[Issue("unreadable-file", f"无法读取:{why}", path=shown)])
+    return FileResult(path=shown, issues=[make("unreadable-file", path=shown, why=why)])
 
 
 def death_reason(exitcode: int | None, limits: Limits) -> str:

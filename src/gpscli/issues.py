@@ -1,64 +1,16 @@
-"""The issue vocabulary: every problem gps can find in a submission, with a stable code.
+"""Issues are values, not exceptions: every problem gps finds in a submission, located as a person
+sees it in Excel, with a stable code from the registry (:mod:`gpscli.codes`).
 
-Codes are kebab-case and never renamed or reused: cron scripts and other tools depend on them.
-The README's table of codes is checked against :data:`REGISTRY` by a test.
+Checks make them with :func:`make`, which fills the code's message template; nothing else writes
+issue messages.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
 from typing import Any
 
-
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
-
-    @property
-    def label(self) -> str:
-        return "错误" if self is Severity.ERROR else "警告"
-
-
-@dataclass(frozen=True)
-class IssueType:
-    code: str
-    severity: Severity
-    title: str
-
-
-_TYPES = [
-    # errors
-    IssueType("unreadable-file", Severity.ERROR, "文件无法读取(损坏、加密、为空、过大或不是表格)"),
-    IssueType("no-table", Severity.ERROR, "找不到带有可识别表头的工作表"),
-    IssueType("missing-column", Severity.ERROR, "缺少必填列"),
-    IssueType("missing-value", Severity.ERROR, "必填单元格为空"),
-    IssueType("invalid-amount", Severity.ERROR, "金额不是数字"),
-    IssueType("negative-amount", Severity.ERROR, "金额为负数"),
-    IssueType("unknown-category", Severity.ERROR, "一级目录不在指导性目录中"),
-    IssueType("category-mismatch", Severity.ERROR, "二级目录不属于所填的一级目录"),
-    IssueType("unknown-jurisdiction", Severity.ERROR, "地区不在地区名单中"),
-    IssueType("invalid-year", Severity.ERROR, "年度无效或不是要求的年度"),
-    IssueType("duplicate-project", Severity.ERROR, "同一项目重复填报"),
-    IssueType("formula-without-value", Severity.ERROR, "公式没有保存计算结果"),
-    IssueType("formula-error", Severity.ERROR, "公式计算结果为错误值"),
-    IssueType("unit-conflict", Severity.ERROR, "金额的单位自相矛盾(表头与单位行不一致,或单元格写的单位与本列不同)"),
-    IssueType("duplicate-submission", Severity.ERROR, "同一地区同一年度有两份项目基本相同的报送(如原表和更正表)"),
-    # warnings
-    IssueType("duplicate-file", Severity.WARNING, "与已读取的文件完全相同,已忽略"),
-    IssueType("total-mismatch", Severity.WARNING, "合计行与明细之和不符"),
-    IssueType("suspicious-amount", Severity.WARNING, "单个项目金额异常大"),
-    IssueType("zero-amount", Severity.WARNING, "金额为零"),
-    IssueType("unknown-subcategory", Severity.WARNING, "二级目录不在指导性目录中"),
-    IssueType("skipped-file", Severity.WARNING, "已跳过:无法访问、不是普通文件,或是 gps 生成后未改动的标注副本"),
-    IssueType("illegal-character", Severity.WARNING, "含有表格或文档不允许的控制字符,已删除"),
-    IssueType("empty-table", Severity.WARNING, "有表头,但没有任何项目行"),
-    IssueType("hidden-row", Severity.WARNING, "项目行是隐藏的(含被筛选隐藏),在 Excel 中看不到,已计入"),
-    IssueType("hidden-column", Severity.WARNING, "读取的列是隐藏的,在 Excel 中看不到"),
-    IssueType("hidden-sheet", Severity.WARNING, "隐藏的工作表中有项目表,没有读取"),
-]
-
-REGISTRY: dict[str, IssueType] = {t.code: t for t in _TYPES}
+from .codes import REGISTRY, IssueType, Severity, Template  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -102,6 +54,20 @@ class Issue:
             d.pop("path")
         order = ["severity", "code", "path", "sheet", "cell", "row", "column", "value", "message", "hint"]
         return {k: d[k] for k in order if k in d}
+
+
+def make(code: str, variant: str = "", *, path: str | None = None, sheet: str | None = None,
+         cell: str | None = None, row: int | None = None, column: str | None = None, value: Any = None,
+         **params: Any) -> Issue:
+    """The issue ``code`` (its ``variant`` template), its message and hint filled from ``params``
+    and ``cell`` (a message about no cell loses its leading ":")."""
+    t = REGISTRY[code].templates[variant]
+    fill = {"cell": cell or "", "sheet": sheet or "", **params}
+    message = t.message.format(**fill)
+    if not cell and message.startswith(":"):
+        message = message[1:]
+    hint = t.hint.format(**fill) if t.hint else None
+    return Issue(code, message, hint or None, path, sheet, cell, row, column, value)
 
 
 def json_safe(value: Any) -> Any:

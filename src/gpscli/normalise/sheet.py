@@ -1,48 +1,17 @@
-"""What :func:`gpscli.normalise.extract` settles about a sheet before it reads its rows, and what
-it says about the sheet's hidden rows and columns after.
-
-The :class:`Context` of a run (profile, catalogue, --jurisdiction, --year, text caches); where a
-sheet's default jurisdiction and year come from and which required columns it lacks; which cells
-must be treated specially (formula flags, cells under a vertical merge).
-"""
+"""What :func:`gpscli.normalise.extract` settles about a sheet before it reads its rows (where its
+default jurisdiction and year come from, which required columns it lacks, which cells must be
+treated specially), and what it says about the sheet's hidden rows and columns after."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
-from .catalogue import Catalogue
-from .profile import Profile
-from .issues import Issue
-from .money import display
-from .readers.grid import SheetGrid, a1, col_letter
-from .readers.layout import REQUIRED_COLUMNS, Layout
-from .records import FIELD_LABELS, RecordBatch, SheetReport
-from .rowparts import _Matcher, _title_context
-
-
-@dataclass
-class Context:
-    """What the command line says and what the shared reference data is."""
-
-    profile: Profile
-    catalogue: Catalogue
-    jurisdiction: str | None = None  # --jurisdiction, canonical
-    year: int | None = None  # --year used as a default for rows without one
-    _matcher: _Matcher | None = field(default=None, init=False, repr=False, compare=False)
-
-    def matcher(self) -> _Matcher:
-        """Matches of texts against the catalogue and profile, kept across the files a process reads
-        (the same 一级目录 and 地区 spellings come back in every submission)."""
-        m = self._matcher
-        if m is None or m.size() > 50_000:
-            m = self._matcher = _Matcher(self)
-        return m
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        state["_matcher"] = None  # a worker builds its own
-        return state
+from ..issues import Issue
+from ..money import display
+from ..readers.grid import SheetGrid, a1, col_letter
+from ..records import FIELD_LABELS, RecordBatch, SheetReport
+from .context import Context, title_context
+from .layout import REQUIRED_COLUMNS, Layout
 
 
 def defaults(layout: Layout, ctx: Context, file_stem: str,
@@ -51,7 +20,7 @@ def defaults(layout: Layout, ctx: Context, file_stem: str,
     where the jurisdiction and the year of its rows come from (shown by ``validate -v``)."""
     cols, letters = layout.columns, report.columns
     missing = [f for f in REQUIRED_COLUMNS if f not in cols]
-    title_jur, jur_from, title_year, year_from = _title_context(layout, ctx, report.name, file_stem)
+    title_jur, jur_from, title_year, year_from = title_context(layout, ctx, report.name, file_stem)
     default_jur = ctx.jurisdiction or title_jur
     default_year = ctx.year or title_year
     jur_default_from = "命令行 --jurisdiction" if ctx.jurisdiction else jur_from
@@ -77,12 +46,8 @@ def missing_columns(missing: list[str], layout: Layout, issue: Callable) -> None
     """One missing-column issue for each required field the sheet lacks."""
     seen = "、".join(layout.headers_seen) or "(无)"
     for f in missing:
-        extra = "标题、填报单位行、工作表名和文件名中也没有," if f in ("jurisdiction", "year") else ""
-        hint = {"jurisdiction": "请添加「地区」列,或在标题中写明地区,或使用 --jurisdiction",
-                "year": "请添加「年度」列,或在标题中写明年度(如“2016年”),或使用 --year"}.get(
-            f, f"请在表头中添加「{FIELD_LABELS[f]}」列(标准模板见 gps template)")
-        issue("missing-column", f"找不到「{FIELD_LABELS[f]}」列,{extra}无法读取本表;识别到的表头:{seen}",
-              row=layout.header_row, hint=hint)
+        variant = f if f in ("jurisdiction", "year") else ""
+        issue("missing-column", variant, row=layout.header_row, field=FIELD_LABELS[f], seen=seen)
 
 
 def special_cells(grid: SheetGrid, col_field: dict[int, str], data_start: int) -> tuple[dict, dict, dict]:
@@ -122,9 +87,8 @@ def hidden_cells(grid: SheetGrid, layout: Layout, batch: RecordBatch, issues: li
     cols = layout.columns
     for f, c in sorted(cols.items(), key=lambda kv: kv[1]):
         if c in grid.hidden_cols:
-            issue("hidden-column", f"{a1(layout.header_row, c)}:「{layout.headers.get(f, FIELD_LABELS[f])}」列"
-                  f"({col_letter(c)}列)是隐藏的,在 Excel 中看不到;gps 照常读取了其中的内容",
-                  row=layout.header_row, col=c, hint="请取消隐藏该列,核对其中的内容")
+            issue("hidden-column", row=layout.header_row, col=c, header=layout.headers.get(f, FIELD_LABELS[f]),
+                  letter=col_letter(c))
     if not grid.hidden_rows:
         return
     counted = {row - 1: i for i, row in enumerate(batch.row)}
@@ -135,11 +99,7 @@ def hidden_cells(grid: SheetGrid, layout: Layout, batch: RecordBatch, issues: li
             continue
         k = counted.get(r)
         if k is not None:
-            issue("hidden-row", f"{a1(r, name_col)}:第 {r + 1} 行是隐藏的(手工隐藏或被筛选),在 Excel 中看不到,"
-                  f"但其中的项目「{batch.name[k]}」({display(batch.amount[k])} 万元)已计入",
-                  row=r, col=name_col, value=batch.name[k],
-                  hint="如该项目已取消,请删除该行后重新报送;如应计入,请取消隐藏,以免合计与看到的不符")
+            issue("hidden-row", row=r, col=name_col, value=batch.name[k], line=r + 1, name=batch.name[k],
+                  amount=display(batch.amount[k]))
         elif r in with_errors:
-            issue("hidden-row", f"{a1(r, name_col)}:第 {r + 1} 行是隐藏的(手工隐藏或被筛选),在 Excel 中看不到,"
-                  "本行的错误见上", row=r, col=name_col, hint="请取消隐藏该行,改正或删除后重新报送")
-
+            issue("hidden-row", "error", row=r, col=name_col, line=r + 1)

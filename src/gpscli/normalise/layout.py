@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..text import key
-from .grid import SheetGrid, col_letter
+from ..readers.grid import SheetGrid, col_letter
 
 # Exact header names (after key(): no spaces, full-width folded, parentheses removed).
 SYNONYMS: dict[str, tuple[str, ...]] = {

@@ -4,10 +4,13 @@ Most rows of a submission are plain: an amount that is an ordinary number, a nam
 地区, 购买主体, 目录, 年度... that were seen on other rows. Such a row can be read a column at a time
 (each distinct text is looked at once, the project names are folded in one call), which costs a
 fraction of the row-by-row path. A row is plain only when the row-by-row path would, with
-certainty, make a record of it without any issue and without looking at the rows around it;
-every other row (totals, headings, notes, blanks, anything with a problem, anything that
-depends on a section heading above it) is left to the row-by-row path. The result is the same
-record either way; ``tests/test_plainrows.py`` checks that on every fixture workbook.
+certainty, make a record of it without any issue and without looking at the rows around it.
+
+No check is written here: each column's distinct values go through the same field parsers as the
+row-by-row path (:class:`.fields.Fields`, which end with the registered cell checks), and a value
+with any finding leaves its row to the row-by-row path. What is decided here are row kinds (a total
+label, a 其中 line, a blank that a heading above would fill) and which cells cannot be cached.
+``tests/test_plainrows.py`` checks that both paths read every fixture workbook alike.
 """
 
 from __future__ import annotations
@@ -18,26 +21,20 @@ from itertools import repeat
 from operator import is_not, itemgetter, ne
 from typing import TYPE_CHECKING
 
-from .rowparts import _METHOD_KEYS, _TOTAL, _Matcher, _jur_text, _optional_text, _required_text, cell_text
-from .money import plain_floats
-from .text import fold, ident, key
+from ..checks.registry import CHECKS
+from ..money import plain_floats
+from ..text import fold, key
+from .cells import cell_text
+from .rows import TOTAL, is_total_text
 
 if TYPE_CHECKING:
-    from .catalogue import Catalogue
-    from .records import RecordBatch
+    from ..records import RecordBatch
+    from .fields import Fields
 
 _BAD = object()  # a value that makes its row non-plain
 _NO_PAIR = (None, None)  # a blank or non-plain 购买主体 / 二级目录: its (text, ident) / (name, level-1 name)
 MIN_ROWS = 8  # below this the row-by-row path is as quick
 CHUNK = 4096
-
-
-class _Refused(Exception):
-    pass
-
-
-def _refuse(*_args, **_kw) -> None:
-    raise _Refused
 
 
 class PlainRows:
@@ -74,8 +71,7 @@ class PlainRows:
         return sum(amounts, Decimal(0))
 
 
-def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], match: _Matcher, catalogue: Catalogue,
-               default_year: int | None, yuan: bool, cols: dict[str, int]) -> PlainRows | None:
+def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], fields: Fields, yuan: bool) -> PlainRows | None:
     """Read ``data`` column-wise; None when a row ends before the last mapped column.
 
     ``skip``: indices of rows that must take the row-by-row path (formula flags, merged cells).
@@ -90,8 +86,8 @@ def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], match: _Mat
     if n > CHUNK:  # in pieces whose cells stay in the CPU cache while each column is passed over
         if min(map(len, data)) < need:
             return None
-        parts = [(plain_rows(data[k:k + CHUNK], jx, {i - k for i in skip if k <= i < k + CHUNK}, match, catalogue,
-                             default_year, yuan, cols), min(CHUNK, n - k)) for k in range(0, n, CHUNK)]
+        parts = [(plain_rows(data[k:k + CHUNK], jx, {i - k for i in skip if k <= i < k + CHUNK}, fields, yuan),
+                  min(CHUNK, n - k)) for k in range(0, n, CHUNK)]
         if all(part is None for part, _size in parts):
             return None
         out = PlainRows()
@@ -111,13 +107,17 @@ def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], match: _Mat
             ok[i] = False
     names = col["name"]
     _check_names(names, ok)
+    if CHECKS.cell_checks("name"):
+        _name_checks(names, ok, fields)
     first_types = list(map(type, columns[0]))
     _check_first_cells(data, first_types, ok)
     if "seq" in col:
         _no_total_labels(col["seq"], ok, types=first_types if jx["seq"] == 0 else None)
 
+    default_year = fields.default_year
     if True not in ok or ("year" not in col and default_year is None):
         return None
+    _amount_checks(col["amount"], amounts, ok)
 
     out = PlainRows()
     out.ok = ok
@@ -128,42 +128,106 @@ def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], match: _Mat
     # 地区 (a known jurisdiction, not a total label), 购买主体, 一级目录, 年度, 购买方式, 二级目录, 承接主体, 备注:
     # each distinct value once, and once for all the files this process reads. Only rows lo:hi, from
     # the first plain row to the last: the 合计 and 填表人 lines at the bottom are not looked at again.
-    caches, refused = match.columns, match.column_refused
+    caches, refused = fields.match.columns, fields.match.column_refused
     lo, hi = ok.index(True), n - ok[::-1].index(True)
 
     def mapped(field: str, fn, allow_none: bool = False, extra: object = None, empty: object = None,
-               bad: object = None) -> tuple:
+               bad: object = None, values: tuple | None = None) -> tuple:
         k = (field, extra)
         cache = caches.get(k)
         if cache is None:  # a plain dict: set.difference(a dict subclass) would walk the whole cache
             cache = caches[k] = {}
             refused[k] = set()
-        got = _mapped(col[field][lo:hi], ok, lo, fn, cache, refused[k], allow_none, empty, bad)
+        column = col[field] if values is None else values
+        got = _mapped(column[lo:hi], ok, lo, fn, cache, refused[k], allow_none, empty, bad)
         return (bad,) * lo + got + (bad,) * (n - hi) if lo or hi < n else got
 
     if "jurisdiction" in col:
-        out.jurisdiction = mapped("jurisdiction", lambda v: _jurisdiction(v, match))
+        out.jurisdiction = mapped("jurisdiction", lambda v: _label(v, fields.jurisdiction, None))
     else:
         out.jurisdiction = [None] * n
-    out.unit, out.unit_id = zip(*mapped("unit", lambda v: _unit(v, cols), bad=_NO_PAIR))
-    out.category = mapped("category", lambda v: _category(v, match))
+    out.unit, out.unit_id = zip(*mapped("unit", lambda v: _label(v, fields.unit_pair), bad=_NO_PAIR))
+    out.category = mapped("category", lambda v: _parsed(v, fields.category, None) if type(v) is str else _BAD)
     if "year" in col:
-        out.year = mapped("year", lambda v: _year(v, match, default_year), extra=default_year)
+        out.year = mapped("year", lambda v: _parsed(v, fields.year), extra=default_year)
     else:
         out.year = [default_year] * n
-    out.method = mapped("method", _method, allow_none=True) if "method" in col else [None] * n
-    out.supplier = mapped("supplier", lambda v: _optional(v, "supplier", cols),
-                          allow_none=True) if "supplier" in col else [None] * n
-    out.note = mapped("note", lambda v: _optional(v, "note", cols), allow_none=True) if "note" in col else [None] * n
+    out.method = mapped("method", lambda v: _parsed(v, fields.method), allow_none=True) if "method" in col else [None] * n
+    out.supplier = _optional(mapped, col, "supplier", fields, n)
+    out.note = _optional(mapped, col, "note", fields, n)
     if "subcategory" in col:
-        out.subcategory, tops = zip(*mapped("subcategory", lambda v: _subcategory(v, match, catalogue),
-                                            allow_none=True, empty=_NO_PAIR, bad=_NO_PAIR))
-        for i in _where(list(map(ne, tops, out.category)), True):
-            if tops[i] is not None:
-                ok[i] = False  # category-mismatch: the row-by-row path says so
+        # Read together with the row's 一级目录: a 二级目录 of another category is the parser's finding.
+        pairs = tuple(zip(col["subcategory"], out.category))
+        out.subcategory = mapped("subcategory", lambda pair: _subcategory(pair, fields), allow_none=True,
+                                 values=pairs)
     else:
         out.subcategory = [None] * n
     return out if True in ok else None
+
+
+def _parsed(v: object, parse, *args):
+    """What a field parser reads from ``v``; _BAD when it finds anything (or no value)."""
+    found: list = []
+    value = parse(v, *args, found)
+    return _BAD if found or value is None else value
+
+
+def _label(v: object, parse, *args):
+    """地区 and 购买主体: a text that is no total label (a 合计 row), read by the parser."""
+    if type(v) is not str or is_total_text(v):
+        return _BAD
+    return _parsed(v, parse, *args)
+
+
+def _optional(mapped, col: dict, field: str, fields: Fields, n: int):
+    """承接主体 and 备注: texts only (a number there is left to the row-by-row path), blank allowed."""
+    if field not in col:
+        return [None] * n
+
+    def read(v: object):
+        if type(v) is not str:
+            return _BAD
+        found: list = []
+        value = fields.text(field, v, found, required=False)
+        return _BAD if found else value
+
+    return mapped(field, read, allow_none=True)
+
+
+def _subcategory(pair: tuple, fields: Fields):
+    v, category = pair
+    if v is None or v == "":
+        return None
+    if type(v) is not str or category is None:
+        return _BAD
+    found: list = []
+    value = fields.subcategory(v, category, found)
+    return _BAD if found else value
+
+
+def _name_checks(names: tuple, ok: list[bool], fields: Fields) -> None:
+    """The registered cell checks of 项目名称, on each distinct plain name (names are read as they
+    are, not through a parser, where no check is registered)."""
+    bad: dict[object, bool] = {}
+    for i, v in enumerate(names):
+        if ok[i]:
+            hit = bad.get(v)
+            if hit is None:
+                found: list = []
+                fields.text("name", v, found)
+                hit = bad[v] = bool(found)
+            if hit:
+                ok[i] = False
+
+
+def _amount_checks(raw: tuple, amounts: list, ok: list[bool]) -> None:
+    """The registered cell checks of 金额 (none built in): a row where one might find something is
+    left to the row-by-row path, which says so at the cell."""
+    for check in CHECKS.cell_checks("amount"):
+        where = check.pretest(amounts) if check.pretest is not None else [
+            i for i, a in enumerate(amounts) if a is not None and check.fn(cell_text(raw[i]), a)]
+        for i in where:
+            ok[i] = False
 
 
 _SEP = "\u00a6"  # ¦, printable: names joined by it are checked in one pass
@@ -223,7 +287,7 @@ def _check_names(names: tuple, ok: list[bool]) -> None:
             return
     for i, v in enumerate(names):
         if ok[i] and not (type(v) is str and v and v.isprintable() and v[0] != " " and v[-1] != " "
-                          and "  " not in v and not v.startswith("其中") and not ("计" in v and _TOTAL.match(key(v)))):
+                          and "  " not in v and not v.startswith("其中") and not ("计" in v and TOTAL.match(key(v)))):
             ok[i] = False
 
 
@@ -246,7 +310,7 @@ def _no_total_labels(values: tuple, ok: list[bool], joined: str | None = None, t
     if where and _may_hold_total(joined):
         for i in where:
             v = values[i]
-            if "计" in v and _TOTAL.match(key(v)):
+            if "计" in v and TOTAL.match(key(v)):
                 ok[i] = False
 
 
@@ -259,7 +323,7 @@ def _check_first_cells(data: list[list], types: list, ok: list[bool]) -> None:
             first = row[0]
             if first is None or first == "":
                 first = next((v for v in row if v is not None and v != ""), None)
-            if type(first) is str and (("计" in first and _TOTAL.match(key(first))) or
+            if type(first) is str and (("计" in first and TOTAL.match(key(first))) or
                                        first.lstrip().startswith("其中")):
                 ok[i] = False
 
@@ -339,56 +403,3 @@ def _mapped(values: tuple, ok: list[bool], base: int, fn, cache: dict, refused: 
             for i in _where(values, v):
                 ok[base + i] = False
     return out
-
-
-def _jurisdiction(v: object, match: _Matcher):
-    if type(v) is not str or "计" in v and _TOTAL.match(key(v)):
-        return _BAD
-    text, j = _jur_text(v, {}, match)
-    return j.name if text and j is not None else _BAD
-
-
-def _unit(v: object, cols: dict[str, int]):
-    if type(v) is not str or "计" in v and _TOTAL.match(key(v)):
-        return _BAD
-    t = _required_text(v, "unit", 0, cols, _refuse)
-    return (t, ident(t)) if t else _BAD
-
-
-def _category(v: object, match: _Matcher):
-    if type(v) is not str:
-        return _BAD
-    raw = cell_text(v)
-    if not raw:
-        return _BAD
-    kind, item = match.category(raw, False)
-    return item.name if kind == "ok" else _BAD
-
-
-def _subcategory(v: object, match: _Matcher, catalogue: Catalogue):
-    """(name, the name of its level-1 category) for a level-2 item."""
-    if type(v) is not str:
-        return _BAD
-    raw = cell_text(v)
-    if not raw:
-        return None
-    item = match.subcategory(raw, False)
-    return (item.name, catalogue.top(item).name) if item is not None and item.level > 1 else _BAD
-
-
-def _year(v: object, match: _Matcher, default_year: int | None):
-    if v is None or v == "" or (type(v) is str and v.isspace()):
-        return default_year if default_year is not None else _BAD
-    y = match.year(v)
-    return y if type(y) is int else _BAD
-
-
-def _method(v: object):
-    t = cell_text(v)
-    return _METHOD_KEYS.get(key(t), t) if t else None
-
-
-def _optional(v: object, f: str, cols: dict[str, int]):
-    if type(v) is not str:
-        return _BAD
-    return _optional_text(v, f, 0, cols, _refuse)

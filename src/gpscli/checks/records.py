@@ -1,0 +1,48 @@
+"""Record rules: run on every sheet's records, a column at a time (see :mod:`.registry`).
+
+Each takes a :class:`~gpscli.records.RecordBatch` and the run's options and yields (row index,
+field, finding) for the rows that break it; the issue is placed at that field's cell.
+"""
+
+from __future__ import annotations
+
+from ..money import display
+from .registry import Finding, record_rule
+
+
+@record_rule(("negative-amount",))
+def negative_amount(b, opts):
+    for i, a in enumerate(b.amount):
+        if a < 0:
+            yield i, "amount", Finding("negative-amount", {"amount": display(a)}, value=str(a))
+
+
+negative_amount.partial = True  # also said of a row with another error (see checks.partial_record_issues)
+
+
+@record_rule(("zero-amount",))
+def zero_amount(b, opts):
+    for i, a in enumerate(b.amount):
+        if a == 0:
+            yield i, "amount", Finding("zero-amount", {"name": b.name[i]}, value="0")
+
+
+@record_rule(("suspicious-amount",))
+def suspicious_amount(b, opts):
+    high = opts.suspicious_amount
+    if max(b.amount, default=high) <= high:
+        return
+    for i, a in enumerate(b.amount):
+        if a > high:
+            yield i, "amount", Finding("suspicious-amount", {"name": b.name[i], "amount": display(a),
+                                                             "limit": display(high)}, value=str(a))
+
+
+@record_rule(("invalid-year",))
+def year_demanded(b, opts):
+    wanted = opts.require_year
+    if wanted is None:
+        return
+    for i, y in enumerate(b.year):
+        if y != wanted:
+            yield i, "year", Finding("invalid-year", {"year": y, "wanted": wanted}, "demanded", y)

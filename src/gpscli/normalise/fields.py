@@ -1,0 +1,174 @@
+"""One parser per field of a project row: each reads a cell into a value and lists the problems in
+that cell (:class:`~gpscli.checks.registry.Finding`), ending with the field's registered cell checks.
+
+The row-by-row path turns the findings into issues at the cell; the column-wise path
+(:mod:`.plain`) calls the same parsers on each distinct value of a column and leaves every value
+with a finding to the row-by-row path. A check is therefore written once, here or as a cell
+check, and holds on both paths.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..checks.registry import Finding, run_cell_checks
+from ..money import AmountError, UnitConflict, parse_amount
+from ..records import FIELD_LABELS, METHODS
+from ..text import ident, key
+from .cells import cell_text, visible_text
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .layout import Layout
+
+METHOD_KEYS = {key(m): m for m in METHODS}
+NUMBER_TYPES = (int, float, Decimal)
+
+
+def _blank(v: object) -> bool:
+    return v is None or v == "" or (type(v) is str and v.isspace())
+
+
+class Fields:
+    """The field parsers of one sheet (its unit, its default jurisdiction and year)."""
+
+    def __init__(self, ctx: Context, layout: Layout, default_jur: str | None, default_year: int | None) -> None:
+        self.ctx, self.match = ctx, ctx.matcher()
+        self.catalogue, self.profile = ctx.catalogue, ctx.profile
+        self.unit, self.stated = layout.unit, layout.unit_stated
+        self.default_jur, self.default_year = default_jur, default_year
+        self._item_top: dict[str, str] = {}  # level-2 code -> the name of its level-1 category
+
+    def _checked(self, field: str, v: object, value: Any, found: list[Finding]) -> Any:
+        if value is not None and not found:
+            found.extend(run_cell_checks(field, cell_text(v), value))
+        return value
+
+    # ---- texts ------------------------------------------------------------------------------
+    def text(self, field: str, v: object, found: list[Finding], required: bool = True) -> str | None:
+        """购买主体, 项目名称 (required), 承接主体, 备注 (optional): the text shown, control characters
+        removed (and said)."""
+        t, removed = visible_text(v)
+        if not t:
+            if required:
+                found.append(Finding("missing-value", {"field": FIELD_LABELS[field]}))
+            return None
+        if removed:
+            found.append(Finding("illegal-character", {"field": FIELD_LABELS[field]},
+                                 "" if required else "optional", cell_text(v)))
+        return self._checked(field, v, t, found)
+
+    def unit_pair(self, v: object, found: list[Finding]) -> tuple[str, str] | None:
+        """购买主体 and its folded form (for duplicate detection)."""
+        t = self.text("unit", v, found)
+        return (t, ident(t)) if t is not None else None
+
+    # ---- the catalogue and the profile -------------------------------------------------------
+    def jurisdiction(self, v: object, fallback: str | None, found: list[Finding]) -> str | None:
+        """地区 from the cell, else ``fallback`` (a heading or the title)."""
+        text = cell_text(v) if not _blank(v) else ""
+        if text:
+            j = self.match.jurisdiction(text)
+            if j is None:
+                near = self.profile.suggest(text)
+                found.append(Finding("unknown-jurisdiction", {
+                    "text": text, "region": self.profile.name,
+                    "suggestion": f"是否应为「{near}」?" if near else f"可填写:{'、'.join(self.profile.names())}"},
+                    value=v))
+                return None
+            return self._checked("jurisdiction", v, j.name, found)
+        if fallback is None:
+            found.append(Finding("missing-value", {}, "jurisdiction"))
+        return fallback
+
+    def category(self, v: object, section: str | None, found: list[Finding]) -> str | None:
+        """一级目录, by name, alias or code; a blank under a section heading takes the heading's."""
+        raw = cell_text(v)
+        if not raw:
+            if section:
+                return section
+            found.append(Finding("missing-value", {}, "category"))
+            return None
+        kind, item = self.match.category(raw, type(v) in NUMBER_TYPES)
+        if kind == "ok":
+            return self._checked("category", v, item.name, found)
+        if kind == "level2":
+            top = self.catalogue.top(item)
+            found.append(Finding("unknown-category", {"text": raw, "top": top.name, "item": item.name}, "level2", v))
+            return None
+        near = self.catalogue.suggest(raw, level=1)
+        found.append(Finding("unknown-category", {
+            "text": raw,
+            "suggestion": f"是否应为「{near}」?" if near else f"可填写:{'、'.join(self.catalogue.category_names())}"},
+            value=v))
+        return None
+
+    def subcategory_of(self, v: object) -> tuple[str, str | None, object] | None:
+        """(text, the matched name, the matched item) of a 二级目录 cell; None when blank."""
+        raw = cell_text(v)
+        if not raw:
+            return None
+        item = self.match.subcategory(raw, type(v) in NUMBER_TYPES)
+        return raw, (item.name if item is not None else None), item
+
+    def top_of(self, item) -> str:
+        top = self._item_top.get(item.code)
+        if top is None:
+            top = self._item_top[item.code] = self.catalogue.top(item).name
+        return top
+
+    def subcategory(self, v: object, category: str | None, found: list[Finding]) -> str | None:
+        """二级目录 (optional): a level-2 item; under another level-1 category it is a mismatch."""
+        hit = self.subcategory_of(v)
+        if hit is None:
+            return None
+        raw, _name, item = hit
+        if item is None or item.level == 1:
+            if item is not None and category and item.name == category:
+                return None  # the level-1 name repeated in the level-2 column
+            near = self.catalogue.suggest(raw, level=2)
+            found.append(Finding("unknown-subcategory", {
+                "text": raw, "suggestion": f"是否应为「{near}」?" if near else "请从下拉列表中选择二级目录"}, value=v))
+            return raw
+        top = self.top_of(item)
+        if category and top != category:
+            found.append(Finding("category-mismatch", {"item": item.name, "top": top, "category": category}, value=v))
+        return self._checked("subcategory", v, item.name, found)
+
+    # ---- amount and year ---------------------------------------------------------------------
+    def amount(self, v: object, merged: str | None, found: list[Finding]) -> Decimal | None:
+        """金额 in 万元, exactly; never a guess about a unit written in the cell."""
+        if v is None or (type(v) is str and not v.strip()):
+            if merged:
+                found.append(Finding("invalid-amount", {"merged": merged}, "merged"))
+            else:
+                found.append(Finding("missing-value", {"unit": self.unit}, "amount"))
+            return None
+        try:
+            amount = parse_amount(v, self.unit, self.stated)
+        except UnitConflict as exc:
+            found.append(Finding("unit-conflict", {"text": cell_text(v), "why": str(exc), "unit": self.unit,
+                                                   "cell_unit": exc.cell_unit}, value=v))
+            return None
+        except AmountError as exc:
+            found.append(Finding("invalid-amount", {"text": cell_text(v), "why": str(exc), "unit": self.unit}, value=v))
+            return None
+        return self._checked("amount", v, amount, found)
+
+    def year(self, v: object, found: list[Finding]) -> int | None:
+        """年度 from the cell, else the sheet's (title, --year)."""
+        if not _blank(v):
+            y = self.match.year(v)
+            if type(y) is int:
+                return self._checked("year", v, y, found)
+            found.append(Finding("invalid-year", {"text": cell_text(v), "why": y}, value=v))
+            return None
+        if self.default_year is None:
+            found.append(Finding("missing-value", {}, "year"))
+        return self.default_year
+
+    def method(self, v: object, found: list[Finding]) -> str | None:
+        """购买方式 as the law names it when it is one of those, else as written."""
+        t = cell_text(v)
+        return self._checked("method", v, METHOD_KEYS.get(key(t), t), found) if t else None
