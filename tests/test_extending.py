@@ -22,13 +22,13 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 def extensions():
     sys.path.insert(0, str(Path(__file__).parent / "extensions"))
     big = importlib.import_module("big_project")
-    word = importlib.import_module("test_word")
+    word = importlib.import_module("name_check")
     yield big, word
     unregister(big.big_project)
     unregister(word.looks_like_a_test)
     for code in ("big-project", "test-project"):
         unregister_code(code)
-    for name in ("big_project", "test_word"):
+    for name in ("big_project", "name_check"):
         sys.modules.pop(name, None)
     sys.path.remove(str(Path(__file__).parent / "extensions"))
 
