@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
 
-.PHONY: demo test bench install clean sample-data report-template readme-picture
+.PHONY: demo test bench install clean sample-data report-template readme-picture readme
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench: $(STAMP_TEST)
 
 sample-data: $(STAMP_RUN)
 	$(BIN)/python sample_data/make_sample_data.py
+
+readme: $(STAMP_RUN)
+	$(BIN)/python tools/sync_readme.py
 
 report-template: $(STAMP_RUN)
 	$(BIN)/python templates/build_templates.py

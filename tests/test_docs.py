@@ -73,3 +73,13 @@ def test_help_has_no_english_scaffolding(name):
     text = runner.invoke(app, [name, "--help"]).stdout
     for word in ("Usage:", "Options", "Arguments", "Show this message", "[OPTIONS]", "<int", "<str>", "<path>", "default:"):
         assert word not in text, (name, word)
+
+
+def test_the_generated_parts_of_the_readme_are_up_to_date():
+    """README.md's table of issue codes is made from gpscli.codes (make readme)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("sync_readme", ROOT / "tools" / "sync_readme.py")
+    sync = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sync)
+    assert sync.synced(README) == README, "run `make readme` after changing gpscli/codes.py"

@@ -123,6 +123,7 @@ def _split_aliases(text: str) -> tuple[str, ...]:
 
 
 def _rows_from_table(header: list[str], rows: list[list[object]], source: str) -> list[CatalogueItem]:
+    # long: each column of a bureau's catalogue file (编码, 名称, 级别, 上级编码, 别名) is optional and spelled many ways
     keys = [key(h) for h in header]
     index: dict[str, int] = {}
     for field_name, names in _COLUMNS.items():

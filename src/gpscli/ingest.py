@@ -40,6 +40,7 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
     accessed or was named explicitly but is not a spreadsheet; ``ignored`` lists (path, reason) of
     other files met while walking folders (README, scripts...), which are not problems.
     """
+    # long: the walk's helpers (skip, entries, walk, add) share the three result lists and the folders seen
     files: list[Path] = []
     issues: list[Issue] = []
     ignored: list[tuple[str, str]] = []
@@ -163,33 +164,43 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
         result.issues.append(make("skipped-file", "annotated", path=shown))
         return result
     for grid in wb.sheets:
-        if copy == "edited" and annotated.is_issue_sheet(grid):
-            result.sheets.append(SheetReport(grid.name, False, "gps 生成的问题清单,不是报送数据"))
-            continue
-        layout = detect(grid)
-        skip = _not_read(grid, layout, shown)
-        if skip is not None:
-            report, warning = skip
-            result.sheets.append(report)
-            if warning is not None:
-                result.issues.append(warning)
-            continue
-        assert layout is not None
-        sheet = extract(grid, layout, ctx, shown)
-        if len(sheet.batch):
-            result.batches.append(sheet.batch)
-        result.totals.extend(sheet.totals)
-        result.issues.extend(sheet.issues)
-        result.sheets.append(sheet.report)
-        result.skipped_rows += sheet.skipped_rows
-    used = [s for s in result.sheets if s.used]
-    if used and not result.batches and not result.skipped_rows and not any(i.is_error for i in result.issues):
-        result.issues.append(make("empty-table", path=shown, sheet=used[0].name))
-    if not any(s.used for s in result.sheets) and not any(i.code == "missing-column" for i in result.issues):
-        listed = ";".join(f"「{s.name}」{s.reason}" for s in result.sheets) or "文件中没有工作表"
-        result.issues.append(make("no-table", path=shown, sheets=listed))
+        _read_sheet(grid, result, ctx, skip_issue_sheet=copy == "edited")
+    _whole_file_verdict(result)
     result.issues, result.unlisted_error_rows = cap(result.issues)
     return result  # each record's ids (for duplicate detection) were made by extract, in the worker
+
+
+def _read_sheet(grid: SheetGrid, result: FileResult, ctx: Context, skip_issue_sheet: bool) -> None:
+    """One sheet into the file's result: its records, totals, issues and what was decided about it."""
+    if skip_issue_sheet and annotated.is_issue_sheet(grid):
+        result.sheets.append(SheetReport(grid.name, False, "gps 生成的问题清单,不是报送数据"))
+        return
+    layout = detect(grid)
+    skip = _not_read(grid, layout, result.path)
+    if skip is not None:
+        report, warning = skip
+        result.sheets.append(report)
+        if warning is not None:
+            result.issues.append(warning)
+        return
+    assert layout is not None
+    sheet = extract(grid, layout, ctx, result.path)
+    if len(sheet.batch):
+        result.batches.append(sheet.batch)
+    result.totals.extend(sheet.totals)
+    result.issues.extend(sheet.issues)
+    result.sheets.append(sheet.report)
+    result.skipped_rows += sheet.skipped_rows
+
+
+def _whole_file_verdict(result: FileResult) -> None:
+    """A table without a project (a blank template sent back), or no table at all."""
+    used = [s for s in result.sheets if s.used]
+    if used and not result.batches and not result.skipped_rows and not any(i.is_error for i in result.issues):
+        result.issues.append(make("empty-table", path=result.path, sheet=used[0].name))
+    if not used and not any(i.code == "missing-column" for i in result.issues):
+        listed = ";".join(f"「{s.name}」{s.reason}" for s in result.sheets) or "文件中没有工作表"
+        result.issues.append(make("no-table", path=result.path, sheets=listed))
 
 
 def _not_read(grid: SheetGrid, layout: Layout | None, path: str) -> tuple[SheetReport, Issue | None] | None:

@@ -130,6 +130,7 @@ def run(tasks: Sequence, todo: deque[int], fn: Callable[[Any], Any], *, workers:
     has ended one of those three ways. Raises :class:`StartFailed` (``todo`` keeps what was not done).
     ``start_method``: the platform's default if None (fork on Linux, spawn on Windows and macOS).
     """
+    # long: one event loop; every branch reads and changes the same pool, queues and counters, and splitting it would hand them all around
     mp = multiprocessing.get_context(start_method)
     pool: list[_Worker] = []
     failed_starts = 0

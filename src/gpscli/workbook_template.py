@@ -18,6 +18,7 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
           year: int | None = None, rows: int = 200, force: bool = False) -> Path:
     """Write the template to ``path`` atomically and return the path (an existing file gps did not
     write, or that was edited since, is replaced only with ``force``)."""
+    # long: the template's one sheet laid out top to bottom, in the order a clerk reads it
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter, quote_sheetname

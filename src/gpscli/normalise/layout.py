@@ -184,6 +184,7 @@ def _is_pair(grid: SheetGrid, top: int, bottom: int, known: dict[int, dict] | No
     ``known``: :func:`_row_fields` of the rows :func:`detect` has looked at already (the quickest
     test, whether the top row names a field, comes first).
     """
+    # long: the rules that tell a two-row header from a header and its first data row, each with its own case
     if not (grid.row0 <= top and bottom < grid.end_row):
         return False
     known = known or {}
@@ -211,6 +212,7 @@ def _is_pair(grid: SheetGrid, top: int, bottom: int, known: dict[int, dict] | No
 
 def detect(grid: SheetGrid) -> Layout | None:
     """Locate the header by content. None when the sheet has no recognisable table."""
+    # long: header search, two-row headers and unit detection share the rows scanned once
     best: tuple[int, int] | None = None
     known: dict[int, dict] = {}  # row -> _row_fields, for _is_pair
     last = min(grid.end_row, grid.row0 + MAX_HEADER_SCAN)

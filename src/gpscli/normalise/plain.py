@@ -84,23 +84,47 @@ def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], fields: Fie
         return None
     need = max(jx.values()) + 1
     if n > CHUNK:  # in pieces whose cells stay in the CPU cache while each column is passed over
-        if min(map(len, data)) < need:
-            return None
-        parts = [(plain_rows(data[k:k + CHUNK], jx, {i - k for i in skip if k <= i < k + CHUNK}, fields, yuan),
-                  min(CHUNK, n - k)) for k in range(0, n, CHUNK)]
-        if all(part is None for part, _size in parts):
-            return None
-        out = PlainRows()
-        for name in PlainRows.__slots__:
-            setattr(out, name, [v for part, size in parts
-                                for v in (getattr(part, name) if part is not None else [None] * size)])
-        out.ok = [bool(v) for v in out.ok]
-        return out
+        return _in_chunks(data, jx, skip, fields, yuan, need)
     columns = list(zip(*data))  # as many as the shortest row has cells
     if len(columns) < need:
         return None
     col = {f: columns[j] for f, j in jx.items()}
     amounts = _amounts(col["amount"], yuan)
+    ok = _plain_kinds(data, columns, col, jx, skip, amounts, fields)
+    if True not in ok or ("year" not in col and fields.default_year is None):
+        return None
+    _amount_checks(col["amount"], amounts, ok)
+    out = PlainRows()
+    out.ok = ok
+    out.amount = amounts
+    out.name = col["name"]
+    out.name_id = _idents(out.name, ok)
+    _read_columns(out, col, ok, fields)
+    return out if True in ok else None
+
+
+def _in_chunks(data: list[list], jx: dict[str, int], skip: set[int], fields: Fields, yuan: bool,
+               need: int) -> PlainRows | None:
+    n = len(data)
+    if min(map(len, data)) < need:
+        return None
+    parts = [(plain_rows(data[k:k + CHUNK], jx, {i - k for i in skip if k <= i < k + CHUNK}, fields, yuan),
+              min(CHUNK, n - k)) for k in range(0, n, CHUNK)]
+    if all(part is None for part, _size in parts):
+        return None
+    out = PlainRows()
+    for name in PlainRows.__slots__:
+        setattr(out, name, [v for part, size in parts
+                            for v in (getattr(part, name) if part is not None else [None] * size)])
+    out.ok = [bool(v) for v in out.ok]
+    return out
+
+
+def _plain_kinds(data: list[list], columns: list[tuple], col: dict[str, tuple], jx: dict[str, int], skip: set[int],
+                 amounts: list, fields: Fields) -> list[bool]:
+    """Which rows may be plain by their kind: an amount that reads as a number, a clean name, no
+    total or 其中 label, not flagged (formula, merged cell)."""
+    n = len(data)
     ok = list(map(is_not, amounts, repeat(None)))
     for i in skip:
         if 0 <= i < n:
@@ -113,21 +137,15 @@ def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], fields: Fie
     _check_first_cells(data, first_types, ok)
     if "seq" in col:
         _no_total_labels(col["seq"], ok, types=first_types if jx["seq"] == 0 else None)
+    return ok
 
-    default_year = fields.default_year
-    if True not in ok or ("year" not in col and default_year is None):
-        return None
-    _amount_checks(col["amount"], amounts, ok)
 
-    out = PlainRows()
-    out.ok = ok
-    out.amount = amounts
-    out.name = names
-    out.name_id = _idents(names, ok)
-
-    # 地区 (a known jurisdiction, not a total label), 购买主体, 一级目录, 年度, 购买方式, 二级目录, 承接主体, 备注:
-    # each distinct value once, and once for all the files this process reads. Only rows lo:hi, from
-    # the first plain row to the last: the 合计 and 填表人 lines at the bottom are not looked at again.
+def _read_columns(out: PlainRows, col: dict[str, tuple], ok: list[bool], fields: Fields) -> None:
+    """地区 (a known jurisdiction, not a total label), 购买主体, 一级目录, 年度, 购买方式, 二级目录, 承接主体, 备注:
+    each distinct value once through its field parser, and once for all the files this process
+    reads. Only rows lo:hi, from the first plain row to the last: the 合计 and 填表人 lines at the
+    bottom are not looked at again."""
+    n = len(ok)
     caches, refused = fields.match.columns, fields.match.column_refused
     lo, hi = ok.index(True), n - ok[::-1].index(True)
 
@@ -142,17 +160,14 @@ def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], fields: Fie
         got = _mapped(column[lo:hi], ok, lo, fn, cache, refused[k], allow_none, empty, bad)
         return (bad,) * lo + got + (bad,) * (n - hi) if lo or hi < n else got
 
-    if "jurisdiction" in col:
-        out.jurisdiction = mapped("jurisdiction", lambda v: _label(v, fields.jurisdiction, None))
-    else:
-        out.jurisdiction = [None] * n
+    none = [None] * n
+    out.jurisdiction = mapped("jurisdiction", lambda v: _label(v, fields.jurisdiction, None)) \
+        if "jurisdiction" in col else none
     out.unit, out.unit_id = zip(*mapped("unit", lambda v: _label(v, fields.unit_pair), bad=_NO_PAIR))
     out.category = mapped("category", lambda v: _parsed(v, fields.category, None) if type(v) is str else _BAD)
-    if "year" in col:
-        out.year = mapped("year", lambda v: _parsed(v, fields.year), extra=default_year)
-    else:
-        out.year = [default_year] * n
-    out.method = mapped("method", lambda v: _parsed(v, fields.method), allow_none=True) if "method" in col else [None] * n
+    out.year = mapped("year", lambda v: _parsed(v, fields.year), extra=fields.default_year) \
+        if "year" in col else [fields.default_year] * n
+    out.method = mapped("method", lambda v: _parsed(v, fields.method), allow_none=True) if "method" in col else none
     out.supplier = _optional(mapped, col, "supplier", fields, n)
     out.note = _optional(mapped, col, "note", fields, n)
     if "subcategory" in col:
@@ -161,8 +176,7 @@ def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], fields: Fie
         out.subcategory = mapped("subcategory", lambda pair: _subcategory(pair, fields), allow_none=True,
                                  values=pairs)
     else:
-        out.subcategory = [None] * n
-    return out if True in ok else None
+        out.subcategory = none
 
 
 def _parsed(v: object, parse, *args):
@@ -363,6 +377,7 @@ def _mapped(values: tuple, ok: list[bool], base: int, fn, cache: dict, refused: 
     reads as ``bad``; a blank (or fn's None) reads as ``empty`` when ``allow_none``. ``refused``:
     the values of ``cache`` that fn refused, so that finding them in a column costs the column's
     distinct values, not the size of a cache that grows with every file."""
+    # long: the hot path of column-wise reading: cached lookups first, then the distinct new values, then refusals
     if 0 not in cache and 1 not in cache:
         # The usual column: every value seen before. With no key equal to 0 or 1 in the cache, a
         # logical cell (True == 1) cannot be looked up, so a column that holds one goes below.

@@ -96,39 +96,8 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
         _reraise_control(exc)
         _explain(path, fmt, limits, checks)
         raise ReadError(f"文件已损坏,无法解析({_reason(exc)})") from exc
-    sheets: list[SheetGrid] = []
     try:
-        metas = list(wb.sheets_metadata)
-        if not metas:
-            raise ReadError("工作簿里没有任何工作表(文件结构不完整)")
-        for index, meta in enumerate(metas):
-            hidden = str(meta.visible).split(".")[-1] != "Visible"
-            is_chart = str(meta.typ).split(".")[-1] not in ("WorkSheet",)
-            if is_chart:
-                continue
-            try:
-                sheet = wb.get_sheet_by_index(index)
-                if checks is not None:
-                    _check_extent(sheet, meta.name, path, limits, checks)
-                # From A1 whatever the first used cell: the grid's coordinates are Excel's.
-                rows = sheet.to_python(skip_empty_area=False)
-                merged = []
-                try:
-                    for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
-                        merged.append((r1, c1, r2, c2))
-                except Exception:  # noqa: BLE001 - merged ranges are a nicety
-                    merged = []
-            except ReadError:
-                raise
-            except BaseException as exc:  # noqa: BLE001
-                _reraise_control(exc)
-                _explain(path, fmt, limits, checks)
-                raise ReadError(f"工作表「{meta.name}」已损坏,无法解析({_reason(exc)})") from exc
-            row0 = 0
-            while row0 < len(rows) and not any(v not in (None, "") for v in rows[row0]):
-                row0 += 1  # leading empty rows need no memory; row0 keeps the numbering
-            grid = SheetGrid(meta.name, rows[row0:] if row0 else rows, row0, 0, merged, hidden)
-            sheets.append(grid)
+        sheets = _grids(wb, path, fmt, limits, checks)
         if checks is not None:
             scans = checks.wait()
     finally:
@@ -137,20 +106,61 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
         except Exception:  # noqa: BLE001
             pass
     for grid in sheets:
-        scan = scans.get(grid.name)
-        if scan is not None:
-            grid.flags, grid.errors = scan.flags, scan.errors
-            _set_hidden(grid, scan.hidden_rows, scan.hidden_cols)
-        extra = ods_extra.get(grid.name)
-        if extra is not None:
-            if not grid.merged:
-                grid.merged = extra.merged
-            grid.flags.update(extra.flags)
-            grid.errors.update(extra.errors)
-            _set_hidden(grid, extra.hidden_rows, extra.hidden_cols)
-        if grid.merged:
-            grid.merged = clip_merged(grid.merged, grid.end_row, grid.end_col)
+        _add_scans(grid, scans.get(grid.name), ods_extra.get(grid.name))
     return WorkbookData(fmt, sheets)
+
+
+def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None) -> list[SheetGrid]:
+    """Every worksheet (not chart sheets) as a grid in Excel's coordinates."""
+    metas = list(wb.sheets_metadata)
+    if not metas:
+        raise ReadError("工作簿里没有任何工作表(文件结构不完整)")
+    sheets: list[SheetGrid] = []
+    for index, meta in enumerate(metas):
+        if str(meta.typ).split(".")[-1] not in ("WorkSheet",):
+            continue  # a chart sheet
+        try:
+            sheet = wb.get_sheet_by_index(index)
+            if checks is not None:
+                _check_extent(sheet, meta.name, path, limits, checks)
+            # From A1 whatever the first used cell: the grid's coordinates are Excel's.
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = _merged(sheet)
+        except ReadError:
+            raise
+        except BaseException as exc:  # noqa: BLE001
+            _reraise_control(exc)
+            _explain(path, fmt, limits, checks)
+            raise ReadError(f"工作表「{meta.name}」已损坏,无法解析({_reason(exc)})") from exc
+        row0 = 0
+        while row0 < len(rows) and not any(v not in (None, "") for v in rows[row0]):
+            row0 += 1  # leading empty rows need no memory; row0 keeps the numbering
+        hidden = str(meta.visible).split(".")[-1] != "Visible"
+        sheets.append(SheetGrid(meta.name, rows[row0:] if row0 else rows, row0, 0, merged, hidden))
+    return sheets
+
+
+def _merged(sheet) -> list[tuple[int, int, int, int]]:
+    try:
+        return [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []]
+    except Exception:  # noqa: BLE001 - merged ranges are a nicety
+        return []
+
+
+def _add_scans(grid: SheetGrid, scan: SheetScan | None, extra: _OdsSheet | None) -> None:
+    """What the pre-flight scans found that calamine does not tell: formula flags and cached errors,
+    hidden rows and columns, and (ods) merged ranges; merged ranges cut to the grid."""
+    if scan is not None:
+        grid.flags, grid.errors = scan.flags, scan.errors
+        _set_hidden(grid, scan.hidden_rows, scan.hidden_cols)
+    if extra is not None:
+        if not grid.merged:
+            grid.merged = extra.merged
+        grid.flags.update(extra.flags)
+        grid.errors.update(extra.errors)
+        _set_hidden(grid, extra.hidden_rows, extra.hidden_cols)
+    if grid.merged:
+        grid.merged = clip_merged(grid.merged, grid.end_row, grid.end_col)
 
 
 def clip_merged(merged: list[tuple[int, int, int, int]], end_row: int, end_col: int) -> list[tuple[int, int, int, int]]:
@@ -243,6 +253,7 @@ def _scan_ods_content(path: Path, data: bytes | None = None) -> dict[str, _OdsSh
     rows and columns are kept as ranges. content.xml must be well-formed XML with numeric repeat
     and span attributes: calamine reads some broken ones anyway, and would silently drop a row
     LibreOffice refuses to show; such a file is refused here."""
+    # long: one streaming pass over content.xml, a state machine over table, row, column and cell events
     from lxml import etree
 
     out: dict[str, _OdsSheet] = {}

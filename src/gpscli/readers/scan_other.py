@@ -216,6 +216,7 @@ _BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!",
 
 def _scan_biff(stream: bytes, limits: Limits) -> dict[str, SheetScan]:
     """Walk the records; substreams nest (a chart inside a worksheet), so BOF/EOF keep a stack."""
+    # long: one pass over the BIFF records, a state machine over sheets, rows, column info and cells
     names: dict[int, str] = {}
     scans: dict[str, SheetScan] = {}
     pos, n = 0, len(stream)

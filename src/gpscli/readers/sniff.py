@@ -253,6 +253,7 @@ def _sniff_zip(path: Path, limits: Limits, data: bytes | None = None) -> tuple[s
 
 
 def _ooxml_kind(pkg: Package, names: dict[str, str]) -> str:
+    # long: one test per kind of OOXML package (workbook, macro workbook, binary workbook, Word, PowerPoint...)
     ct, main = pkg.content_type, pkg.main
     if main and main not in names:
         raise ReadError(f"Excel 文件结构不完整(缺少主部件 {main}),{_RESAVE}")
