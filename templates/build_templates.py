@@ -22,6 +22,7 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 
+from gpscli import wording
 from gpscli.report import style
 
 HERE = Path(__file__).resolve().parent
@@ -29,11 +30,8 @@ OUT = HERE / "report.docx"
 FIXED = dt.datetime(2017, 1, 1, 0, 0, 0)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-PROGRESS_HINT = ("【请在此填写本年度推进政府购买服务改革的做法，如组织领导、制度建设、试点示范、宣传引导等；"
-                 "也可写在叙述文件的「# 工作进展」一节，重新生成报告时自动填入】")
-PROBLEMS_HINT = ("【请在此填写工作中存在的问题和下一步的建议；"
-                 "也可写在叙述文件的「# 问题和建议」一节，重新生成报告时自动填入】")
-
+# Section 二 follows the profile's kinds (`sections`): a kind written one by one has a paragraph per
+# jurisdiction, a grouped kind one paragraph for all its jurisdictions (`s.group`, here `g`).
 # One paragraph per jurisdiction: the lead in 楷体 (a character style), the rest in the body font.
 PLACE_LEAD = "{{ sec.next(2) }}{{ j.name }}。"
 PLACE_TEXT = (
@@ -46,22 +44,22 @@ PLACE_TEXT = (
     "{% for p in j.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}{{ p.mark }}{{ '；' if not loop.last else '。' }}{% endfor %}"
     "{% else %}{{ year }}年未报送政府购买服务项目。{% endif %}"
 )
-GROUP_LEAD = "{{ sec.next(2) }}{{ county_group.name }}。"
+GROUP_LEAD = "{{ sec.next(2) }}{{ g.name }}。"
 GROUP_TEXT = (
-    "{% if county_group.count %}"
-    "{{ county_group.member_names }}"
-    "{% if county_group.missing %}中，{{ county_group.missing|join('、') }}未报送项目，其余各县（市）{% endif %}"
-    "共安排政府购买服务项目{{ county_group.items }}，资金{{ county_group.money }}"
-    "{% if county_group.categories|length == 1 %}，全部为{{ county_group.categories[0].name }}"
-    "{% else %}，其中{% for c in county_group.categories %}{{ c.name }}{{ c.items }}、{{ c.money }}"
+    "{% if g.count %}"
+    "{{ g.member_names }}"
+    "{% if g.missing %}中，{{ g.missing|join('、') }}未报送项目，其余各{{ g.label }}{% endif %}"
+    "共安排政府购买服务项目{{ g.items }}，资金{{ g.money }}"
+    "{% if g.categories|length == 1 %}，全部为{{ g.categories[0].name }}"
+    "{% else %}，其中{% for c in g.categories %}{{ c.name }}{{ c.items }}、{{ c.money }}"
     "{{ '，' if not loop.last }}{% endfor %}{% endif %}。"
-    "{% if county_group.subcategories %}资金主要用于"
-    "{% for s in county_group.subcategories[:4] %}{{ s.name }}{{ '、' if not loop.last }}{% endfor %}等方面。{% endif %}"
-    "分县（市）看，{% for m in county_group.submitted %}{{ m.name }}{{ m.items }}、{{ m.money }}"
+    "{% if g.subcategories %}资金主要用于"
+    "{% for sc in g.subcategories[:4] %}{{ sc.name }}{{ '、' if not loop.last }}{% endfor %}等方面。{% endif %}"
+    "分{{ g.label }}看，{% for m in g.submitted %}{{ m.name }}{{ m.items }}、{{ m.money }}"
     "{{ '，' if not loop.last else '。' }}{% endfor %}"
-    "单项资金较多的有：{% for p in county_group.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}{{ p.mark }}"
+    "单项资金较多的有：{% for p in g.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}{{ p.mark }}"
     "{{ '；' if not loop.last else '。' }}{% endfor %}"
-    "{% else %}{{ county_group.member_names }}{{ year }}年均未报送政府购买服务项目。{% endif %}"
+    "{% else %}{{ g.member_names }}{{ year }}年均未报送政府购买服务项目。{% endif %}"
 )
 TOTAL_LEAD = "{{ sec.next(2) }}总体情况。"
 TOTAL_TEXT = (
@@ -81,7 +79,8 @@ NEXT_TEXT = (
 REVIEW_SKIPPED = ("【本稿未纳入{{ review.skipped|length }}处有错误的数据（{{ review.skipped_text }}）；"
                   "以下数字不含这些行，请核实更正后重新生成】")
 REVIEW_UNVERIFIED = ("【以下金额有待核实，已计入本稿的数字：{{ review.unverified_text }}；"
-                     "文中标有“【金额有待核实】”的项目即是，请核实后再定稿】")
+                     f"文中标有“{wording.UNVERIFIED_MARK}”的项目即是，请核实后再定稿】")
+ANNEX_TITLE = wording.annex_title("{{ year }}", "{{ region_short }}")
 
 
 def highlighted(doc, text: str) -> None:
@@ -118,6 +117,20 @@ def lead_paragraph(doc, lead: str, text: str) -> None:
     p.add_run(text)
 
 
+def section_two_places(doc) -> None:
+    """Every kind of the profile in its order: its jurisdictions one by one, or their group."""
+    tag(doc, "{%p for s in sections %}")
+    tag(doc, "{%p set g = s.group %}")
+    tag(doc, "{%p if s.grouped %}")
+    lead_paragraph(doc, GROUP_LEAD, GROUP_TEXT)
+    tag(doc, "{%p else %}")
+    tag(doc, "{%p for j in s.places %}")
+    lead_paragraph(doc, PLACE_LEAD, PLACE_TEXT)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+
 def build() -> Document:
     doc = Document()
     style.strip_extras(doc)
@@ -132,7 +145,7 @@ def build() -> Document:
                       "报送政府购买服务信息的工作安排，现将有关情况报告如下。")
 
     doc.add_paragraph("一、政府购买服务改革推进情况", style="一级标题")
-    narrative_loop(doc, "progress", PROGRESS_HINT)
+    narrative_loop(doc, "progress", wording.PROGRESS_HINT)
 
     doc.add_paragraph("二、项目和资金安排情况", style="一级标题")
     tag(doc, "{%p if review.skipped %}")
@@ -142,21 +155,16 @@ def build() -> Document:
     highlighted(doc, REVIEW_UNVERIFIED)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p set sec = counter() %}")
-    tag(doc, "{%p for j in own_level + parks %}")
-    lead_paragraph(doc, PLACE_LEAD, PLACE_TEXT)
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if county_group %}")
-    lead_paragraph(doc, GROUP_LEAD, GROUP_TEXT)
-    tag(doc, "{%p endif %}")
+    section_two_places(doc)
     lead_paragraph(doc, TOTAL_LEAD, TOTAL_TEXT)
     tag(doc, "{%p if next_year %}")
     doc.add_paragraph(NEXT_TEXT)
     tag(doc, "{%p endif %}")
 
     doc.add_paragraph("三、存在的问题和下一步建议", style="一级标题")
-    narrative_loop(doc, "problems", PROBLEMS_HINT)
+    narrative_loop(doc, "problems", wording.PROBLEMS_HINT)
 
-    doc.add_paragraph("附件：{{ year }}年{{ region_short }}政府购买服务项目分地区汇总表", style="附件说明")
+    doc.add_paragraph(f"附件：{ANNEX_TITLE}", style="附件说明")
     sign = doc.add_paragraph("{{ bureau }}", style="落款")
     sign.paragraph_format.space_before = style.Twips(style.LINE_PITCH_TWIPS * 2)
     doc.add_paragraph("{{ date }}", style="落款")
@@ -164,14 +172,14 @@ def build() -> Document:
     appendix = doc.add_section(WD_SECTION.NEW_PAGE)
     style.setup_page(appendix, landscape=True)
     doc.add_paragraph("附件", style="附件标识")
-    doc.add_paragraph("{{ year }}年{{ region_short }}政府购买服务项目分地区汇总表", style="公文标题")
+    doc.add_paragraph(ANNEX_TITLE, style="公文标题")
     doc.add_paragraph("单位：项、万元", style="表格说明")
     doc.add_paragraph("{{p appendix_table }}", style="表格文字")
     note = doc.add_paragraph("注：本表根据各地区报送的项目清单汇总，金额四舍五入保留两位小数。", style="表格说明")
     note.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
     props = doc.core_properties
-    props.title = "政府购买服务工作进展情况报告（模板）"
+    props.title = f"{wording.REPORT_NAME}（模板）"
     props.subject = "gps report 的默认模板：由 templates/build_templates.py 生成"
     props.author = "gpscli"
     props.last_modified_by = "gpscli"

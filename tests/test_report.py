@@ -327,6 +327,19 @@ def test_a_users_own_template_with_rows_loop_and_filters(sample_result, tmp_path
 def test_check_template():
     check = check_template(bundled_template())
     assert check.ok and not check.unknown and not check.problems
+    # the bundled template writes section 二 from the profile's kinds (issue #15) ...
+    assert {"year", "total", "sections", "next_year", "appendix_table"} <= set(check.used)
+    assert set(check.used) <= set(context.variable_names())
+
+
+def test_check_template_of_a_template_written_before_kinds(tmp_path):
+    """... and a template written for Changji before the kinds were data (section 二 of the old
+    default template) still checks clean with the Changji-compatible variables. Moved from
+    test_check_template, whose subject was the bundled template when it used them."""
+    from legacy_template import write_legacy_template
+
+    check = check_template(write_legacy_template(tmp_path / "旧模板.docx"))
+    assert check.ok and not check.unknown and not check.problems
     assert {"year", "total", "own_level", "parks", "county_group", "next_year", "appendix_table"} <= set(check.used)
     assert set(check.used) <= set(context.variable_names())
 
@@ -345,6 +358,15 @@ def test_every_variable_is_documented():
     for name in context.variable_names():
         assert f"`{name}`" in doc, name
     assert {"money", "items", "ordinal", "cn"} <= {n for n, _ in context.FILTERS}
+
+
+def test_the_docs_tables_are_what_gps_report_variables_prints():
+    doc = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    for name, kind, desc in context.VARIABLES:
+        assert f"| `{name}` | {kind} | {desc} |" in doc, name
+    for kind, desc in context.ATTRIBUTES:
+        assert f"| {kind} | {desc} |" in doc, kind
+    assert "[[kinds]]" in doc and "report = \"group\"" in doc  # the profile's kinds are documented
 
 
 def test_explain_gives_chinese_for_jinja_errors():

@@ -1,30 +1,168 @@
 """Counts (项) and exact amounts (万元) by any combination of dimensions, in the order people expect.
 
-Order: jurisdictions as in the profile (本级, parks, counties), categories as in the catalogue,
-purchase methods as in the law; purchasing units by jurisdiction, then as met in the files.
+A dimension is a record in :data:`DIMENSION_REGISTRY`, the one place where dimensions vary: its
+name, Chinese label, the other names ``--by`` accepts, the batch column its value is read from
+(for a derived dimension, how the value follows from that column: worked out once per distinct
+column value, never per row) and its order. Adding a dimension = one record.
+
+Order: jurisdictions as in the profile (本级, parks, counties), kinds as the profile first lists
+them, categories as in the catalogue, purchase methods as in the law; purchasing units by
+jurisdiction, then as met in the files.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from pathlib import PurePath
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
-from .issues import Issue
-from .records import METHODS, FileResult, ProjectRecord, RecordBatch
 
-DIMENSIONS: dict[str, str] = {
-    "jurisdiction": "地区",
-    "category": "一级目录",
-    "subcategory": "二级目录",
-    "unit": "购买主体",
-    "method": "购买方式",
-}
+if TYPE_CHECKING:  # not imported at run time: the CLI builds its --by help from this module at start-up
+    from .issues import Issue
+    from .profile import Profile
+    from .records import FileResult, ProjectRecord, RecordBatch
+
 NO_VALUE = "(未填)"
+
+# Rows of one sheet to count: a batch, and the indices of its rows to use (None: all of them).
+View = tuple["RecordBatch", "list[int] | None"]
+SortKey = Callable[[str], tuple]
+
+
+@dataclass
+class Scope:
+    """What dimensions draw on besides a batch's columns: the profile, the catalogue, the rows counted."""
+
+    jurisdictions: list[str]  # the profile's order
+    categories_order: dict[str, int]
+    profile: Profile | None = None  # None: the built-in profile tells the kinds
+    rows: list[View] = field(default_factory=list)
+    _first_seen: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def jurisdiction_order(self) -> dict[str, int]:
+        return {j: n for n, j in enumerate(self.jurisdictions)}
+
+    @cached_property
+    def _profile(self) -> Profile:
+        if self.profile is not None:
+            return self.profile
+        from .profile import default
+
+        return default()
+
+    @cached_property
+    def kinds(self) -> dict[str, str]:
+        """Jurisdiction -> its kind (本级, 园区, 县市...), as the profile says."""
+        return {j.name: j.kind for j in self._profile.jurisdictions}
+
+    @cached_property
+    def kind_order(self) -> dict[str, int]:
+        """Kinds as the profile declares them (its ``[[kinds]]``, where it has them), then any other
+        in the order the profile first lists a jurisdiction of it."""
+        declared = getattr(self._profile, "kind_names", None)
+        order = {k: n for n, k in enumerate(dict.fromkeys(declared() if callable(declared) else ()))}
+        for j in [*self.jurisdictions, *self.kinds]:
+            k = self.kinds.get(j)
+            if k:
+                order.setdefault(k, len(order))
+        return order
+
+    def first_seen(self, column: str) -> dict[str, tuple[int, int]]:
+        """Value of ``column`` -> (the profile place of the jurisdiction of its first row, that row's
+        number among the rows counted)."""
+        cache = self._first_seen
+        if column not in cache:
+            jur_order, n_jur = self.jurisdiction_order, len(self.jurisdictions)
+            first: dict[str, tuple[int, int]] = {}
+            seen = 0
+            for b, keep in self.rows:
+                values, jurs = getattr(b, column), b.jurisdiction
+                if keep is not None:
+                    values, jurs = [values[i] for i in keep], [jurs[i] for i in keep]
+                for n, (v, j) in enumerate(zip(values, jurs)):
+                    first.setdefault(v or NO_VALUE, (jur_order.get(j, n_jur), seen + n))
+                seen += len(values)
+            cache[column] = first
+        return cache[column]
+
+
+def _ranked(order: Mapping[str, int]) -> SortKey:
+    n = len(order)
+    return lambda v: (order.get(v, n), v == NO_VALUE, v)
+
+
+def _by_profile(scope: Scope, column: str) -> SortKey:
+    return _ranked(scope.jurisdiction_order)
+
+
+def _by_catalogue(scope: Scope, column: str) -> SortKey:
+    return _ranked(scope.categories_order)
+
+
+def _by_law(scope: Scope, column: str) -> SortKey:
+    from .records import METHODS
+
+    return _ranked({m: n for n, m in enumerate(METHODS)})
+
+
+def _by_kind(scope: Scope, column: str) -> SortKey:
+    return _ranked(scope.kind_order)
+
+
+def _as_met(scope: Scope, column: str) -> SortKey:
+    first = scope.first_seen(column)
+    last = (len(scope.jurisdictions), len(first))
+    return lambda v: first.get(v, last)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str  # what --by and the outputs call it (json: by_<name>)
+    label: str  # Chinese: column headers; --by accepts it too
+    column: str  # the RecordBatch column the value is read from
+    order: Callable[[Scope, str], SortKey]  # (scope, column) -> sort key of a value
+    aliases: tuple[str, ...] = ()  # other names --by accepts
+    # A derived dimension: scope -> {column value: value}, worked out once per distinct column value
+    # (per jurisdiction, say) and applied to the summed cells, not to rows. None: the column value.
+    derive: Callable[[Scope], Mapping[str, str]] | None = None
+
+
+_DIMENSIONS = (
+    Dimension("jurisdiction", "地区", "jurisdiction", _by_profile),
+    Dimension("category", "一级目录", "category", _by_catalogue, aliases=("目录", "类别")),
+    Dimension("subcategory", "二级目录", "subcategory", _by_catalogue),
+    Dimension("unit", "购买主体", "unit", _as_met, aliases=("单位",)),
+    Dimension("method", "购买方式", "method", _by_law, aliases=("方式",)),
+    Dimension("kind", "地区类别", "jurisdiction", _by_kind, aliases=("地区类型",), derive=lambda scope: scope.kinds),
+)
+DIMENSION_REGISTRY: dict[str, Dimension] = {d.name: d for d in _DIMENSIONS}
+
+
+class _Labels(Mapping):
+    """Dimension name -> Chinese label: a view of :data:`DIMENSION_REGISTRY`."""
+
+    def __getitem__(self, name: str) -> str:
+        return DIMENSION_REGISTRY[name].label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(DIMENSION_REGISTRY)
+
+    def __len__(self) -> int:
+        return len(DIMENSION_REGISTRY)
+
+
+DIMENSIONS: Mapping[str, str] = _Labels()
+
+
+def dimensions_text() -> str:
+    """The dimensions for help text: "jurisdiction(地区)、category(一级目录)、..."."""
+    return "、".join(f"{d.name}({d.label})" for d in DIMENSION_REGISTRY.values())
 
 
 @dataclass
@@ -55,10 +193,6 @@ class Submission:
         return "有文件但未读出数据" if self.unread else "未报送"
 
 
-# Rows of one sheet to count: a batch, and the indices of its rows to use (None: all of them).
-View = tuple[RecordBatch, "list[int] | None"]
-
-
 @dataclass
 class Aggregation:
     year: int
@@ -72,6 +206,7 @@ class Aggregation:
     submissions: list[Submission]
     region: str = ""
     warnings: list[Issue] = field(default_factory=list)  # warnings of the inputs (not of other years' rows)
+    scope: Scope | None = field(default=None, repr=False, compare=False)  # what derived dimensions draw on
 
     @cached_property
     def records(self) -> list[ProjectRecord]:
@@ -83,23 +218,36 @@ class Aggregation:
         return out
 
     def figure(self, **where: str) -> Figure:
-        """Sum of the cells matching ``where`` (e.g. ``figure(category="技术性服务")``)."""
+        """Sum of the records matching ``where`` (e.g. ``figure(category="技术性服务")``, ``figure(kind="园区")``)."""
+        tests = [(self.value_of(d), v) for d, v in where.items()]
         out = Figure()
         for r in self.records:
-            if all(_value(r, d) == v for d, v in where.items()):
+            if all(value(r) == v for value, v in tests):
                 out.add(r.amount)
         return out
+
+    def value_of(self, dim: str) -> Callable[[ProjectRecord], str]:
+        """A record's value in dimension ``dim`` (or in any record field)."""
+        d = DIMENSION_REGISTRY.get(dim)
+        if d is None:
+            return lambda r: _value(r, dim)
+        if d.derive is None:
+            return lambda r: _value(r, d.column)
+        derived = d.derive(self.scope or Scope([], {}))
+        return lambda r: derived.get(getattr(r, d.column)) or NO_VALUE
 
 
 def parse_dimensions(text: str | Iterable[str]) -> list[str]:
     names = [t.strip() for t in (text.split(",") if isinstance(text, str) else text) if t.strip()]
-    aliases = {v: k for k, v in DIMENSIONS.items()} | {"地区": "jurisdiction", "目录": "category", "类别": "category",
-                                                       "单位": "unit", "方式": "method"}
+    known = {d.name: d.name for d in DIMENSION_REGISTRY.values()}
+    for d in DIMENSION_REGISTRY.values():
+        for other in (d.label, *d.aliases):
+            known.setdefault(other, d.name)
     dims = []
     for n in names:
-        d = n if n in DIMENSIONS else aliases.get(n)
+        d = known.get(n)
         if d is None:
-            raise UsageError(f"--by 不认识「{n}」;可用:{', '.join(DIMENSIONS)}")
+            raise UsageError(f"--by 不认识「{n}」;可用:{', '.join(DIMENSION_REGISTRY)}")
         if d in dims:
             raise UsageError(f"--by 中「{n}」重复")
         dims.append(d)
@@ -111,18 +259,6 @@ def parse_dimensions(text: str | Iterable[str]) -> list[str]:
 def _value(r: ProjectRecord, dim: str) -> str:
     v = getattr(r, dim)
     return v if v else NO_VALUE
-
-
-def _orderer(dim: str, first: dict[str, tuple[int, int]], jur_order: dict[str, int], cat_order: dict[str, int]):
-    if dim == "jurisdiction":
-        return lambda v: (jur_order.get(v, len(jur_order)), v)
-    if dim in ("category", "subcategory"):
-        return lambda v: (cat_order.get(v, len(cat_order)), v == NO_VALUE, v)
-    if dim == "method":
-        m = {name: n for n, name in enumerate(METHODS)}
-        return lambda v: (m.get(v, len(m)), v == NO_VALUE, v)
-    last = (len(jur_order), len(first))
-    return lambda v: first.get(v, last)  # purchasing units: by jurisdiction, then as met
 
 
 def year_views(views: Iterable[View], year: int) -> list[View]:
@@ -142,34 +278,57 @@ def year_views(views: Iterable[View], year: int) -> list[View]:
 def aggregate(records: list[ProjectRecord], year: int, dimensions: list[str], *, jurisdictions: list[str],
               categories_order: dict[str, int], files: list[FileResult] | None = None,
               skipped: list[Issue] | None = None, region: str = "",
-              find_jurisdiction: Callable[[str], str | None] | None = None) -> Aggregation:
+              find_jurisdiction: Callable[[str], str | None] | None = None,
+              profile: Profile | None = None) -> Aggregation:
     """Aggregate the records of ``year``. ``jurisdictions`` is the profile order."""
+    from .records import RecordBatch
+
     return aggregate_views([(b, None) for b in RecordBatch.of(records)], year, dimensions,
                            jurisdictions=jurisdictions, categories_order=categories_order, files=files,
-                           skipped=skipped, region=region, find_jurisdiction=find_jurisdiction)
+                           skipped=skipped, region=region, find_jurisdiction=find_jurisdiction, profile=profile)
 
 
 def aggregate_views(views: Iterable[View], year: int, dimensions: list[str], *, jurisdictions: list[str],
                     categories_order: dict[str, int], files: list[FileResult] | None = None,
                     skipped: list[Issue] | None = None, region: str = "",
                     find_jurisdiction: Callable[[str], str | None] | None = None,
-                    warnings: list[Issue] | None = None) -> Aggregation:
-    """:func:`aggregate` over record columns (what :func:`gpscli.api.aggregate` uses)."""
+                    warnings: list[Issue] | None = None, profile: Profile | None = None) -> Aggregation:
+    """:func:`aggregate` over record columns (what :func:`gpscli.api.aggregate` uses). ``profile``
+    tells the kinds of the jurisdictions (the built-in profile's if None)."""
     rows = year_views(views, year)
-    jur_order = {j: n for n, j in enumerate(jurisdictions)}
-    n_jur = len(jur_order)
-    # One pass per sheet: amounts summed per cell (exact: Decimal addition), then rolled up.
-    sums: dict[tuple[str, ...], list] = {}
+    scope = Scope(list(jurisdictions), categories_order, profile, rows)
+    dims = [DIMENSION_REGISTRY[d] for d in dimensions]
+    sums, counts, paths = _sum_columns(rows, [d.column for d in dims])
+    cells = _cells(sums, [d.derive(scope) if d.derive is not None else None for d in dims])
+    total = Figure()
+    by: dict[str, dict[str, Figure]] = {d: {} for d in dimensions}
+    for values, f in cells.items():
+        total.count += f.count
+        total.amount += f.amount
+        for d, v in zip(dimensions, values):
+            t = by[d].setdefault(v, Figure())
+            t.count += f.count
+            t.amount += f.amount
+    order = {d.name: d.order(scope, d.column) for d in dims}
+    by_sorted = {d: sorted(by[d].items(), key=lambda kv, d=d: order[d](kv[0])) for d in dimensions}
+    cells_sorted = sorted(cells.items(), key=lambda kv: tuple(order[d](v) for d, v in zip(dimensions, kv[0])))
+    submissions = _submissions(scope.jurisdictions, counts, paths, files or [], find_jurisdiction)
+    return Aggregation(year, dimensions, total, by_sorted, cells_sorted, rows, files or [], skipped or [],
+                       submissions, region, warnings or [], scope=scope)
+
+
+def _sum_columns(rows: list[View], columns: list[str]):
+    """One pass per sheet: amounts summed per combination of column values (exact: Decimal
+    addition); rows and files per jurisdiction."""
+    sums: dict[tuple, list] = {}
     counts: dict[str, int] = {}
     paths: dict[str, set[str]] = {}
-    first_unit: dict[str, tuple[int, int]] = {}
-    seen = 0
     for b, keep in rows:
-        cols = [col if all(col := getattr(b, d)) else [v or NO_VALUE for v in col] for d in dimensions]
-        jurs, amounts, units = b.jurisdiction, b.amount, b.unit
+        cols = [getattr(b, c) for c in columns]
+        jurs, amounts = b.jurisdiction, b.amount
         if keep is not None:
             cols = [[c[i] for i in keep] for c in cols]
-            jurs, amounts, units = ([c[i] for i in keep] for c in (jurs, amounts, units))
+            jurs, amounts = [jurs[i] for i in keep], [amounts[i] for i in keep]
         for values, amount in zip(zip(*cols), amounts):
             cell = sums.get(values)
             if cell is None:
@@ -180,33 +339,33 @@ def aggregate_views(views: Iterable[View], year: int, dimensions: list[str], *, 
         for j, n in Counter(jurs).items():
             counts[j] = counts.get(j, 0) + n
             paths.setdefault(j, set()).add(b.path)
-        if "unit" in dimensions:
-            for n, (u, j) in enumerate(zip(units, jurs)):
-                first_unit.setdefault(u or NO_VALUE, (jur_order.get(j, n_jur), seen + n))
-        seen += len(amounts)
-    cells = {values: Figure(n, amount) for values, (n, amount) in sums.items()}
-    total = Figure()
-    by: dict[str, dict[str, Figure]] = {d: {} for d in dimensions}
-    for values, f in cells.items():
-        total.count += f.count
-        total.amount += f.amount
-        for d, v in zip(dimensions, values):
-            t = by[d].setdefault(v, Figure())
-            t.count += f.count
-            t.amount += f.amount
-    order = {d: _orderer(d, first_unit, jur_order, categories_order) for d in dimensions}
-    by_sorted = {d: sorted(by[d].items(), key=lambda kv, d=d: order[d](kv[0])) for d in dimensions}
-    cells_sorted = sorted(cells.items(), key=lambda kv: tuple(order[d](v) for d, v in zip(dimensions, kv[0])))
+    return sums, counts, paths
+
+
+def _cells(sums: dict[tuple, list], derived: list[Mapping[str, str] | None]) -> dict[tuple[str, ...], Figure]:
+    """The sums by column values as cells by dimension values: derived values looked up once per
+    distinct combination, empty values shown as NO_VALUE (cells that become the same are merged)."""
+    cells: dict[tuple[str, ...], Figure] = {}
+    for raw, (n, amount) in sums.items():
+        key = tuple((v if m is None else m.get(v)) or NO_VALUE for m, v in zip(derived, raw))
+        f = cells.get(key)
+        if f is None:
+            cells[key] = Figure(n, amount)
+        else:
+            f.count += n
+            f.amount += amount
+    return cells
+
+
+def _submissions(jurisdictions: list[str], counts: dict[str, int], paths: dict[str, set[str]],
+                 files: list[FileResult], find_jurisdiction: Callable[[str], str | None] | None) -> list[Submission]:
     unread: dict[str, int] = {}
-    for f in files or []:
+    for f in files:
         if not f.rows and not f.ignored and find_jurisdiction is not None:
             j = find_jurisdiction(PurePath(f.path).stem)
             if j is not None:
                 unread[j] = unread.get(j, 0) + 1
-    submissions = [Submission(j, len(paths.get(j, ())), counts.get(j, 0), unread.get(j, 0)) for j in jurisdictions]
-    files = files or []
-    return Aggregation(year, dimensions, total, by_sorted, cells_sorted, rows, files, skipped or [], submissions, region,
-                       warnings or [])
+    return [Submission(j, len(paths.get(j, ())), counts.get(j, 0), unread.get(j, 0)) for j in jurisdictions]
 
 
 def choose_year(years: list[int], requested: int | None) -> int:

@@ -158,7 +158,7 @@ def aggregate(result: Result, year: int | None = None, by: str | list[str] = "ju
             jurisdictions=result.profile.names(), categories_order=result.catalogue.order(),
             files=result.files, skipped=errors if skip_invalid else [], region=result.profile.name,
             find_jurisdiction=lambda text: (j.name if (j := result.profile.find_in_text(text)) else None),
-            warnings=_warnings_for(result, chosen),
+            warnings=_warnings_for(result, chosen), profile=result.profile,
         )
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from . import wording
 from .errors import ConfigError
 from .readers.limits import Limits
 
@@ -43,7 +44,7 @@ class Config:
     output: Path = Path("output")
     catalogue: Path | None = None
     profile: Path | None = None
-    report_title: str = "{year}年政府购买服务工作进展情况报告"
+    report_title: str = wording.REPORT_TITLE
     report_template: Path | None = None
     report_narrative: str | None = None  # may contain {year}
     suspicious_amount: Decimal = Decimal(100000)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import api
+from . import api, wording
 from .config import Config
 from .errors import DataError, GpsError
 from .outputs import owned, tables
@@ -127,13 +127,11 @@ def _write_outputs(gen: Generation, result: api.Result, year: int, summary: RunS
         summary.exit_status = 1
     else:
         summary.not_submitted = [s.jurisdiction for s in agg.submissions if not s.submitted]
-        for name in (f"{year}年政府购买服务项目汇总表.xlsx", f"{year}年政府购买服务项目汇总.json"):
+        for name in (wording.table_filename(year), wording.table_json_filename(year)):
             emit(tables.write(agg, gen.path(name)), "table")
         if report is not None:
-            from .report import default_filename
-
             try:
-                emit(report(result, year, gen.path(default_filename(year))), "report")
+                emit(report(result, year, gen.path(wording.report_filename(year))), "report")
             except GpsError as exc:
                 summary.messages.append(f"报告未生成:{exc}")
                 summary.exit_status = 1

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from . import wording
 from .errors import LockError, UsageError
 
 LOCK_NAME = ".gps.lock"
@@ -20,7 +21,7 @@ output = "output"
 # profile = "地区.toml"        # 自定义地区名单(见 gps profile --format json)
 
 [report]
-title = "{{year}}年政府购买服务工作进展情况报告"
+title = "@REPORT_TITLE@"
 template = "templates/report.docx"
 narrative = "narrative/{{year}}.md"   # 把 narrative/示例.md 复制为 narrative/2017.md 等再填写
 
@@ -55,7 +56,7 @@ def init(folder: Path) -> list[Path]:
         make_dir(folder / sub)
     cfg = folder / "gps.toml"
     if not cfg.exists():
-        write_text(cfg, CONFIG_TEMPLATE.replace("{{", "{").replace("}}", "}"))
+        write_text(cfg, CONFIG_TEMPLATE.replace("{{", "{").replace("}}", "}").replace("@REPORT_TITLE@", wording.REPORT_TITLE))
         made.append(cfg)
     example = folder / "narrative" / "示例.md"
     if not example.exists():

@@ -9,15 +9,13 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from ..aggregate import dimensions_text
+from ..outputs.formats import OUTPUT_FORMATS, for_suffix, suffix_text, suffixes
 from .app import app
 from .common import EXIT_DATA, CatalogueOpt, ForceOpt, shown, JurisdictionOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
 
-
-class AggFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
+# --format: the screen table, or any output format (outputs/formats.py).
+AggFormat = Enum("AggFormat", {name: name for name in ("table", *OUTPUT_FORMATS)}, type=str)
 
 
 def print_aggregation(console, agg) -> None:
@@ -73,9 +71,9 @@ def print_aggregation(console, agg) -> None:
 def aggregate_command(
     paths: Annotated[Optional[List[Path]], typer.Argument(metavar="路径", help="报送的文件或文件夹(不给则用 gps.toml 的 data)", show_default=False)] = None,
     year: YearOpt = None,
-    by: Annotated[str, typer.Option("--by", help="汇总维度,逗号分隔,可选 jurisdiction(地区)、category(一级目录)、subcategory(二级目录)、unit(购买主体)、method(购买方式)")] = "jurisdiction,category",
-    outputs: Annotated[Optional[List[Path]], typer.Option("--out", "-o", help="输出文件,可重复;格式按扩展名:.xlsx .json .csv")] = None,
-    fmt: Annotated[AggFormat, typer.Option("--format", "-f", help="输出到屏幕的格式:table、json、csv、xlsx")] = AggFormat.table,
+    by: Annotated[str, typer.Option("--by", help=f"汇总维度,逗号分隔,可选 {dimensions_text()}")] = "jurisdiction,category",
+    outputs: Annotated[Optional[List[Path]], typer.Option("--out", "-o", help=f"输出文件,可重复;格式按扩展名:{' '.join(suffixes())}")] = None,
+    fmt: Annotated[AggFormat, typer.Option("--format", "-f", help=f"输出到屏幕的格式:{'、'.join(f.value for f in AggFormat)}")] = AggFormat.table,
     skip_invalid: SkipInvalidOpt = False,
     jurisdiction: JurisdictionOpt = None,
     catalogue: CatalogueOpt = None,
@@ -101,15 +99,16 @@ def aggregate_command(
     targets = list(outputs or [])
     protect(p for p in paths or [] if p.is_file())
     for t in targets:
-        if t.suffix.lower() not in (".xlsx", ".json", ".csv"):
+        if for_suffix(t.suffix) is None:
             from ..errors import UsageError
 
-            raise UsageError(f"输出文件 {t} 的扩展名应为 .xlsx、.json 或 .csv")
+            raise UsageError(f"输出文件 {t} 的扩展名应为 {suffix_text()}")
         check_target(t, force)  # before reading: a refusal should not cost the whole read
-    if fmt is AggFormat.xlsx and sys.stdout.isatty():
+    shown_as = OUTPUT_FORMATS.get(fmt.value)  # None: the table on the screen
+    if shown_as is not None and shown_as.binary and sys.stdout.isatty():
         from ..errors import UsageError
 
-        raise UsageError("--format xlsx 会把二进制内容输出到屏幕;请改用 --out 汇总表.xlsx")
+        raise UsageError(f"--format {shown_as.name} 会把二进制内容输出到屏幕;请改用 --out 汇总表{shown_as.suffixes[0]}")
     result, _cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction)
     try:
         agg = api.aggregate(result, year=year, by=by, skip_invalid=skip_invalid)
@@ -121,16 +120,8 @@ def aggregate_command(
     for t in targets:
         tables.write(agg, t, force=force)
         say(f"已写入:{t}")
-    if fmt is AggFormat.json:
-        sys.stdout.write(tables.to_json(agg))
-    elif fmt is AggFormat.csv:
-        sys.stdout.write(tables.to_csv(agg).lstrip("\ufeff"))
-    elif fmt is AggFormat.xlsx:
-        import io
-
-        buf = io.BytesIO()
-        tables.write_xlsx_to(agg, buf)
-        sys.stdout.buffer.write(buf.getvalue())
+    if shown_as is not None:
+        shown_as.show(agg, sys.stdout)
     else:
         print_aggregation(out(), agg)
     if agg.skipped:

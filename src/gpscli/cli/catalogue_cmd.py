@@ -12,7 +12,7 @@ import typer
 
 from ..outputs.safe import json_text
 from .app import app
-from .common import CatalogueOpt, ForceOpt, JurisdictionOpt, YearOpt, guard, load_config, out, say
+from .common import CatalogueOpt, ForceOpt, JurisdictionOpt, shown, YearOpt, guard, load_config, out, say
 
 
 class ListFormat(str, Enum):
@@ -73,14 +73,17 @@ def catalogue_command(
 def profile_command(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="输出格式:tree、json、csv")] = ListFormat.tree,
 ) -> None:
-    """显示地区名单(本级、园区、县市)及可识别的别名。
+    """显示地区名单:地区类别(及其在报告中的写法)、各地区及可识别的别名。
 
     示例:gps profile
     """
     prof = _profile()
     if fmt is ListFormat.json:
-        data = {"name": prof.name, "jurisdictions": [{"name": j.name, "kind": j.kind, "aliases": list(j.aliases)}
-                                                     for j in prof.jurisdictions]}
+        data = {"name": prof.name,
+                "kinds": [{"name": k.name, "report": k.report, "group_name": k.group_name, "label": k.label}
+                          for k in prof.kinds],
+                "jurisdictions": [{"name": j.name, "kind": j.kind, "aliases": list(j.aliases)}
+                                  for j in prof.jurisdictions]}
         typer.echo(json_text(data), nl=False)
         return
     if fmt is ListFormat.csv:
@@ -93,10 +96,14 @@ def profile_command(
         return
     from rich.tree import Tree
 
-    tree = Tree(f"{prof.name}({prof.source})")
-    for j in prof.jurisdictions:
-        aliases = f"  别名:{'、'.join(j.aliases)}" if j.aliases else ""
-        tree.add(f"{j.name} [{j.kind}]{aliases}")
+    tree = Tree(shown(f"{prof.name}({prof.source})"))
+    for k in prof.kinds:
+        how = f"报告中合为一段「{k.group_name}」" if k.report == "group" else "报告中每个地区一段"
+        branch = tree.add(shown(f"{k.name}({how})"))
+        for j in prof.jurisdictions:
+            if j.kind == k.name:
+                aliases = f"  别名:{'、'.join(j.aliases)}" if j.aliases else ""
+                branch.add(shown(f"{j.name}{aliases}"))
     out().print(tree)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from .. import wording
 from .app import app
 from .common import EXIT_DATA, CatalogueOpt, ForceOpt, shown, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
 
@@ -57,7 +58,7 @@ def report_command(
     data: Annotated[Optional[List[Path]], typer.Option("--data", "-d", help="报送的文件或文件夹,可重复(不给则用 gps.toml 的 data)", show_default=False)] = None,
     template: Annotated[Optional[Path], typer.Option("--template", "-t", help="自己的报告模板(.docx,含 {{ }} 占位符);默认用内置模板或 gps.toml 的 [report] template", show_default=False)] = None,
     narrative: Annotated[Optional[Path], typer.Option("--narrative", "-n", help="叙述文件(UTF-8 或 GBK 的文本/Markdown):「# 工作进展」「# 问题和建议」两节", show_default=False)] = None,
-    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出的 .docx 文件(默认 <output>/<年度>年政府购买服务工作进展情况报告.docx)", show_default=False)] = None,
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help=f"输出的 .docx 文件(默认 <output>/{wording.report_filename('<年度>')})", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="报告标题(默认 gps.toml 的 [report] title,可含 {year})", show_default=False)] = None,
     skip_invalid: SkipInvalidOpt = False,
     check_template: Annotated[Optional[Path], typer.Option("--check-template", help="只检查模板:列出它用到的变量,指出 gps 不提供的变量和渲染错误", show_default=False)] = None,

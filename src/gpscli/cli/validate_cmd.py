@@ -8,6 +8,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from ..readers.formats import suffix_list
 from .app import app
 from .common import EXIT_DATA, EXIT_OK, STATE, shown, CatalogueOpt, JurisdictionOpt, YearOpt, err, guard, load_data, out, say
 
@@ -61,7 +62,7 @@ def print_verbose(console, f) -> None:
 @app.command("validate")
 @guard
 def validate_command(
-    paths: Annotated[Optional[List[Path]], typer.Argument(metavar="路径", help="要检查的文件或文件夹(文件夹会逐级查找 .xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt .et .htm .html)", show_default=False)] = None,
+    paths: Annotated[Optional[List[Path]], typer.Argument(metavar="路径", help=f"要检查的文件或文件夹(文件夹会逐级查找 {suffix_list()})", show_default=False)] = None,
     year: YearOpt = None,
     jurisdiction: JurisdictionOpt = None,
     catalogue: CatalogueOpt = None,

@@ -8,9 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
+from .. import wording
 from ..aggregate import DIMENSIONS, Aggregation
 from ..money import amount_str
-from .atomic import atomic_open, write_bytes
+from .atomic import atomic_open
 from .safe import cell_text, json_text
 from .xlsx_rows import append_rows
 
@@ -65,19 +66,18 @@ ISSUES_SHEET = "问题"
 
 
 def write(agg: Aggregation, path: Path, fmt: str | None = None, force: bool = False) -> Path:
-    """Write one output file; an existing file that gps did not write (or that was edited since)
-    is replaced only with ``force``."""
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
-    if fmt == "json":
-        write_bytes(path, to_json(agg).encode("utf-8"), force=force)
-    elif fmt == "csv":
-        write_bytes(path, to_csv(agg).encode("utf-8"), force=force)
-    elif fmt == "xlsx":
-        write_xlsx(agg, path, force=force)
-    else:
+    """Write one output file in the format its suffix names (or ``fmt``, a name in
+    :data:`.formats.OUTPUT_FORMATS`); an existing file that gps did not write (or that was edited
+    since) is replaced only with ``force``."""
+    from .formats import OUTPUT_FORMATS, for_suffix, suffix_text
+
+    form = OUTPUT_FORMATS.get(fmt.lower()) if fmt else for_suffix(path.suffix)
+    if form is None:
         from ..errors import UsageError
 
-        raise UsageError(f"不支持的输出格式「{fmt}」;输出文件的扩展名应为 .xlsx、.json 或 .csv")
+        asked = (fmt or path.suffix.lstrip(".")).lower()
+        raise UsageError(f"不支持的输出格式「{asked}」;输出文件的扩展名应为 {suffix_text()}")
+    form.write(agg, path, force)
     return path
 
 
@@ -88,7 +88,7 @@ COUNT = "0"
 
 
 def _title(agg: Aggregation) -> str:
-    return f"{agg.region}{agg.year}年政府购买服务项目汇总表"
+    return wording.table_title(agg.year, agg.region)
 
 
 def write_xlsx(agg: Aggregation, path: Path, force: bool = False) -> None:
@@ -96,107 +96,53 @@ def write_xlsx(agg: Aggregation, path: Path, force: bool = False) -> None:
         write_xlsx_to(agg, fh)
 
 
-def write_xlsx_to(agg: Aggregation, fh) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+class _Sheet:
+    """The 汇总表 sheet being written: its styles, and a cell writer that applies them."""
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总表"
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_font = Font(name="宋体", bold=True, size=11)
-    body_font = Font(name="宋体", size=11)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    fill = PatternFill("solid", fgColor="F2F2F2")
+    def __init__(self, ws) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    def put(r: int, c: int, value: Any, *, fmt: str | None = None, bold: bool = False, align=None) -> None:
+        self.ws = ws
+        thin = Side(style="thin", color="000000")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.head_font = Font(name="宋体", bold=True, size=11)
+        self.body_font = Font(name="宋体", size=11)
+        self.title_font = Font(name="宋体", bold=True, size=16)
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.right = Alignment(horizontal="right")
+        self.fill = PatternFill("solid", fgColor="F2F2F2")
+
+    def put(self, r: int, c: int, value: Any, *, fmt: str | None = None, bold: bool = False, align=None) -> None:
         if isinstance(value, str):
             value = cell_text(value)
         elif isinstance(value, Decimal):
             value = float(value)  # xlsx stores numbers as doubles; shown with two decimals
-        cell = ws.cell(row=r, column=c, value=value)
-        cell.border = border
-        cell.font = head_font if bold else body_font
+        cell = self.ws.cell(row=r, column=c, value=value)
+        cell.border = self.border
+        cell.font = self.head_font if bold else self.body_font
         if fmt:
             cell.number_format = fmt
         if align is not None:
             cell.alignment = align
 
-    dims = agg.dimensions
-    if len(dims) == 2:
-        row_dim, col_dim = dims
-        col_values = [name for name, _ in agg.by[col_dim]]
-        row_values = [name for name, _ in agg.by[row_dim]]
-        ncols = 1 + 2 * (len(col_values) + 1)
-        cells = {k: f for k, f in agg.cells}
-        ws.cell(row=1, column=1, value=_title(agg))
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-        ws.cell(row=1, column=1).font = Font(name="宋体", bold=True, size=16)
-        ws.cell(row=1, column=1).alignment = center
-        ws.row_dimensions[1].height = 32
-        ws.cell(row=2, column=ncols, value="单位:项、万元").alignment = Alignment(horizontal="right")
-        put(3, 1, DIMENSIONS[row_dim], bold=True, align=center)
-        put(4, 1, None, bold=True)
-        ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
-        for n, name in enumerate([*col_values, "合计"]):
-            c = 2 + 2 * n
-            put(3, c, name, bold=True, align=center)
-            put(3, c + 1, None, bold=True)
-            ws.merge_cells(start_row=3, start_column=c, end_row=3, end_column=c + 1)
-            put(4, c, "项数", bold=True, align=center)
-            put(4, c + 1, "金额", bold=True, align=center)
-        r = 5
-        by_row = dict(agg.by[row_dim])
-        for rv in row_values:
-            put(r, 1, rv)
-            for n, cv in enumerate(col_values):
-                f = cells.get((rv, cv))
-                put(r, 2 + 2 * n, f.count if f else 0, fmt=COUNT)
-                put(r, 3 + 2 * n, f.amount if f else Decimal(0), fmt=NUM)
-            put(r, 2 + 2 * len(col_values), by_row[rv].count, fmt=COUNT, bold=True)
-            put(r, 3 + 2 * len(col_values), by_row[rv].amount, fmt=NUM, bold=True)
-            r += 1
-        put(r, 1, "合计", bold=True, align=center)
-        by_col = dict(agg.by[col_dim])
-        for n, cv in enumerate(col_values):
-            put(r, 2 + 2 * n, by_col[cv].count, fmt=COUNT, bold=True)
-            put(r, 3 + 2 * n, by_col[cv].amount, fmt=NUM, bold=True)
-        put(r, 2 + 2 * len(col_values), agg.total.count, fmt=COUNT, bold=True)
-        put(r, 3 + 2 * len(col_values), agg.total.amount, fmt=NUM, bold=True)
-        for row in ws.iter_rows(min_row=3, max_row=4):
-            for cell in row:
-                cell.fill = fill
-        ws.column_dimensions["A"].width = max(12, max((len(v) for v in row_values), default=4) * 2 + 2)
-        for n in range(len(col_values) + 1):
-            name = (col_values + ["合计"])[n]
-            width = max(14, len(name) * 2 + 2)
-            ws.column_dimensions[get_column_letter(2 + 2 * n)].width = max(6, width / 2 - 2)
-            ws.column_dimensions[get_column_letter(3 + 2 * n)].width = max(12, width / 2 + 2)
-        ws.freeze_panes = "B5"
+    def title(self, text: str, width: int) -> None:
+        cell = self.ws.cell(row=1, column=1, value=text)
+        self.ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        cell.font, cell.alignment = self.title_font, self.center
+
+
+def write_xlsx_to(agg: Aggregation, fh) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总表"
+    sheet = _Sheet(ws)
+    if len(agg.dimensions) == 2:
+        _crosstab(sheet, agg)
     else:
-        headers = [DIMENSIONS[d] for d in dims] + ["项数", "金额(万元)"]
-        ws.cell(row=1, column=1, value=_title(agg)).font = Font(name="宋体", bold=True, size=16)
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-        ws.cell(row=1, column=1).alignment = center
-        for c, h in enumerate(headers, start=1):
-            put(2, c, h, bold=True, align=center)
-            ws.cell(row=2, column=c).fill = fill
-            ws.column_dimensions[get_column_letter(c)].width = 26 if c <= len(dims) else 14
-        r = 3
-        for key, f in agg.cells:
-            for c, v in enumerate(key, start=1):
-                put(r, c, v)
-            put(r, len(dims) + 1, f.count, fmt=COUNT)
-            put(r, len(dims) + 2, f.amount, fmt=NUM)
-            r += 1
-        put(r, 1, "合计", bold=True)
-        for c in range(2, len(dims) + 1):
-            put(r, c, None, bold=True)
-        put(r, len(dims) + 1, agg.total.count, fmt=COUNT, bold=True)
-        put(r, len(dims) + 2, agg.total.amount, fmt=NUM, bold=True)
-        ws.freeze_panes = "A3"
+        _listing(sheet, agg)
     if has_sub_fen_display(agg):
         ws.cell(row=ws.max_row + 2, column=1, value=ROUNDING_NOTE).font = Font(name="宋体", size=10, italic=True)
     ws.page_setup.orientation = "landscape"
@@ -204,15 +150,94 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "3:4" if len(dims) == 2 else "2:2"
+    ws.print_title_rows = "3:4" if len(agg.dimensions) == 2 else "2:2"
 
-    rest, count = _detail_sheet(wb, agg, border)
+    rest, count = _detail_sheet(wb, agg, sheet.border)
     _submissions_sheet(wb, agg)
     if agg.skipped or agg.warnings:
         _issues_sheet(wb, agg)
     buf = io.BytesIO()
     wb.save(buf)
     fh.write(append_rows(buf.getvalue(), "明细", rest, count, first_row=3, width=13))
+
+
+def _crosstab(sheet: _Sheet, agg: Aggregation) -> None:
+    """Two dimensions: rows by the first, column pairs (项数, 金额) by the second, totals both ways."""
+    from openpyxl.utils import get_column_letter
+
+    ws, put, center = sheet.ws, sheet.put, sheet.center
+    row_dim, col_dim = agg.dimensions
+    col_values = [name for name, _ in agg.by[col_dim]]
+    row_values = [name for name, _ in agg.by[row_dim]]
+    ncols = 1 + 2 * (len(col_values) + 1)
+    cells = {k: f for k, f in agg.cells}
+    sheet.title(_title(agg), ncols)
+    ws.row_dimensions[1].height = 32
+    ws.cell(row=2, column=ncols, value="单位:项、万元").alignment = sheet.right
+    put(3, 1, DIMENSIONS[row_dim], bold=True, align=center)
+    put(4, 1, None, bold=True)
+    ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
+    for n, name in enumerate([*col_values, "合计"]):
+        c = 2 + 2 * n
+        put(3, c, name, bold=True, align=center)
+        put(3, c + 1, None, bold=True)
+        ws.merge_cells(start_row=3, start_column=c, end_row=3, end_column=c + 1)
+        put(4, c, "项数", bold=True, align=center)
+        put(4, c + 1, "金额", bold=True, align=center)
+    r = 5
+    by_row = dict(agg.by[row_dim])
+    last = 2 + 2 * len(col_values)
+    for rv in row_values:
+        put(r, 1, rv)
+        for n, cv in enumerate(col_values):
+            f = cells.get((rv, cv))
+            put(r, 2 + 2 * n, f.count if f else 0, fmt=COUNT)
+            put(r, 3 + 2 * n, f.amount if f else Decimal(0), fmt=NUM)
+        put(r, last, by_row[rv].count, fmt=COUNT, bold=True)
+        put(r, last + 1, by_row[rv].amount, fmt=NUM, bold=True)
+        r += 1
+    put(r, 1, "合计", bold=True, align=center)
+    by_col = dict(agg.by[col_dim])
+    for n, cv in enumerate(col_values):
+        put(r, 2 + 2 * n, by_col[cv].count, fmt=COUNT, bold=True)
+        put(r, 3 + 2 * n, by_col[cv].amount, fmt=NUM, bold=True)
+    put(r, last, agg.total.count, fmt=COUNT, bold=True)
+    put(r, last + 1, agg.total.amount, fmt=NUM, bold=True)
+    for row in ws.iter_rows(min_row=3, max_row=4):
+        for cell in row:
+            cell.fill = sheet.fill
+    ws.column_dimensions["A"].width = max(12, max((len(v) for v in row_values), default=4) * 2 + 2)
+    for n, name in enumerate(col_values + ["合计"]):
+        width = max(14, len(name) * 2 + 2)
+        ws.column_dimensions[get_column_letter(2 + 2 * n)].width = max(6, width / 2 - 2)
+        ws.column_dimensions[get_column_letter(3 + 2 * n)].width = max(12, width / 2 + 2)
+    ws.freeze_panes = "B5"
+
+
+def _listing(sheet: _Sheet, agg: Aggregation) -> None:
+    """One or three and more dimensions: a line per cell, then the total."""
+    from openpyxl.utils import get_column_letter
+
+    ws, put, dims = sheet.ws, sheet.put, agg.dimensions
+    headers = [DIMENSIONS[d] for d in dims] + ["项数", "金额(万元)"]
+    sheet.title(_title(agg), len(headers))
+    for c, h in enumerate(headers, start=1):
+        put(2, c, h, bold=True, align=sheet.center)
+        ws.cell(row=2, column=c).fill = sheet.fill
+        ws.column_dimensions[get_column_letter(c)].width = 26 if c <= len(dims) else 14
+    r = 3
+    for key, f in agg.cells:
+        for c, v in enumerate(key, start=1):
+            put(r, c, v)
+        put(r, len(dims) + 1, f.count, fmt=COUNT)
+        put(r, len(dims) + 2, f.amount, fmt=NUM)
+        r += 1
+    put(r, 1, "合计", bold=True)
+    for c in range(2, len(dims) + 1):
+        put(r, c, None, bold=True)
+    put(r, len(dims) + 1, agg.total.count, fmt=COUNT, bold=True)
+    put(r, len(dims) + 2, agg.total.amount, fmt=NUM, bold=True)
+    ws.freeze_panes = "A3"
 
 
 ROUNDING_NOTE = "注:金额以万元为单位、保留两位小数显示;合计按精确值计算,个别合计与各分项显示值之和可能相差 0.01。"

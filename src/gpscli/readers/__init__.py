@@ -1,7 +1,8 @@
 """Readers: any supported file -> :class:`WorkbookData` of :class:`SheetGrid` in Excel coordinates.
 
 One reader per format family (calamine for xlsx/xlsm/xlsb/xls/ods, text for CSV/TSV, html for
-web exports named .xls); the format is decided by :func:`sniff` from the bytes. Binary workbooks
+web exports named .xls); the format is decided by :func:`sniff` from the bytes, and its record in
+:mod:`.formats` says which reader reads it and which pre-flight runs first. Binary workbooks
 go through a pre-flight check first (:mod:`.xlsx_scan`): the native reader must never see a file
 that would make it abort or exhaust memory.
 """
@@ -10,11 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .formats import FORMATS, SUPPORTED_SUFFIXES
 from .grid import ReadError, SheetGrid, WorkbookData, a1, col_letter
 from .limits import Limits
-from .sniff import sniff_package
-
-SUPPORTED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".tsv", ".txt", ".et", ".htm", ".html"}
 
 __all__ = ["ReadError", "SheetGrid", "WorkbookData", "Limits", "read_workbook", "a1", "col_letter", "SUPPORTED_SUFFIXES"]
 
@@ -47,20 +46,12 @@ def read_workbook(path: Path, limits: Limits | None = None, careful: bool = True
 
 
 def _read(path: Path, head: bytes, limits: Limits, careful: bool, data: bytes | None) -> WorkbookData:
+    from .sniff import sniff_package  # imported here: the CLI's help text needs this package, not zip parsing
+
     fmt, pkg = sniff_package(path, head, limits, data)
-    if fmt in ("xlsx", "xlsb", "ods", "xls"):
-        from .excel import read_excel
-
-        # xlsx, xls and ods are checked by read_excel itself (it needs their formula flags).
-        if fmt == "xlsb":
-            from .scan_other import scan_xlsb
-
-            scan_xlsb(str(path), limits)
-        return read_excel(path, fmt, limits, careful=careful, pkg=pkg, data=data)
-    if fmt == "html":
-        from .html import read_html
-
-        return read_html(path)
-    from .text import read_text
-
-    return read_text(path, limits.max_rows)
+    form = FORMATS.get(fmt)
+    if form is None:  # sniff_package returned a format without a record: a gap in formats.py
+        raise ReadError(f"gps 还不能读取这种格式({fmt})")
+    if form.preflight is not None:
+        form.preflight(path, limits)
+    return form.read(path, fmt, limits, careful, pkg, data)

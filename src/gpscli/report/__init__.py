@@ -5,9 +5,12 @@
     res = api.load(["sample_data"])
     outcome = write_report(res, 2016, out="2016年报告.docx", narrative="sample_data/narrative-2016.md")
 
-Modules: :mod:`.context` (figures -> template variables), :mod:`.narrative` (the text staff write),
-:mod:`.render` (docxtpl with a safe Jinja environment), :mod:`.table` (the appendix table),
+Modules: :mod:`.context` (figures -> template variables, documented in :mod:`.variables`; the
+values are :mod:`.model`), :mod:`.sections` (section 二 from the profile's kinds), :mod:`.narrative`
+(the text staff write), :mod:`.render` (docxtpl with a safe Jinja environment), :mod:`.coverage`
+(every jurisdiction with projects is written about), :mod:`.table` (the appendix table),
 :mod:`.style` (公文 layout for the default template), :mod:`.fmt` (how figures are written).
+Every phrase is in :mod:`gpscli.wording`.
 The data is read once; the report year and the years around it are aggregated from the same result.
 """
 
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import wording
 from ..errors import UsageError
 from .context import ATTRIBUTES, FILTERS, VARIABLES, build_context
 from .narrative import Narrative
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
     from ..api import Result
     from ..config import Config
 
-DEFAULT_TITLE = "{year}年政府购买服务工作进展情况报告"
+DEFAULT_TITLE = wording.REPORT_TITLE
 BY = "jurisdiction,category"
 
 __all__ = ["write_report", "draft_for_run", "preflight", "default_filename", "check_template", "bundled_template", "VARIABLES",
@@ -36,7 +40,7 @@ __all__ = ["write_report", "draft_for_run", "preflight", "default_filename", "ch
 
 
 def default_filename(year: int) -> str:
-    return f"{year}年政府购买服务工作进展情况报告.docx"
+    return wording.report_filename(year)
 
 
 def fill_title(text: str, year: int, region: str = "", region_short: str = "") -> str:
@@ -79,12 +83,12 @@ def _narrative(path: Path | None, required: bool, warnings: list[str]) -> tuple[
     from . import narrative as narrative_mod
 
     if path is None:
-        warnings.append("未提供叙述文件:报告第一、三部分留有【请在此填写……】标记")
+        warnings.append(f"未提供叙述文件:报告第一、三部分留有{wording.FILL_IN_MARK}标记")
         return None, None
     if not path.is_file():
         if required:
             raise UsageError(f"找不到叙述文件:{path}")
-        warnings.append(f"未找到叙述文件 {path}:报告第一、三部分留有【请在此填写……】标记")
+        warnings.append(f"未找到叙述文件 {path}:报告第一、三部分留有{wording.FILL_IN_MARK}标记")
         return None, None
     n = narrative_mod.load(path)
     warnings.extend(n.warnings)
@@ -94,6 +98,24 @@ def _narrative(path: Path | None, required: bool, warnings: list[str]) -> tuple[
 def _coverage(agg) -> int:
     """How many jurisdictions have rows in an aggregation."""
     return sum(1 for s in agg.submissions if s.submitted)
+
+
+def _target(out: str | Path | None, output_dir: str | Path, year: int, force: bool, warnings: list[str]) -> Path:
+    """Where the draft goes: ``out`` (replaced only with ``force`` when it is not gps's own), else the
+    default name in ``output_dir``, or a new name beside a draft someone edited."""
+    from ..outputs.atomic import check_target, free_name
+
+    if out:
+        target = Path(out)
+        check_target(target, force)
+    else:
+        default = Path(output_dir) / default_filename(year)
+        target = free_name(default)
+        if target != default:
+            warnings.append(f"{default.name} 在上次生成后被修改过(或不是 gps 生成的),未覆盖;本次草稿另存为 {target.name}")
+    if target.suffix.lower() != ".docx":
+        raise UsageError(f"报告输出文件 {target} 的扩展名应为 .docx")
+    return target
 
 
 def write_report(result: "Result", year: int | None = None, *, out: str | Path | None = None,
@@ -111,6 +133,7 @@ def write_report(result: "Result", year: int | None = None, *, out: str | Path |
     an edited draft under a new name (…报告(2).docx), which the outcome's warnings mention.
     """
     from .. import api
+    from . import coverage
     from .render import render, save
 
     agg = api.aggregate(result, year=year, by=BY, skip_invalid=skip_invalid)
@@ -135,24 +158,16 @@ def write_report(result: "Result", year: int | None = None, *, out: str | Path |
     narr, used_narr = _narrative(narr_path, narrative_required, warnings)
     prof = result.profile
     text_title = fill_title(title or DEFAULT_TITLE, y, prof.name, prof.short_name)
-    from ..outputs.atomic import check_target, free_name, protect
+    from ..outputs.atomic import protect
 
     protect([tpl_path] + ([used_narr] if used_narr else []))
-    if out:
-        target = Path(out)
-        check_target(target, force)
-    else:
-        default = Path(output_dir) / default_filename(y)
-        target = free_name(default)
-        if target != default:
-            warnings.append(f"{default.name} 在上次生成后被修改过(或不是 gps 生成的),未覆盖;本次草稿另存为 {target.name}")
-    if target.suffix.lower() != ".docx":
-        raise UsageError(f"报告输出文件 {target} 的扩展名应为 .docx")
+    target = _target(out, output_dir, y, force, warnings)
     ctx = build_context(agg, prof, title=text_title, next_agg=next_agg, prev_agg=prev_agg, narrative=narr)
     if agg.total.count == 0:
         warnings.append(f"{y} 年没有可统计的项目:报告中的数字均为 0")
     t0 = time.perf_counter()
     rendered = render(tpl_path, ctx)
+    warnings.extend(coverage.check(rendered.tpl.docx.element.body, rendered.appendix_xml, ctx["jurisdictions"]))
     save(rendered, target, force=force)
     return ReportOutcome(target, agg, next_agg, prev_agg, tpl_path, used_narr, ctx, warnings,
                          time.perf_counter() - t0)

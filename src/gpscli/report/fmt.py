@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from .. import wording
 from ..money import display, percent_change
 
 _DIGITS = "零一二三四五六七八九"
@@ -72,14 +73,14 @@ def wan(amount: Decimal | int | None) -> str:
     return display(Decimal(amount))
 
 
-def money(amount: Decimal | int | None, unit: str = "万元") -> str:
+def money(amount: Decimal | int | None, unit: str = wording.UNIT) -> str:
     """An amount with its unit: 16252.68万元."""
     if amount is None:
         return ""
     return wan(amount) + unit
 
 
-def items(count: int | None, word: str = "项") -> str:
+def items(count: int | None, word: str = wording.ITEM) -> str:
     """A count with its word: 55项, or with word="个项目" 55个项目."""
     if count is None:
         return ""
@@ -90,7 +91,7 @@ def percent(value: Decimal | None) -> str:
     """19.61 -> 19.61%; None -> ''."""
     if value is None:
         return ""
-    return wan(value) + "%"
+    return wan(value) + wording.PERCENT
 
 
 class Counter:
@@ -118,15 +119,15 @@ def change(new: Decimal, old: Decimal, new_count: int, old_count: int) -> dict:
     """How a year compares with another: percent of the amount and difference of the count."""
     pct = percent_change(new, old)
     if pct is None:
-        direction = "增长" if new > 0 else "持平"
-        text = f"增加{money(new - old)}" if new > old else "持平"
+        direction = wording.RISE if new > 0 else wording.FLAT
+        text = wording.amount_added_text(money(new - old)) if new > old else wording.FLAT
     elif pct > 0:
-        direction, text = "增长", f"增长{percent(pct)}"
+        direction, text = wording.RISE, wording.percent_change_text(wording.RISE, percent(pct))
     elif pct < 0:
-        direction, text = "下降", f"下降{percent(-pct)}"
+        direction, text = wording.FALL, wording.percent_change_text(wording.FALL, percent(-pct))
     else:
-        direction, text = "持平", "持平"
+        direction, text = wording.FLAT, wording.FLAT
     diff = new_count - old_count
-    count_text = f"增加{diff}项" if diff > 0 else (f"减少{-diff}项" if diff < 0 else "持平")
+    count_text = wording.count_change_text(diff)
     return {"percent": pct, "direction": direction, "text": text, "amount_diff": new - old,
             "count_diff": diff, "count_text": count_text}

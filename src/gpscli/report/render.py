@@ -120,7 +120,7 @@ def _snippet(xml: str, lineno: int | None) -> str:
 
 
 _OBJECT_NAMES = {
-    "Place": "地区", "Fig": "数字组", "Line": "分类", "Project": "项目", "Group": "地区组",
+    "Place": "地区", "Fig": "数字组", "Line": "分类", "Project": "项目", "Group": "地区组", "Section": "类别",
     "YearFigures": "年度数字组", "Block": "段落", "Table": "表格数据", "TableRow": "表格行", "Change": "变化",
     "Counter": "编号器", "list": "列表", "dict": "字典", "str": "文字", "int": "整数", "Decimal": "金额",
 }
@@ -241,6 +241,7 @@ def _width(sect) -> int:
 class Rendered:
     tpl: Any
     seconds: float = 0.0
+    appendix_xml: str = ""  # the appendix table as inserted (where the body of the report ends)
 
 
 def render(template: Path, context: dict[str, Any]) -> Rendered:
@@ -253,7 +254,7 @@ def render(template: Path, context: dict[str, Any]) -> Rendered:
     template = Path(template)
     tpl = open_template(template)
     ctx = dict(context)
-    ctx["appendix_table"] = appendix_fragment(tpl.docx, ctx["table"], _appendix_width(tpl))
+    ctx["appendix_table"] = appendix = appendix_fragment(tpl.docx, ctx["table"], _appendix_width(tpl))
     try:
         tpl.render(ctx, make_env(), autoescape=True)
     except TemplateError:
@@ -267,7 +268,7 @@ def render(template: Path, context: dict[str, Any]) -> Rendered:
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
     props.revision = 1
-    return Rendered(tpl, time.perf_counter() - t0)
+    return Rendered(tpl, time.perf_counter() - t0, appendix.xml)
 
 
 def save(rendered: Rendered, out: Path, force: bool = False) -> Path:

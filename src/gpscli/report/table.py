@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from lxml import etree
 
+from .. import wording
 from . import fmt
-from .context import Table
+from .model import Table
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEAD_STYLE, CELL_STYLE = "表头文字", "表格文字"
@@ -124,16 +125,16 @@ def table_xml(table: Table, width_twips: int, *, head_style: str | None = None, 
         _el(grid, "gridCol", w=w)
 
     top = _row(tbl, header=True)
-    b.cell(top, widths[0], "地区", head=True, vmerge="restart")
-    for k, name in enumerate([*cols, "合计"]):
+    b.cell(top, widths[0], wording.TABLE_PLACE, head=True, vmerge="restart")
+    for k, name in enumerate([*cols, wording.TOTAL]):
         c = 1 + 2 * k
         b.cell(top, widths[c] + widths[c + 1], name, head=True, span=2)
     sub = _row(tbl, header=True)
     b.cell(sub, widths[0], "", head=True, vmerge="")
     for k in range(len(cols) + 1):
         c = 1 + 2 * k
-        b.cell(sub, widths[c], "项数", head=True)
-        b.cell(sub, widths[c + 1], "金额", head=True)
+        b.cell(sub, widths[c], wording.TABLE_COUNT, head=True)
+        b.cell(sub, widths[c + 1], wording.TABLE_AMOUNT, head=True)
 
     for row in [*table.rows, table.total]:
         is_total = row is table.total
