@@ -29,6 +29,7 @@ demo: $(STAMP_RUN)
 	@ls -1 output
 
 test: $(STAMP_TEST)
+	$(BIN)/ruff check src tests benchmarks templates tools
 	$(BIN)/python -m pytest
 
 bench: $(STAMP_TEST)

@@ -110,7 +110,7 @@ def _workbook_xml(sheet: str) -> bytes:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/'
         'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
         f'<sheets><sheet name="{escape(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def write_submission(path: Path, rng: random.Random, file_no: int, rows: int, year: int,

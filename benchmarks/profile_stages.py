@@ -41,13 +41,14 @@ def stages(folder: Path, passes: int) -> tuple[list[tuple[str, float]], int, int
     """Seconds per stage (best of ``passes``), project rows, files, extra facts."""
     import python_calamine as pc
 
-    from gpscli import api, catalogue as catalogue_mod, checks, profile as profile_mod
-    from gpscli.ingest import _display, read_file
+    from gpscli import api, checks
+    from gpscli import catalogue as catalogue_mod
+    from gpscli import profile as profile_mod
+    from gpscli.ingest import _display, gc_paused, read_file
     from gpscli.normalise import Context, extract
+    from gpscli.normalise.layout import detect
     from gpscli.readers import Limits
     from gpscli.readers.grid import SheetGrid
-    from gpscli.normalise.layout import detect
-    from gpscli.ingest import gc_paused
     from gpscli.readers.sniff import sniff_package
     from gpscli.readers.xlsx_scan import SheetChecks, scan_xlsx
 

@@ -41,7 +41,8 @@ PLACE_TEXT = (
     "{% else %}，其中{% for c in j.categories %}{{ c.name }}{{ c.items }}、{{ c.money }}"
     "{{ '，' if not loop.last }}{% endfor %}{% endif %}。"
     "{{ '具体项目为' if j.count <= 3 else '资金量居前的项目有' }}："
-    "{% for p in j.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}{{ p.mark }}{{ '；' if not loop.last else '。' }}{% endfor %}"
+    "{% for p in j.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}{{ p.mark }}"
+    "{{ '；' if not loop.last else '。' }}{% endfor %}"
     "{% else %}{{ year }}年未报送政府购买服务项目。{% endif %}"
 )
 GROUP_LEAD = "{{ sec.next(2) }}{{ g.name }}。"

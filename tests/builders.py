@@ -6,8 +6,9 @@ Every test that needs a spreadsheet builds it here into ``tmp_path``; nothing bi
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import openpyxl
 
@@ -26,8 +27,8 @@ def project(
     year: Any = 2016,
     note: str | None = None,
 ) -> dict[str, Any]:
-    return dict(jurisdiction=jurisdiction, unit=unit, name=name, category=category, subcategory=subcategory,
-                amount=amount, method=method, supplier=supplier, year=year, note=note)
+    return {"jurisdiction": jurisdiction, "unit": unit, "name": name, "category": category, "subcategory": subcategory,
+                "amount": amount, "method": method, "supplier": supplier, "year": year, "note": note}
 
 
 def standard_rows(projects: Iterable[dict[str, Any]], title: str | None = "昌吉市2016年政府购买服务项目情况表",
@@ -66,7 +67,7 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "项目�
 
 
 def _fill(ws, rows: Sequence[Sequence[Any]], start: str) -> None:
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     col_letters, row0 = coordinate_from_string(start)
     col0 = column_index_from_string(col_letters)

@@ -6,8 +6,9 @@ what its library or format counts from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import hostile_builders as hb
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from builders import HEADER, write_csv, write_xlsx
 
@@ -157,7 +158,7 @@ def write_ods(path: Path, sheets: dict[str, Sequence[Sequence[Any]]], *,
                 kw: dict[str, Any] = {}
                 if (i, j) in spans:
                     r2, c2 = spans[(i, j)]
-                    kw = dict(numberrowsspanned=r2 - i + 1, numbercolumnsspanned=c2 - j + 1)
+                    kw = {"numberrowsspanned": r2 - i + 1, "numbercolumnsspanned": c2 - j + 1}
                 if value is None:
                     tc = TableCell(**kw)
                 elif isinstance(value, bool):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from builders import HEADER, project, standard_rows, write_xlsx
+from builders import project, standard_rows, write_xlsx
 from gpscli import api
 from gpscli.cli import app
 

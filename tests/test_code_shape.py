@@ -90,9 +90,9 @@ def test_no_import_cycle():
         state[n] = 1
         for m in sorted(graph[n]):
             if state.get(m) == 1:
-                cycles.append(" -> ".join(path[path.index(m):] + [m]))
+                cycles.append(" -> ".join([*path[path.index(m):], m]))
             elif m not in state:
-                visit(m, path + [m])
+                visit(m, [*path, m])
         state[n] = 2
 
     for n in sorted(graph):

@@ -17,7 +17,6 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 import hidden_builders as hdb

@@ -17,10 +17,10 @@ import hidden_builders as hb
 import hostile_builders as hostile
 import messy_builders as mb
 from gpscli.readers import read_workbook
-from gpscli.readers.limits import Limits
-from gpscli.readers.scan_other import scan_xls
 from gpscli.readers.bytescan import find as _find
 from gpscli.readers.hidden import hidden_cells as _hidden_cells
+from gpscli.readers.limits import Limits
+from gpscli.readers.scan_other import scan_xls
 from gpscli.readers.xlsx_scan import SheetChecks, SheetScan, scan_xlsx
 
 ROWS = b.standard_rows([b.project(name=f"项目{i}", amount=10 + i) for i in range(12)])  # 15 rows x 11 columns

@@ -18,7 +18,7 @@ import pytest
 import builders as b
 import hostile_builders as hb
 from gpscli import api
-from gpscli.ingest import CRASH_HOOK_ENV, _work, _WORKER, collect_paths
+from gpscli.ingest import _WORKER, CRASH_HOOK_ENV, _work, collect_paths
 from gpscli.readers import Limits, ReadError, read_workbook
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -230,7 +230,7 @@ def test_non_utf8_file_name(hostile):
 
 
 def test_symlink_loop_fifo_and_dangling_link(hostile):
-    d, result, files = hostile
+    _d, result, files = hostile
     # The loop is walked once: every file appears once.
     paths = [f.path for f in result.files]
     assert len(paths) == len(set(paths))
@@ -243,7 +243,7 @@ def test_symlink_loop_fifo_and_dangling_link(hostile):
 
 
 def test_every_file_in_the_folder_has_a_result(hostile):
-    d, result, files = hostile
+    d, _result, files = hostile
     names = {os.fsdecode(n) for n in os.listdir(os.fsencode(d))}
     expected = names - {"loop", "dangling.xlsx", "fifo.csv", "ping.xlsx", "pong.xlsx"}
     assert {n.encode("utf-8", "replace").decode("utf-8") for n in expected} == set(files)

@@ -77,7 +77,7 @@ def _one_generation(out: Path) -> None:
     run = summary["run_id"]
     manifest = json.loads((out / ".gps-outputs.json").read_text(encoding="utf-8"))["files"]
     listed = {Path(p).relative_to(out).as_posix() for p in summary["outputs"]}
-    top = {name for name in manifest}
+    top = set(manifest)
     assert top == {p for p in listed if "/" not in p}, (top, listed)
     for name, entry in manifest.items():
         assert entry.get("run", run) == run, (name, entry)

@@ -124,7 +124,7 @@ def test_the_report_marks_rows_left_out_and_amounts_to_check(tmp_path):
     assert "【以下金额有待核实" in text and "G5" in text
     assert "3500000万元【金额有待核实】" in text
     assert "3500000万元；" not in text and "3500000万元。" not in text  # never as an ordinary figure
-    marked = [p for p in paragraphs if p.text.startswith("【以下金额有待核实")][0]
+    marked = next(p for p in paragraphs if p.text.startswith("【以下金额有待核实"))
     assert all(run.font.highlight_color is not None for run in marked.runs if run.text.strip())
 
 

@@ -13,10 +13,11 @@ import pytest
 
 import builders as b
 import messy_builders as mb
-from gpscli import catalogue as catalogue_mod, profile as profile_mod
-from gpscli.normalise import plain as plainrows
+from gpscli import catalogue as catalogue_mod
+from gpscli import profile as profile_mod
 from gpscli.ingest import read_file
 from gpscli.normalise import Context
+from gpscli.normalise import plain as plainrows
 from gpscli.readers import Limits
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
@@ -191,8 +192,7 @@ def test_plain_floats_are_plain_float_of_each_cell():
     for _ in range(3000):
         col: list = [round(rng.uniform(-2e6, 2e6), rng.choice((0, 1, 2, 2, 2, 3))) for _ in range(rng.randint(1, 30))]
         if rng.random() < 0.5:
-            col[rng.randrange(len(col))] = rng.choice(edge + [struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0],
-                                                               rng.uniform(0, 1e4), None, "x", 7, False])
+            col[rng.randrange(len(col))] = rng.choice([*edge, struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0], rng.uniform(0, 10000.0), None, "x", 7, False])
         columns.append(col)
     for col in columns:
         want = [plain_float(v) if type(v) is float else None for v in col]
@@ -242,15 +242,15 @@ def test_fold_of_a_long_text_is_fold_of_its_parts():
 def test_layout_header_is_the_first_row_naming_the_most_fields():
     """detect stops looking once a row names every field (none can name more); a row naming fewer
     never shadows a later one naming more; a repeated header further down is not taken."""
-    from gpscli.readers.grid import SheetGrid
     from gpscli.normalise.layout import _ALL_FIELDS, detect
+    from gpscli.readers.grid import SheetGrid
 
     full = list(b.HEADER)
     assert _ALL_FIELDS == len(full)  # the standard header names every field
     data = [[n, "昌吉市", "昌吉市民政局", f"项目{n}", "基本公共服务", "养老服务", 1.5, "委托", None, 2016, None]
             for n in range(1, 50)]
-    layout = detect(SheetGrid("s", [["标题"], full] + data[:20] + [full] + data[20:]))
+    layout = detect(SheetGrid("s", [["标题"], full, *data[:20], full, *data[20:]]))
     assert layout is not None and layout.header_row == 1
     fewer = ["序号", "购买主体", "项目名称", "一级目录", "金额"]
-    layout = detect(SheetGrid("s", [["标题"], fewer + [None] * 6, ["说明"], full] + data))
+    layout = detect(SheetGrid("s", [["标题"], fewer + [None] * 6, ["说明"], full, *data]))
     assert layout is not None and layout.header_row == 3 and len(layout.columns) == len(full)

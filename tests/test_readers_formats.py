@@ -15,8 +15,7 @@ from typer.testing import CliRunner
 from builders import project, standard_rows, write_csv, write_xls, write_xlsx
 from gpscli.cli import app
 from gpscli.ingest import collect_paths
-from gpscli.readers import SUPPORTED_SUFFIXES, read_workbook
-from gpscli.readers import formats
+from gpscli.readers import SUPPORTED_SUFFIXES, formats, read_workbook
 from gpscli.readers.formats import FORMATS, SUFFIXES, InputFormat
 from gpscli.readers.grid import WorkbookData
 from gpscli.readers.sniff import sniff

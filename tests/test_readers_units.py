@@ -15,9 +15,9 @@ import messy_builders as mb
 from gpscli import api, catalogue, profile
 from gpscli.money import AmountError, parse_amount
 from gpscli.normalise import Context, extract
+from gpscli.normalise.layout import detect, header_field
 from gpscli.readers import read_workbook
 from gpscli.readers.grid import SheetGrid
-from gpscli.normalise.layout import detect, header_field
 from gpscli.readers.text import decode_bytes
 from gpscli.years import YearError, parse_year, years_in_text
 

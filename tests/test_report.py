@@ -77,7 +77,7 @@ def test_section_two_one_paragraph_per_place_in_profile_order_counties_grouped(r
 def test_text_table_and_aggregate_agree(report_2016, sample_result):
     outcome, d = report_2016
     agg = api.aggregate(sample_result, year=2016, by="jurisdiction,category")
-    cells = {k: f for k, f in agg.cells}
+    cells = dict(agg.cells)
     table = d.tables[0]
     header = [c.text for c in table.rows[0].cells]
     categories = header[1:-2:2]

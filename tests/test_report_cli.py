@@ -172,8 +172,8 @@ def test_libreoffice_opens_the_report_as_a4(tmp_path):
 
 def test_a_few_stray_rows_of_another_year_are_no_basis_for_a_comparison(tmp_path):
     import docx
-    from builders import project, standard_rows, write_xlsx
 
+    from builders import project, standard_rows, write_xlsx
     from gpscli.cli import app
 
     rows = [project(jurisdiction=j, unit=f"{j}环卫局", name="保洁", amount=100, year=2017)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import shutil
 from decimal import Decimal
 
-import pytest
-
-from builders import HEADER, project, standard_rows, write_csv, write_xlsx
+from builders import project, standard_rows, write_csv, write_xlsx
 from gpscli import api
 
 

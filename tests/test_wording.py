@@ -12,8 +12,7 @@ from gpscli import wording
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "gpscli"
-FILES = sorted((SRC / "report").glob("*.py")) + [SRC / "runner.py", SRC / "profile.py",
-                                                   ROOT / "templates" / "build_templates.py"]
+FILES = [*sorted((SRC / "report").glob("*.py")), SRC / "runner.py", SRC / "profile.py", ROOT / "templates" / "build_templates.py"]
 PHRASES = [wording.REPORT_NAME, "项目汇总表", "项目汇总.json", "分地区汇总表", wording.COUNTY_GROUP_NAME,
            wording.COUNTY_LABEL, wording.UNVERIFIED_MARK, "【请在此填写", "财政局", wording.RISE, wording.FALL,
            wording.FLAT, "减少"]

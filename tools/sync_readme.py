@@ -28,7 +28,7 @@ def synced(text: str) -> str:
         pattern = re.compile(rf"(<!-- begin: {name} -->\n).*?(\n<!-- end: {name} -->)", re.S)
         if not pattern.search(text):
             raise SystemExit(f"README.md has no <!-- begin: {name} --> ... <!-- end: {name} --> block")
-        text = pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+        text = pattern.sub(lambda m, body=body: m.group(1) + body + m.group(2), text)
     return text
 
 

@@ -9,23 +9,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from . import catalogue as catalogue_mod
-from . import profile as profile_mod
 from . import checks
+from . import profile as profile_mod
 from .catalogue import Catalogue
+from .errors import DataError, UsageError
 from .ingest import collect_paths, gc_paused, read_files
-from .outputs.atomic import protect
 from .issues import Issue
 from .normalise import Context
+from .outputs.atomic import protect
 from .profile import Profile
 from .readers import Limits
 from .records import FileResult, ProjectRecord
-from .errors import DataError, UsageError
 
 if TYPE_CHECKING:
     from .aggregate import Aggregation, View
@@ -60,7 +61,7 @@ class Result:
     def ok(self) -> bool:
         return not self.errors
 
-    def valid_views(self) -> list["View"]:
+    def valid_views(self) -> list[View]:
         """The rows without errors, by sheet: (batch, indices of its rows, or None for all)."""
         if self._views is None:
             bad = checks.error_rows(self.files)
@@ -130,11 +131,11 @@ def load(
     return Result(results, skipped, cat, prof, opts, ignored)
 
 
-__all__ = ["load", "aggregate", "Result"]
+__all__ = ["Result", "aggregate", "load"]
 
 
 def aggregate(result: Result, year: int | None = None, by: str | list[str] = "jurisdiction,category",
-              skip_invalid: bool = False) -> "Aggregation":
+              skip_invalid: bool = False) -> Aggregation:
     """Aggregate the valid rows of one year.
 
     With errors in the data this raises :class:`DataError` (a summary built on wrong rows would be

@@ -135,7 +135,7 @@ def _rows_from_table(header: list[str], rows: list[list[object]], source: str) -
         raise ConfigError(f"目录文件 {source} 缺少「名称」列;需要的列:编码、名称、级别、上级编码、别名")
     items: list[CatalogueItem] = []
     for line_no, row in enumerate(rows, start=2):
-        def get(f: str) -> str:
+        def get(f: str, row: list = row) -> str:
             n = index.get(f)
             if n is None or n >= len(row) or row[n] is None:
                 return ""
@@ -196,7 +196,7 @@ def load(path: str | Path | None = None) -> Catalogue:
             ws = wb.worksheets[0]
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             wb.close()
-        except Exception as exc:  # noqa: BLE001 - any reader failure is a config problem
+        except Exception as exc:
             raise ConfigError(f"目录文件 {p} 无法读取:{type(exc).__name__}") from exc
         if not rows:
             raise ConfigError(f"目录文件 {p} 是空的")

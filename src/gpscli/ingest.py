@@ -17,17 +17,17 @@ import stat
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import annotated, pool
 from .errors import UsageError
 from .issues import Issue, cap, make
 from .normalise import Context, extract
+from .normalise.layout import REQUIRED_COLUMNS, Layout, detect
 from .readers import SUPPORTED_SUFFIXES, Limits, ReadError, read_workbook
 from .readers.grid import SheetGrid
-from .normalise.layout import REQUIRED_COLUMNS, Layout, detect
 from .records import FileResult, SheetReport
 
 _INSTRUCTION_SHEETS = ("说明", "填报说明", "填表说明", "注意事项", "使用说明")
@@ -342,7 +342,7 @@ def _work(path: Path) -> FileResult:
         return _failed(path, "读取时内存超出上限(文件过大或异常)")
     except RecursionError:
         return _failed(path, "文件结构嵌套过深,无法解析")
-    except Exception as exc:  # noqa: BLE001 - a bug must not take the whole run down
+    except Exception as exc:
         if os.environ.get("GPSCLI_DEBUG"):
             raise
         return _failed(path, f"读取时出现程序内部错误({_where(exc)}),请把这个文件反馈给 gps 维护人员")

@@ -26,8 +26,9 @@ import pickle
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Sequence
+from typing import Any
 
 _READY = b"R"
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
@@ -47,7 +48,6 @@ def _die_with_parent() -> None:
     """Workers never outlive the parent: inherited parent ends closed; on Linux, the kernel kills
     the worker when the parent dies (even by SIGKILL or the OOM killer), wherever it is."""
     import os
-
     import signal
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler (a clean stop) is not the worker's
@@ -87,7 +87,7 @@ def _serve(conn: Connection, fn: Callable[[Any], Any], initializer: Callable | N
 
 
 class _Worker:
-    __slots__ = ("proc", "conn", "ready", "queue", "started")
+    __slots__ = ("conn", "proc", "queue", "ready", "started")
 
     def __init__(self, mp, fn, initializer, initargs) -> None:
         self.conn, theirs = mp.Pipe(duplex=True)
@@ -130,7 +130,8 @@ def run(tasks: Sequence, todo: deque[int], fn: Callable[[Any], Any], *, workers:
     has ended one of those three ways. Raises :class:`StartFailed` (``todo`` keeps what was not done).
     ``start_method``: the platform's default if None (fork on Linux, spawn on Windows and macOS).
     """
-    # long: one event loop; every branch reads and changes the same pool, queues and counters, and splitting it would hand them all around
+    # long: one event loop; every branch reads and changes the same pool, queues and counters, and
+    # splitting it would hand them all around
     mp = multiprocessing.get_context(start_method)
     pool: list[_Worker] = []
     failed_starts = 0

@@ -103,10 +103,12 @@ class Profile:
             raise ConfigError(f"地区名单 {self.source} 的类别应至少有一个且不重名:{'、'.join(declared)}")
         for k in self.kinds:
             if k.report not in TREATMENTS:
-                raise ConfigError(f"地区名单 {self.source} 中类别「{k.name}」的 report 应为 {_treatments()},不是「{k.report}」")
+                raise ConfigError(
+                    f"地区名单 {self.source} 中类别「{k.name}」的 report 应为 {_treatments()},不是「{k.report}」")
         for j in self.jurisdictions:
             if j.kind not in declared:
-                raise ConfigError(f"地区名单 {self.source} 中「{j.name}」的类别「{j.kind}」{_not_declared(j.kind, declared)}")
+                raise ConfigError(
+                    f"地区名单 {self.source} 中「{j.name}」的类别「{j.kind}」{_not_declared(j.kind, declared)}")
 
     def names(self) -> list[str]:
         return [j.name for j in self.jurisdictions]

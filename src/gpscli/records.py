@@ -158,8 +158,25 @@ class RecordBatch:
     Amounts are exact ``Decimal`` 万元; they travel as strings.
     """
 
-    __slots__ = ("path", "sheet", "letters", "row", "jurisdiction", "unit", "name", "category", "amount", "year",
-                 "subcategory", "method", "supplier", "note", "unit_id", "name_id", "_records")
+    __slots__ = (
+        "_records",
+        "amount",
+        "category",
+        "jurisdiction",
+        "letters",
+        "method",
+        "name",
+        "name_id",
+        "note",
+        "path",
+        "row",
+        "sheet",
+        "subcategory",
+        "supplier",
+        "unit",
+        "unit_id",
+        "year",
+    )
     # unit_id, name_id: ProjectRecord.ids, the folded 购买主体 and 项目名称 that duplicate detection compares.
     COLUMNS = ("row", "jurisdiction", "unit", "name", "category", "amount", "year", "subcategory", "method",
                "supplier", "note", "unit_id", "name_id")
@@ -171,7 +188,7 @@ class RecordBatch:
         self._records: list[ProjectRecord] | None = None
 
     @classmethod
-    def of(cls, records: Iterable[ProjectRecord]) -> list["RecordBatch"]:
+    def of(cls, records: Iterable[ProjectRecord]) -> list[RecordBatch]:
         """Records made elsewhere (a program, a test) as batches, one per (file, sheet)."""
         out: dict[tuple[str, str], RecordBatch] = {}
         for r in records:
@@ -188,11 +205,11 @@ class RecordBatch:
     def add(self, row: int, jurisdiction: str, unit: str, name: str, category: str, amount: Decimal, year: int,
             subcategory: str | None, method: str | None, supplier: str | None, note: str | None,
             unit_id: str, name_id: str) -> None:
-        self.row.append(row); self.jurisdiction.append(jurisdiction); self.unit.append(unit)  # noqa: E702
-        self.name.append(name); self.category.append(category); self.amount.append(amount)  # noqa: E702
-        self.year.append(year); self.subcategory.append(subcategory); self.method.append(method)  # noqa: E702
-        self.supplier.append(supplier); self.note.append(note)  # noqa: E702
-        self.unit_id.append(unit_id); self.name_id.append(name_id)  # noqa: E702
+        self.row.append(row); self.jurisdiction.append(jurisdiction); self.unit.append(unit)
+        self.name.append(name); self.category.append(category); self.amount.append(amount)
+        self.year.append(year); self.subcategory.append(subcategory); self.method.append(method)
+        self.supplier.append(supplier); self.note.append(note)
+        self.unit_id.append(unit_id); self.name_id.append(name_id)
 
     def __len__(self) -> int:
         return len(self.row)
@@ -211,7 +228,7 @@ class RecordBatch:
     def __getstate__(self):
         cols = tuple(getattr(self, c) for c in self.COLUMNS)
         amount = self.COLUMNS.index("amount")
-        cols = cols[:amount] + (list(map(str, cols[amount])),) + cols[amount + 1:]
+        cols = (*cols[:amount], list(map(str, cols[amount])), *cols[amount + 1:])
         cells = None if self.letters is not None or self._records is None else [dict(r.cells) for r in self._records]
         return (self.path, self.sheet, self.letters, cols, cells)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from . import wording
 from .errors import LockError, UsageError
@@ -56,7 +56,8 @@ def init(folder: Path) -> list[Path]:
         make_dir(folder / sub)
     cfg = folder / "gps.toml"
     if not cfg.exists():
-        write_text(cfg, CONFIG_TEMPLATE.replace("{{", "{").replace("}}", "}").replace("@REPORT_TITLE@", wording.REPORT_TITLE))
+        text = CONFIG_TEMPLATE.replace("{{", "{").replace("}}", "}").replace("@REPORT_TITLE@", wording.REPORT_TITLE)
+        write_text(cfg, text)
         made.append(cfg)
     example = folder / "narrative" / "示例.md"
     if not example.exists():

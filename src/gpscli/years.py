@@ -9,7 +9,8 @@ from .money import nfkc
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 _YEAR_TEXT = re.compile(r"^(\d{4})(?:\.0+)?(?:年度?)?$")
-_DATE_TEXT = re.compile(r"^(\d{4})(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?|年\d{1,2}月(?:\d{1,2}日?)?)(?:[\sT]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DATE_TEXT = re.compile(r"^(\d{4})(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?|年\d{1,2}月(?:\d{1,2}日?)?)"
+                        r"(?:[\sT]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" "9")
 _CN_YEAR = re.compile(r"[二〇○零一三四五六七八九]{4}(?=\s*年)")
 # A year in a title: 2016年, 2016年度; not a date (2017年3月5日, 2017-03-05) and not a range (2016-2018年).

@@ -17,8 +17,17 @@ from . import records as _records  # noqa: F401  (registers the record rules)
 from .registry import CHECKS, Finding, cell_check, record_rule, unregister
 from .totals import check_total
 
-__all__ = ["RuleOptions", "run", "error_rows", "cell_check", "record_rule", "unregister", "Finding", "CHECKS",
-           "partial_record_issues"]
+__all__ = [
+    "CHECKS",
+    "Finding",
+    "RuleOptions",
+    "cell_check",
+    "error_rows",
+    "partial_record_issues",
+    "record_rule",
+    "run",
+    "unregister",
+]
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import PurePath
-from typing import Iterable
 
 from ..issues import Issue, make
 from ..money import display
 from ..records import FileResult, ProjectRecord, RecordBatch
-
 
 _COPY_NAME = re.compile(r"([(（]\d+[)）]|副本|[-_ ]?copy|\s-\s副本)$", re.IGNORECASE)
 

@@ -26,7 +26,7 @@ class Finding(NamedTuple):
     """A problem found in a cell or a record before it has a place: the issue it becomes."""
 
     code: str
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
     variant: str = ""
     value: Any = None
 

@@ -6,9 +6,8 @@ import sys
 
 import typer
 
-from . import zh
+from . import aggregate_cmd, catalogue_cmd, report_cmd, run_cmd, validate_cmd, zh  # noqa: F401  (register commands)
 from .app import app
-from . import aggregate_cmd, catalogue_cmd, report_cmd, run_cmd, validate_cmd  # noqa: F401  (register commands)
 
 zh.install()
 

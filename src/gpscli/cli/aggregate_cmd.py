@@ -5,14 +5,27 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
 
 from ..aggregate import dimensions_text
 from ..outputs.formats import OUTPUT_FORMATS, for_suffix, suffix_text, suffixes
 from .app import app
-from .common import EXIT_DATA, CatalogueOpt, ForceOpt, shown, JurisdictionOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
+from .common import (
+    EXIT_DATA,
+    CatalogueOpt,
+    ForceOpt,
+    JurisdictionOpt,
+    SkipInvalidOpt,
+    YearOpt,
+    err,
+    guard,
+    load_data,
+    out,
+    say,
+    shown,
+)
 
 # --format: the screen table, or any output format (outputs/formats.py).
 AggFormat = Enum("AggFormat", {name: name for name in ("table", *OUTPUT_FORMATS)}, type=str)
@@ -69,10 +82,10 @@ def print_aggregation(console, agg) -> None:
 @app.command("aggregate")
 @guard
 def aggregate_command(
-    paths: Annotated[Optional[List[Path]], typer.Argument(metavar="路径", help="报送的文件或文件夹(不给则用 gps.toml 的 data)", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="路径", help="报送的文件或文件夹(不给则用 gps.toml 的 data)", show_default=False)] = None,
     year: YearOpt = None,
     by: Annotated[str, typer.Option("--by", help=f"汇总维度,逗号分隔,可选 {dimensions_text()}")] = "jurisdiction,category",
-    outputs: Annotated[Optional[List[Path]], typer.Option("--out", "-o", help=f"输出文件,可重复;格式按扩展名:{' '.join(suffixes())}")] = None,
+    outputs: Annotated[list[Path] | None, typer.Option("--out", "-o", help=f"输出文件,可重复;格式按扩展名:{' '.join(suffixes())}")] = None,
     fmt: Annotated[AggFormat, typer.Option("--format", "-f", help=f"输出到屏幕的格式:{'、'.join(f.value for f in AggFormat)}")] = AggFormat.table,
     skip_invalid: SkipInvalidOpt = False,
     jurisdiction: JurisdictionOpt = None,

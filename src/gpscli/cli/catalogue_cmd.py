@@ -12,7 +12,7 @@ import typer
 
 from ..outputs.safe import json_text
 from .app import app
-from .common import CatalogueOpt, ForceOpt, JurisdictionOpt, shown, YearOpt, guard, load_config, out, say
+from .common import CatalogueOpt, ForceOpt, JurisdictionOpt, YearOpt, guard, load_config, out, say, shown
 
 
 class ListFormat(str, Enum):

@@ -10,9 +10,10 @@ import functools
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -95,7 +96,7 @@ def log(message: str) -> None:
             err().print(f"警告:无法写入日志文件 {path}({exc.strerror or exc}),本次不记录日志", markup=False)
 
 
-def fail(message: str, code: int = EXIT_DATA) -> "typer.Exit":
+def fail(message: str, code: int = EXIT_DATA) -> typer.Exit:
     if sys.stderr.isatty():
         err().print(f"[red]错误:[/red]{shown(message)}", markup=True)
     else:
@@ -119,7 +120,7 @@ def guard(fn: Callable) -> Callable:
             raise fail("已终止(收到结束信号 SIGTERM);输出文件未写入或保持原样", EXIT_TERMINATED) from None
         except KeyboardInterrupt:
             raise fail("已中断(Ctrl+C);输出文件未写入或保持原样", EXIT_INTERRUPTED) from None
-        except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are caught
+        except Exception as exc:
             if STATE.debug:
                 raise
             log(traceback.format_exc())
@@ -136,9 +137,9 @@ def load_config():
 
 
 # Option types shared by several commands.
-YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="年度,如 2016", min=2000, max=2100)]
-JurisdictionOpt = Annotated[Optional[str], typer.Option("--jurisdiction", "-j", help="表中没有地区列时使用的地区(如 昌吉市)")]
-CatalogueOpt = Annotated[Optional[Path], typer.Option("--catalogue", help="自定义指导性目录文件(.csv 或 .xlsx)")]
+YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="年度,如 2016", min=2000, max=2100)]
+JurisdictionOpt = Annotated[str | None, typer.Option("--jurisdiction", "-j", help="表中没有地区列时使用的地区(如 昌吉市)")]
+CatalogueOpt = Annotated[Path | None, typer.Option("--catalogue", help="自定义指导性目录文件(.csv 或 .xlsx)")]
 SkipInvalidOpt = Annotated[bool, typer.Option("--skip-invalid", help="跳过有错误的行,只汇总无误的行(退出状态仍为 1)")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="输出文件已存在、且不是 gps 写的或写出后被人修改过时,仍然覆盖它")]
 
@@ -151,14 +152,15 @@ class Progress:
         self._bar = None
         self._task = None
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __call__(self, done: int, total: int) -> None:
         if STATE.quiet or not sys.stderr.isatty() or total < 5:
             return
         if self._bar is None:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
+            from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                                      TimeElapsedColumn(), console=err(), transient=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
 
 from .. import wording
 from .app import app
-from .common import EXIT_DATA, CatalogueOpt, ForceOpt, shown, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say
+from .common import EXIT_DATA, CatalogueOpt, ForceOpt, SkipInvalidOpt, YearOpt, err, guard, load_data, out, say, shown
 
 
 def print_variables(console) -> None:
@@ -55,13 +55,13 @@ def print_check(console, check) -> None:
 @guard
 def report_command(
     year: YearOpt = None,
-    data: Annotated[Optional[List[Path]], typer.Option("--data", "-d", help="报送的文件或文件夹,可重复(不给则用 gps.toml 的 data)", show_default=False)] = None,
-    template: Annotated[Optional[Path], typer.Option("--template", "-t", help="自己的报告模板(.docx,含 {{ }} 占位符);默认用内置模板或 gps.toml 的 [report] template", show_default=False)] = None,
-    narrative: Annotated[Optional[Path], typer.Option("--narrative", "-n", help="叙述文件(UTF-8 或 GBK 的文本/Markdown):「# 工作进展」「# 问题和建议」两节", show_default=False)] = None,
-    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help=f"输出的 .docx 文件(默认 <output>/{wording.report_filename('<年度>')})", show_default=False)] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="报告标题(默认 gps.toml 的 [report] title,可含 {year})", show_default=False)] = None,
+    data: Annotated[list[Path] | None, typer.Option("--data", "-d", help="报送的文件或文件夹,可重复(不给则用 gps.toml 的 data)", show_default=False)] = None,
+    template: Annotated[Path | None, typer.Option("--template", "-t", help="自己的报告模板(.docx,含 {{ }} 占位符);默认用内置模板或 gps.toml 的 [report] template", show_default=False)] = None,
+    narrative: Annotated[Path | None, typer.Option("--narrative", "-n", help="叙述文件(UTF-8 或 GBK 的文本/Markdown):「# 工作进展」「# 问题和建议」两节", show_default=False)] = None,
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help=f"输出的 .docx 文件(默认 <output>/{wording.report_filename('<年度>')})", show_default=False)] = None,
+    title: Annotated[str | None, typer.Option("--title", help="报告标题(默认 gps.toml 的 [report] title,可含 {year})", show_default=False)] = None,
     skip_invalid: SkipInvalidOpt = False,
-    check_template: Annotated[Optional[Path], typer.Option("--check-template", help="只检查模板:列出它用到的变量,指出 gps 不提供的变量和渲染错误", show_default=False)] = None,
+    check_template: Annotated[Path | None, typer.Option("--check-template", help="只检查模板:列出它用到的变量,指出 gps 不提供的变量和渲染错误", show_default=False)] = None,
     variables: Annotated[bool, typer.Option("--variables", help="列出模板可用的变量、属性和过滤器")] = False,
     catalogue: CatalogueOpt = None,
     force: ForceOpt = False,

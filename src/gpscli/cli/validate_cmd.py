@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
 
 from ..readers.formats import suffix_list
 from .app import app
-from .common import EXIT_DATA, EXIT_OK, STATE, shown, CatalogueOpt, JurisdictionOpt, YearOpt, err, guard, load_data, out, say
+from .common import EXIT_DATA, EXIT_OK, STATE, CatalogueOpt, JurisdictionOpt, YearOpt, err, guard, load_data, out, say, shown
 
 
 class ReportFormat(str, Enum):
@@ -62,13 +62,13 @@ def print_verbose(console, f) -> None:
 @app.command("validate")
 @guard
 def validate_command(
-    paths: Annotated[Optional[List[Path]], typer.Argument(metavar="路径", help=f"要检查的文件或文件夹(文件夹会逐级查找 {suffix_list()})", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="路径", help=f"要检查的文件或文件夹(文件夹会逐级查找 {suffix_list()})", show_default=False)] = None,
     year: YearOpt = None,
     jurisdiction: JurisdictionOpt = None,
     catalogue: CatalogueOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text:表格;json:机器可读")] = ReportFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也按不通过处理(退出状态 1)")] = False,
-    annotate: Annotated[Optional[Path], typer.Option("--annotate", help="把有问题的文件另存一份带批注和底色的副本到该文件夹(原文件不改动)")] = None,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="把有问题的文件另存一份带批注和底色的副本到该文件夹(原文件不改动)")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="列出每个文件使用的工作表、表头行、金额单位,以及地区、年度的来源")] = False,
 ) -> None:
     """检查报送的表格:每个问题都指明工作表和单元格,并给出修改建议。
@@ -82,9 +82,8 @@ def validate_command(
                              require_year=year is not None)
     errors, warnings = len(result.errors), len(result.warnings)
     if fmt is ReportFormat.json:
-        from ..outputs.validation import report_dict
-
         from ..outputs.safe import json_text
+        from ..outputs.validation import report_dict
 
         typer.echo(json_text(report_dict(result)), nl=False)
     else:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..checks.registry import CHECKS, Finding
+from ..checks.registry import Finding
 from ..issues import Issue, make
 from ..money import WAN, AmountError, parse_amount, plain_float
 from ..readers.grid import SheetGrid, a1, col_letter
@@ -31,7 +31,7 @@ from .plain import plain_rows
 from .rows import Totals, first_text, first_value, heading, is_breakdown, is_not_project, total_label, total_level
 from .sheet import defaults, hidden_cells, missing_columns, special_cells
 
-__all__ = ["extract", "SheetResult", "Context", "cell_text"]
+__all__ = ["Context", "SheetResult", "cell_text", "extract"]
 
 _CONTENT_FIELDS = frozenset(("unit", "name", "category", "subcategory", "amount", "method", "supplier", "note"))
 _NO_FLAGS: dict[str, str] = {}
@@ -267,7 +267,7 @@ class _SheetReader:
         """Read a project row's fields; add it to the batch, or count it skipped when it has an error."""
         n_issues = len(self.issues)
         self._formula_flags(flagged, r)
-        jx, fields = self.jx, self.fields
+        _jx, _fields = self.jx, self.fields
         values: dict[str, object] = {}
         for field in ("jurisdiction", "unit", "name", "category", "subcategory", "amount", "year",
                       "method", "supplier", "note"):

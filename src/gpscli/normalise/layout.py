@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..text import key
 from ..readers.grid import SheetGrid, col_letter
+from ..text import key
 
 # Exact header names (after key(): no spaces, full-width folded, parentheses removed).
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -105,7 +105,7 @@ def _header_field(value: str) -> tuple[str, str | None] | None:
 
 def _unit_of(raw: str) -> str | None:
     """万元 or 元 named in a header's brackets or after a slash: 金额(元), 预算金额(单位:万元), 金额/元."""
-    for part in re.findall(r"[(\[【]([^)\]】]*)[)\]】]", raw) + [raw.split("/")[-1]]:
+    for part in [*re.findall(r"[(\[【]([^)\]】]*)[)\]】]", raw), raw.split("/")[-1]]:
         m = _UNIT_IN_HEADER.search(part)
         if m and ("万" in part or part.strip(" :：单位人民币") in ("元", "")):
             return "万元" if "万" in part else "元"

@@ -47,8 +47,21 @@ class PlainRows:
     the caller supplies the jurisdiction in force (from a heading or the title).
     """
 
-    __slots__ = ("ok", "jurisdiction", "unit", "unit_id", "name", "name_id", "category", "subcategory", "method",
-                 "supplier", "note", "year", "amount")
+    __slots__ = (
+        "amount",
+        "category",
+        "jurisdiction",
+        "method",
+        "name",
+        "name_id",
+        "note",
+        "ok",
+        "subcategory",
+        "supplier",
+        "unit",
+        "unit_id",
+        "year",
+    )
 
     def take(self, batch: RecordBatch, k: int, stop: int, first_row: int, jurisdiction: str | None) -> Decimal:
         """Add plain data rows ``k:stop`` to ``batch`` (``first_row``: the 1-based row number of data
@@ -403,10 +416,7 @@ def _mapped(values: tuple, ok: list[bool], base: int, fn, cache: dict, refused: 
         if allow_none and (v is None or v == ""):
             cache[v] = empty
             continue
-        try:
-            hit = fn(v)
-        except _Refused:
-            hit = _BAD
+        hit = fn(v)
         if hit is _BAD or (hit is None and not allow_none):
             cache[v] = bad
             refused.add(v)

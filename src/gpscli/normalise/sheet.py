@@ -4,7 +4,7 @@ treated specially), and what it says about the sheet's hidden rows and columns a
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..issues import Issue
 from ..money import display

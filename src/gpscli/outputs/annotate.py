@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
-from typing import Callable, Iterable
 
 from ..annotated import ISSUE_HEADER, ISSUE_SHEET, MARK_COLUMN, MARK_PREFIX, fingerprint
 from ..issues import Issue
@@ -128,7 +128,7 @@ def _annotate_task(task: tuple[FileResult, Path]) -> tuple[str, str]:
         return "unwritable", str(exc)
     except (MemoryError, SystemError):
         return "failed", "内存超出上限(文件过大或结构异常),未生成副本"
-    except Exception as exc:  # noqa: BLE001 - one file's copy failing must not stop the rest
+    except Exception as exc:
         return "failed", _why(exc)
 
 
@@ -152,7 +152,7 @@ def _open_copy(path: Path):
     if head.startswith(b"PK") and path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
-        except Exception:  # noqa: BLE001 - fall back to rebuilding from the reader's view
+        except Exception:
             pass
     wb = openpyxl.Workbook()
     wb.remove(wb.active)

@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 
 from . import owned
-from .atomic import TMP_SUFFIX, free_name, make_dir, os_reason, OutputError
+from .atomic import TMP_SUFFIX, OutputError, free_name, make_dir, os_reason
 
 LAST_GOOD = "上次成功"
 _NEW, _OLD = "gps-new", "gps-old"

@@ -64,7 +64,7 @@ def _hide(path: Path) -> None:
             import ctypes
 
             ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x02)  # FILE_ATTRIBUTE_HIDDEN
-        except Exception:  # noqa: BLE001 - cosmetic
+        except Exception:
             pass
 
 
@@ -82,8 +82,8 @@ def record(target: Path, size_hash: tuple[int, str], **extra: Any) -> None:
     """Note that gps is writing ``target`` with these bytes (called just before the rename)."""
     folder = target.parent
     data = load(folder)
-    versions = [list(size_hash)] + [v for v in _versions(data["files"].get(target.name))
-                                    if v != list(size_hash)][: _KEEP_HASHES - 1]
+    earlier = [v for v in _versions(data["files"].get(target.name)) if v != list(size_hash)]
+    versions = [list(size_hash), *earlier[:_KEEP_HASHES - 1]]
     data["files"][target.name] = {"versions": versions, **extra}
     save(folder, data)
 

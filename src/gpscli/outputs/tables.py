@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .. import wording
 from ..aggregate import DIMENSIONS, Aggregation
@@ -170,7 +171,7 @@ def _crosstab(sheet: _Sheet, agg: Aggregation) -> None:
     col_values = [name for name, _ in agg.by[col_dim]]
     row_values = [name for name, _ in agg.by[row_dim]]
     ncols = 1 + 2 * (len(col_values) + 1)
-    cells = {k: f for k, f in agg.cells}
+    cells = dict(agg.cells)
     sheet.title(_title(agg), ncols)
     ws.row_dimensions[1].height = 32
     ws.cell(row=2, column=ncols, value="单位:项、万元").alignment = sheet.right
@@ -207,7 +208,7 @@ def _crosstab(sheet: _Sheet, agg: Aggregation) -> None:
         for cell in row:
             cell.fill = sheet.fill
     ws.column_dimensions["A"].width = max(12, max((len(v) for v in row_values), default=4) * 2 + 2)
-    for n, name in enumerate(col_values + ["合计"]):
+    for n, name in enumerate([*col_values, "合计"]):
         width = max(14, len(name) * 2 + 2)
         ws.column_dimensions[get_column_letter(2 + 2 * n)].width = max(6, width / 2 - 2)
         ws.column_dimensions[get_column_letter(3 + 2 * n)].width = max(12, width / 2 + 2)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..readers.grid import col_letter
 

@@ -15,7 +15,7 @@ from .formats import FORMATS, SUPPORTED_SUFFIXES
 from .grid import ReadError, SheetGrid, WorkbookData, a1, col_letter
 from .limits import Limits
 
-__all__ = ["ReadError", "SheetGrid", "WorkbookData", "Limits", "read_workbook", "a1", "col_letter", "SUPPORTED_SUFFIXES"]
+__all__ = ["SUPPORTED_SUFFIXES", "Limits", "ReadError", "SheetGrid", "WorkbookData", "a1", "col_letter", "read_workbook"]
 
 
 def read_workbook(path: Path, limits: Limits | None = None, careful: bool = True,

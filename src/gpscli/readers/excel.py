@@ -92,7 +92,7 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
             wb = pc.CalamineWorkbook.from_filelike(fh)
     except pc.PasswordError as exc:
         raise ReadError("工作簿设有密码保护(已加密),无法读取;请取消密码后重新提交") from exc
-    except BaseException as exc:  # noqa: BLE001 - calamine raises many kinds (a Rust panic too) on damaged files
+    except BaseException as exc:
         _reraise_control(exc)
         _explain(path, fmt, limits, checks)
         raise ReadError(f"文件已损坏,无法解析({_reason(exc)})") from exc
@@ -103,7 +103,7 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
     finally:
         try:
             wb.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
     for grid in sheets:
         _add_scans(grid, scans.get(grid.name), ods_extra.get(grid.name))
@@ -128,7 +128,7 @@ def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None)
             merged = _merged(sheet)
         except ReadError:
             raise
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             _reraise_control(exc)
             _explain(path, fmt, limits, checks)
             raise ReadError(f"工作表「{meta.name}」已损坏,无法解析({_reason(exc)})") from exc
@@ -143,7 +143,7 @@ def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None)
 def _merged(sheet) -> list[tuple[int, int, int, int]]:
     try:
         return [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []]
-    except Exception:  # noqa: BLE001 - merged ranges are a nicety
+    except Exception:
         return []
 
 
@@ -221,13 +221,13 @@ def _explain(path: Path, fmt: str, limits: Limits, checks: SheetChecks | None) -
         checks.wait()
     except ReadError:
         raise
-    except Exception:  # noqa: BLE001 - the full scan below says it better
+    except Exception:
         pass
     scan_xlsx(str(path), limits)
 
 
 class _OdsSheet:
-    __slots__ = ("merged", "flags", "errors", "hidden_rows", "hidden_cols")
+    __slots__ = ("errors", "flags", "hidden_cols", "hidden_rows", "merged")
 
     def __init__(self) -> None:
         self.merged: list[tuple[int, int, int, int]] = []

@@ -14,7 +14,7 @@ from .limits import Limits
 class Extent:
     """Rows and columns spanned by the cells holding a value, and how many there are (0-based)."""
 
-    __slots__ = ("n", "min_r", "max_r", "min_c", "max_c", "far")
+    __slots__ = ("far", "max_c", "max_r", "min_c", "min_r", "n")
 
     def __init__(self) -> None:
         self.n = 0

@@ -43,7 +43,7 @@ def read_html(path: Path) -> WorkbookData:
     text = _XML_DECL.sub("", text, count=1)
     try:
         doc = lxml.html.document_fromstring(text)
-    except Exception as exc:  # noqa: BLE001 - lxml raises several kinds on junk
+    except Exception as exc:
         raise ReadError(f"HTML 表格无法解析({type(exc).__name__})") from exc
     grid: dict[tuple[int, int], str] = {}
     merged: list[tuple[int, int, int, int]] = []

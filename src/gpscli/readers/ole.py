@@ -25,13 +25,13 @@ class OleFile:
         self.data = data
         if len(data) < 512 or not data.startswith(OLE_MAGIC):
             raise OleError("文件头不完整")
-        (major, byte_order, shift, mini_shift) = struct.unpack_from("<HHHH", data, 26)
+        (_major, byte_order, shift, mini_shift) = struct.unpack_from("<HHHH", data, 26)
         if byte_order != 0xFFFE or shift not in (9, 12) or mini_shift != 6:
             raise OleError("文件头参数异常")
         self.sector = 1 << shift
         self.n_sectors = -(-(len(data) - 512) // self.sector)
         n_fat, dir_start = struct.unpack_from("<II", data, 44)
-        self.mini_cutoff, mini_fat_start, n_mini_fat, difat_start, n_difat = struct.unpack_from("<IIIII", data, 56)
+        self.mini_cutoff, mini_fat_start, n_mini_fat, difat_start, _n_difat = struct.unpack_from("<IIIII", data, 56)
         if n_fat > self.n_sectors + 1:
             raise OleError("分配表大小超出文件")
         fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s < _ENDOFCHAIN][:n_fat]
@@ -92,7 +92,7 @@ class OleFile:
 
     def read(self, wanted: str, cap: int | None = None) -> bytes:
         """The stream named ``wanted`` (case-insensitive), at most ``cap`` bytes."""
-        for name, kind, start, size in self.entries:
+        for name, kind, start, size in self.entries:  # noqa: B007 - start and size are used after the loop
             if kind == 2 and name.lower() == wanted.lower():
                 break
         else:

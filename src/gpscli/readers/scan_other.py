@@ -8,11 +8,11 @@ import zipfile
 from pathlib import Path
 
 from .grid import ReadError
+from .hidden import _add_index
 from .limits import Limits
 from .ole import OleError, OleFile, workbook_stream_name
 from .sniff import ooxml_package, relationships, xml_unescape
-from .hidden import _add_index
-from .xlsx_scan import SheetScan, _COLS_REP, _Extent, _ODS_TAG, _ROWS_REP, _TABLE_NAME, _as_utf8, _num
+from .xlsx_scan import _COLS_REP, _ODS_TAG, _ROWS_REP, _TABLE_NAME, SheetScan, _as_utf8, _Extent, _num
 from .zipparts import _read_part, check_zip
 
 
@@ -132,7 +132,7 @@ def scan_xlsb(path: str, limits: Limits) -> None:
 def _read_bin(zf: zipfile.ZipFile, name: str) -> bytes:
     try:
         return zf.read(name)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise ReadError(f"文件已损坏:部件 {name} 无法解压({type(exc).__name__}),请重新保存或重新下载") from exc
 
 

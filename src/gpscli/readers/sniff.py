@@ -46,7 +46,7 @@ def sniff_package(path: Path, head: bytes, limits: Limits | None = None,
     limits = limits or Limits()
     if not head:
         raise ReadError("文件为空(0 字节)")
-    if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
+    if head.startswith((ZIP_MAGIC, b"PK\x05\x06")):
         return _sniff_zip(path, limits, data)
     return _sniff_other(path, head, data), None
 
@@ -144,7 +144,7 @@ def read_small(zf: zipfile.ZipFile, name: str | None, cap: int = 4 * 1024 * 1024
             return fh.read(cap)
     except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
         return b""
-    except Exception:  # noqa: BLE001 - zlib.error on a damaged part
+    except Exception:
         return b""
 
 

@@ -21,7 +21,10 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from .bytescan import ROW_ATTR_R as _ROW_ATTR_R, TAG_REST as _TAG_REST, contains as _contains, num as _num
+from .bytescan import ROW_ATTR_R as _ROW_ATTR_R
+from .bytescan import TAG_REST as _TAG_REST
+from .bytescan import contains as _contains
+from .bytescan import num as _num
 from .extent import Extent as _Extent  # scan_other imports it from here too
 from .grid import ReadError, col_letter
 from .hidden import hidden_cells as _hidden_cells
@@ -37,7 +40,7 @@ _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", re.DOTALL)
 # Literal-led patterns: Python's regex engine scans fast only after a literal first character run.
 _EMPTY_V = rb"\s*(?:</(?:[\w.-]+:)?c>|<(?:[\w.-]+:)?v\s*/>|<(?:[\w.-]+:)?v>\s*</(?:[\w.-]+:)?v>)"
 _NO_VALUE = [re.compile(rb"</f>" + _EMPTY_V), re.compile(rb"<f\b[^>]*/>" + _EMPTY_V)]
-_NO_VALUE_PREFIXED = _NO_VALUE + [re.compile(rb":f>" + _EMPTY_V), re.compile(rb":f\b[^>]*/>" + _EMPTY_V)]
+_NO_VALUE_PREFIXED = [*_NO_VALUE, re.compile(rb":f>" + _EMPTY_V), re.compile(rb":f\b[^>]*/>" + _EMPTY_V)]
 _T_ERROR = re.compile(rb't="e"')  # whitespace before it is checked by _ATTR_T on the tag
 _SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)/?>")
 _ROW_TAG_R = re.compile(rb'<row r="(\d+)"')
@@ -146,7 +149,7 @@ class SheetChecks:
                 self._result[name] = scan
                 if self._thread is None and not self.suspect:
                     self.suspect = _tail_looks_absurd(data, self._limits)
-        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread by wait()
+        except BaseException as exc:
             self._error = exc
         finally:
             self._zf.close()

@@ -77,7 +77,7 @@ class _BytesZip(zipfile.ZipFile):
         self._data = data
         self.verified: dict[str, bytes] = {}
 
-    def read(self, name, pwd=None) -> bytes:  # noqa: D102
+    def read(self, name, pwd=None) -> bytes:
         info = name if isinstance(name, zipfile.ZipInfo) else self.NameToInfo.get(name)
         if info is not None and pwd is None:
             out = self.inflate(info)
@@ -183,7 +183,7 @@ def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
         return refuse_dtd(kept, name)
     try:
         data = zf.read(name)
-    except Exception as exc:  # noqa: BLE001 - BadZipFile (bad CRC, size lies), zlib.error, EOFError...
+    except Exception as exc:
         why = "校验和不符或大小与声明不符" if "CRC" in str(exc) or "size" in str(exc) else type(exc).__name__
         raise ReadError(f"文件已损坏:部件 {name} 无法解压({why}),请重新保存或重新下载") from exc
     return refuse_dtd(data, name)

@@ -35,8 +35,18 @@ if TYPE_CHECKING:
 DEFAULT_TITLE = wording.REPORT_TITLE
 BY = "jurisdiction,category"
 
-__all__ = ["write_report", "draft_for_run", "preflight", "default_filename", "check_template", "bundled_template", "VARIABLES",
-           "ATTRIBUTES", "FILTERS", "ReportOutcome"]
+__all__ = [
+    "ATTRIBUTES",
+    "FILTERS",
+    "VARIABLES",
+    "ReportOutcome",
+    "bundled_template",
+    "check_template",
+    "default_filename",
+    "draft_for_run",
+    "preflight",
+    "write_report",
+]
 
 
 def default_filename(year: int) -> str:
@@ -52,9 +62,9 @@ def fill_title(text: str, year: int, region: str = "", region_short: str = "") -
 @dataclass
 class ReportOutcome:
     path: Path
-    aggregation: "Aggregation"
-    next_aggregation: "Aggregation | None"
-    prev_aggregation: "Aggregation | None"
+    aggregation: Aggregation
+    next_aggregation: Aggregation | None
+    prev_aggregation: Aggregation | None
     template: Path
     narrative: Path | None
     context: dict[str, Any]
@@ -118,7 +128,7 @@ def _target(out: str | Path | None, output_dir: str | Path, year: int, force: bo
     return target
 
 
-def write_report(result: "Result", year: int | None = None, *, out: str | Path | None = None,
+def write_report(result: Result, year: int | None = None, *, out: str | Path | None = None,
                  output_dir: str | Path = "output", template: str | Path | None = None,
                  narrative: str | Path | None = None, narrative_required: bool = True,
                  title: str | None = None, skip_invalid: bool = False, force: bool = False) -> ReportOutcome:
@@ -173,7 +183,7 @@ def write_report(result: "Result", year: int | None = None, *, out: str | Path |
                          time.perf_counter() - t0)
 
 
-def draft_for_run(result: "Result", year: int, out: Path, cfg: "Config") -> Path:
+def draft_for_run(result: Result, year: int, out: Path, cfg: Config) -> Path:
     """The report step of ``gps run`` (``out``: the place the run chose): template, narrative and
     title from gps.toml; a missing narrative file only leaves the places to fill in. ``gps run``
     calls this only after the year aggregated (no errors, or --skip-invalid), so rows with errors

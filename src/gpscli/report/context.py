@@ -17,11 +17,18 @@ from .. import wording
 from ..aggregate import Aggregation, Figure
 from ..profile import Profile
 from . import fmt
-from .model import (Change, Fig, Group, Line, Place, Project, Review, Section, Table, TableRow,  # noqa: F401
-                    YearFigures)
+from .model import Change, Fig, Group, Line, Place, Project, Review, Section, Table, TableRow, YearFigures  # noqa: F401
 from .narrative import Block, Narrative
-from .sections import (UNVERIFIED_CODES, build_group, build_places, build_sections,  # noqa: F401
-                       category_cells, compat_aliases, flagged_rows, lines)
+from .sections import (  # noqa: F401
+    UNVERIFIED_CODES,
+    build_group,
+    build_places,
+    build_sections,
+    category_cells,
+    compat_aliases,
+    flagged_rows,
+    lines,
+)
 from .variables import ATTRIBUTES, FILTERS, VARIABLES, variable_names  # noqa: F401
 
 UNVERIFIED_MARK = wording.UNVERIFIED_MARK
@@ -138,4 +145,5 @@ def demo_context(year: int = 2016, profile: Profile | None = None, *, with_other
 def _demo_section(title: str, kind: str):
     from .narrative import Section as NarrativeSection
 
-    return NarrativeSection(title, [Block("示例小标题", 2, "（一）"), Block("示例段落。"), Block("示例三级标题", 3, "1.")], kind)
+    blocks = [Block("示例小标题", 2, "（一）"), Block("示例段落。"), Block("示例三级标题", 3, "1.")]
+    return NarrativeSection(title, blocks, kind)

@@ -167,7 +167,8 @@ def parse(text: str, source: str = "") -> Narrative:
         elif not s.blocks:
             out.warnings.append(f"叙述文件{_of(source)}的章节「{s.title}」没有内容")
     if not out.sections:
-        out.warnings.append(f"叙述文件{_of(source)}中没有以「# 」开头的章节标题(如「# 工作进展」「# 问题和建议」),未使用其中的文字")
+        out.warnings.append(f"叙述文件{_of(source)}中没有以「# 」开头的章节标题(如「# 工作进展」「# 问题和建议」),"
+                            "未使用其中的文字")
     return out
 
 

@@ -201,8 +201,9 @@ def open_template(path: Path):
     try:
         tpl.init_docx()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise TemplateError(f"报告模板 {path.name} 无法打开({type(exc).__name__}):它应是 Word 保存的 .docx 文件(不是 .dotx/.docm)") from exc
-    except Exception as exc:  # noqa: BLE001 - lxml and python-docx raise many kinds on broken files
+        raise TemplateError(f"报告模板 {path.name} 无法打开({type(exc).__name__}):"
+                            "它应是 Word 保存的 .docx 文件(不是 .dotx/.docm)") from exc
+    except Exception as exc:
         raise TemplateError(f"报告模板 {path.name} 已损坏,无法读取({type(exc).__name__})") from exc
     return tpl
 
@@ -259,13 +260,13 @@ def render(template: Path, context: dict[str, Any]) -> Rendered:
         tpl.render(ctx, make_env(), autoescape=True)
     except TemplateError:
         raise
-    except Exception as exc:  # noqa: BLE001 - Jinja, lxml, docxtpl: all become one plain message
+    except Exception as exc:
         raise _template_error(exc, tpl, template) from None
     props = tpl.docx.core_properties
     props.title = context.get("title", "")
     props.author = context.get("bureau", "")
     props.last_modified_by = "gps"
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
     props.revision = 1
     return Rendered(tpl, time.perf_counter() - t0, appendix.xml)
@@ -297,7 +298,7 @@ def check_template(path: Path) -> TemplateCheck:
     env = make_env()
     try:
         used = set(tpl.get_undeclared_template_variables(jinja_env=env))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         render(path, demo_context())  # a syntax error: rendering says where it is
         raise _template_error(exc, tpl, path) from None
     provided = {name for name, _, _ in VARIABLES} | set(env.globals)

@@ -8,9 +8,9 @@ from the sections by treatment (:func:`compat_aliases`), not from the kinds' nam
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from .. import wording
 from ..aggregate import NO_VALUE, Aggregation, Figure

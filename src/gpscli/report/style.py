@@ -89,7 +89,7 @@ def set_fonts(rpr_parent, east_asia: str, latin: str = LATIN_FONT, size_pt: floa
         for tag in ("w:b", "w:bCs"):
             _set_child(rpr, tag, None if bold else "0")
     if size_pt is not None:
-        half = str(int(round(size_pt * 2)))
+        half = str(round(size_pt * 2))
         _set_child(rpr, "w:sz", half)
         _set_child(rpr, "w:szCs", half)
 
@@ -144,7 +144,7 @@ def set_paragraph(ppr, *, first_line_chars: int | None = None, font_pt: float = 
     if line_twips is not None:
         spacing |= {"line": str(line_twips), "lineRule": line_rule}
     _set_child(ppr, "w:spacing", None, **spacing)
-    char = int(round(font_pt * 20))
+    char = round(font_pt * 20)
     ind: dict[str, str] = {}
     if first_line_chars is not None:
         ind |= {"firstLineChars": str(first_line_chars * 100), "firstLine": str(first_line_chars * char)}

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from ..wording import (COUNTY_GROUP_NAME, COUNTY_LABEL, FALL, FILL_IN_MARK, FLAT, RISE, UNVERIFIED_MARK,
-                       bureau, count_change_text)
+from ..wording import (
+    COUNTY_GROUP_NAME,
+    COUNTY_LABEL,
+    FALL,
+    FILL_IN_MARK,
+    FLAT,
+    RISE,
+    UNVERIFIED_MARK,
+    bureau,
+    count_change_text,
+)
 
 VARIABLES: list[tuple[str, str, str]] = [
     ("title", "文字", "报告标题(--title,或 gps.toml 的 [report] title)"),
