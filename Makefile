@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
+STAMP_BENCH := $(VENV)/.stamp-bench
 
 .PHONY: demo test bench install clean sample-data report-template readme-picture readme
 
@@ -28,11 +29,16 @@ demo: $(STAMP_RUN)
 	@echo "输出文件在 output/ 目录:"
 	@ls -1 output
 
+$(STAMP_BENCH): pyproject.toml $(STAMP_TEST)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $@
+
 test: $(STAMP_TEST)
 	$(BIN)/ruff check src tests benchmarks templates tools
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-bench: $(STAMP_TEST)
+bench: $(STAMP_BENCH)
 	$(BIN)/python benchmarks/bench.py
 
 sample-data: $(STAMP_RUN)

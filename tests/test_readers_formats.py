@@ -18,7 +18,7 @@ from gpscli.ingest import collect_paths
 from gpscli.readers import SUPPORTED_SUFFIXES, formats, read_workbook
 from gpscli.readers.formats import FORMATS, SUFFIXES, InputFormat
 from gpscli.readers.grid import WorkbookData
-from gpscli.readers.sniff import sniff
+from gpscli.readers.sniff import sniff_package
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -79,7 +79,7 @@ def _samples(tmp_path: Path) -> dict[str, Path]:
 
 def test_every_sniffed_format_has_a_record_that_reads_it(tmp_path):
     for name, path in _samples(tmp_path).items():
-        assert sniff(path, path.read_bytes()[:8192]) == name
+        assert sniff_package(path, path.read_bytes()[:8192])[0] == name
         assert name in FORMATS
         book = read_workbook(path)
         assert book.sheets and any("甲" in str(v) for s in book.sheets for row in s.rows for v in row), name

@@ -243,14 +243,14 @@ def parse_dimensions(text: str | Iterable[str]) -> list[str]:
     for d in DIMENSION_REGISTRY.values():
         for other in (d.label, *d.aliases):
             known.setdefault(other, d.name)
-    dims = []
+    dims: list[str] = []
     for n in names:
-        d = known.get(n)
-        if d is None:
+        name = known.get(n)
+        if name is None:
             raise UsageError(f"--by 不认识「{n}」;可用:{', '.join(DIMENSION_REGISTRY)}")
-        if d in dims:
+        if name in dims:
             raise UsageError(f"--by 中「{n}」重复")
-        dims.append(d)
+        dims.append(name)
     if not dims:
         raise UsageError("--by 至少需要一个维度")
     return dims
@@ -310,11 +310,16 @@ def aggregate_views(views: Iterable[View], year: int, dimensions: list[str], *, 
             t.count += f.count
             t.amount += f.amount
     order = {d.name: d.order(scope, d.column) for d in dims}
-    by_sorted = {d: sorted(by[d].items(), key=lambda kv, d=d: order[d](kv[0])) for d in dimensions}
+    by_sorted = {d: _sorted_by(by[d], order[d]) for d in dimensions}
     cells_sorted = sorted(cells.items(), key=lambda kv: tuple(order[d](v) for d, v in zip(dimensions, kv[0])))
     submissions = _submissions(scope.jurisdictions, counts, paths, files or [], find_jurisdiction)
     return Aggregation(year, dimensions, total, by_sorted, cells_sorted, rows, files or [], skipped or [],
                        submissions, region, warnings or [], scope=scope)
+
+
+def _sorted_by(figures: dict[str, Figure], key: SortKey) -> list[tuple[str, Figure]]:
+    """The (value, figure) pairs of one dimension, in the dimension's order of values."""
+    return sorted(figures.items(), key=lambda kv: key(kv[0]))
 
 
 def _sum_columns(rows: list[View], columns: list[str]):

@@ -43,7 +43,7 @@ class Result:
     options: checks.RuleOptions = field(default_factory=checks.RuleOptions)
     ignored: list[tuple[str, str]] = field(default_factory=list)  # non-spreadsheet files met in folders
     _valid: list[ProjectRecord] | None = field(default=None, init=False, repr=False)
-    _views: list | None = field(default=None, init=False, repr=False)
+    _views: list[View] | None = field(default=None, init=False, repr=False)
     _years: list[int] | None = field(default=None, init=False, repr=False)
 
     def all_issues(self) -> list[Issue]:
@@ -66,7 +66,7 @@ class Result:
         if self._views is None:
             bad = checks.error_rows(self.files)
             bad_sheets = {(p, s) for p, s, _r in bad}
-            views = []
+            views: list[View] = []
             for f in self.files:
                 if f.ignored or any(i.is_error and i.sheet is None for i in f.issues):
                     continue  # a duplicate copy, or a file-level error (a whole-file repeat...)

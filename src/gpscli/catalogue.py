@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -122,7 +123,7 @@ def _split_aliases(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split("|") if p.strip())
 
 
-def _rows_from_table(header: list[str], rows: list[list[object]], source: str) -> list[CatalogueItem]:
+def _rows_from_table(header: list[str], rows: Sequence[Sequence[object]], source: str) -> list[CatalogueItem]:
     # long: each column of a bureau's catalogue file (编码, 名称, 级别, 上级编码, 别名) is optional and spelled many ways
     keys = [key(h) for h in header]
     index: dict[str, int] = {}
@@ -135,7 +136,7 @@ def _rows_from_table(header: list[str], rows: list[list[object]], source: str) -
         raise ConfigError(f"目录文件 {source} 缺少「名称」列;需要的列:编码、名称、级别、上级编码、别名")
     items: list[CatalogueItem] = []
     for line_no, row in enumerate(rows, start=2):
-        def get(f: str, row: list = row) -> str:
+        def get(f: str, row: Sequence[object] = row) -> str:
             n = index.get(f)
             if n is None or n >= len(row) or row[n] is None:
                 return ""

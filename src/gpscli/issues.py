@@ -120,7 +120,8 @@ def cap(issues: list[Issue], most: int = MAX_PER_CODE) -> tuple[list[Issue], set
         rest = dropped.get(code, [])
         old = before.get(code)
         if not rest:
-            kept.append(old)  # type: ignore[arg-type]
+            if old is not None:  # always: a code none of whose issues was dropped is one with a summary
+                kept.append(old)
             continue
         total = len(rest) + (int(old.value) if old is not None and isinstance(old.value, int) else 0)
         first = rest[0] if old is None else old

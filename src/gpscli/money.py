@@ -19,8 +19,6 @@ WAN = Decimal(10000)
 # default context, exactly (a bigger value, typed or planted, is an invalid-amount at its cell).
 MAX_WAN = Decimal(10) ** 11
 MAX_PLACES = 10
-# Smallest unit we keep: one fen is 0.000001 万元.
-FEN_IN_WAN = Decimal("0.000001")
 _TWO = Decimal("0.01")
 _EIGHT = Decimal("0.00000001")
 _INF, _NINF = float("inf"), float("-inf")
@@ -156,8 +154,8 @@ def parse_amount(value: object, unit: str = "万元", explicit: bool = True) -> 
         raise AmountError("是逻辑值")
     if isinstance(value, int):
         number = Decimal(value)
-    elif isinstance(value, float) and (number := plain_float(value)) is not None:
-        pass
+    elif isinstance(value, float) and (plain := plain_float(value)) is not None:
+        number = plain
     elif isinstance(value, float):
         if value.is_integer():
             number = Decimal(int(value))
@@ -167,7 +165,7 @@ def parse_amount(value: object, unit: str = "万元", explicit: bool = True) -> 
             text = repr(value)
             number = Decimal(text)
             # Floats computed by formulas carry binary noise (0.30000000000000004): keep 8 decimals.
-            if len(text) > 10 and (len(text) - text.find(".") > 9 or "e" in text) and number.as_tuple().exponent < -8:
+            if len(text) > 10 and (len(text) - text.find(".") > 9 or "e" in text) and _exponent(number) < -8:
                 number = number.quantize(_EIGHT, rounding=ROUND_HALF_UP).normalize()
     elif isinstance(value, Decimal):
         number = value
@@ -181,9 +179,17 @@ def parse_amount(value: object, unit: str = "万元", explicit: bool = True) -> 
     wan = to_wan(number, unit)
     if not wan.is_finite() or abs(wan) >= MAX_WAN:
         raise AmountError(f"超出合理范围(单个项目不可能达到 {MAX_WAN:,.0f} 万元)")
-    if wan.as_tuple().exponent < -MAX_PLACES:  # type: ignore[operator]
+    if _exponent(wan) < -MAX_PLACES:
         raise AmountError(f"小数位数过多(以万元计超过 {MAX_PLACES} 位)")
     return wan
+
+
+def _exponent(number: Decimal) -> int:
+    """The exponent of a finite Decimal (NaN and the infinities have a letter in its place)."""
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, str):
+        raise ValueError(f"{number} is not a finite number")
+    return exponent
 
 
 def _parse_text(text: str) -> tuple[Decimal, str | None, bool]:
@@ -240,9 +246,6 @@ def display(amount: Decimal, places: int = 2) -> str:
     return amount_str(q)
 
 
-def fixed2(amount: Decimal) -> Decimal:
-    """Two-decimal value for spreadsheet cells (display rounding only)."""
-    return amount.quantize(_TWO, rounding=ROUND_HALF_UP)
 
 
 def percent_change(new: Decimal, old: Decimal) -> Decimal | None:

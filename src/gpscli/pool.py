@@ -175,7 +175,7 @@ def run(tasks: Sequence, todo: deque[int], fn: Callable[[Any], Any], *, workers:
             for conn in wait(list(busy), timeout):
                 w = busy[conn]
                 try:
-                    data = conn.recv_bytes()
+                    data = w.conn.recv_bytes()  # conn itself: wait() returns the keys of busy
                 except (EOFError, OSError):  # the worker died
                     if not w.ready:
                         retire(w)

@@ -113,11 +113,17 @@ class Profile:
     def names(self) -> list[str]:
         return [j.name for j in self.jurisdictions]
 
+    def declared_kinds(self) -> tuple[Kind, ...]:
+        """The kinds, in order: ``kinds`` is None only until :meth:`__post_init__` has filled it in."""
+        if self.kinds is None:
+            raise AssertionError("Profile.kinds is set in __post_init__")
+        return self.kinds
+
     def kind_names(self) -> list[str]:
-        return [k.name for k in self.kinds]
+        return [k.name for k in self.declared_kinds()]
 
     def kind(self, name: str) -> Kind:
-        return next(k for k in self.kinds if k.name == name)
+        return next(k for k in self.declared_kinds() if k.name == name)
 
     def order(self) -> dict[str, int]:
         return {j.name: n for n, j in enumerate(self.jurisdictions)}

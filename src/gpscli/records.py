@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from .issues import Issue
 
@@ -27,7 +28,6 @@ FIELD_LABELS = {
     "year": "年度",
     "note": "备注",
 }
-REQUIRED = ("jurisdiction", "unit", "name", "category", "amount", "year")
 METHODS = ("公开招标", "邀请招标", "竞争性谈判", "竞争性磋商", "询价", "单一来源采购", "框架协议采购", "委托", "其他")
 
 
@@ -58,7 +58,7 @@ class CellRefs(Mapping):
     def __getitem__(self, field_name: str) -> str:
         return self._letters[field_name] + self._row
 
-    def get(self, field_name: str, default: str | None = None) -> str | None:
+    def get(self, field_name: str, default: Any = None) -> Any:
         letter = self._letters.get(field_name)
         return default if letter is None else letter + self._row
 
@@ -97,7 +97,7 @@ class ProjectRecord:
     method: str | None = None
     supplier: str | None = None
     note: str | None = None
-    cells: dict[str, str] = field(default_factory=dict)  # field -> A1 reference in the original sheet
+    cells: Mapping[str, str] = field(default_factory=dict)  # field -> A1 reference in the original sheet
     # (unit, name) folded for duplicate detection; filled in the worker process, where it is parallel.
     ids: tuple[str, str] | None = field(default=None, compare=False, repr=False)
 
@@ -177,30 +177,48 @@ class RecordBatch:
         "unit_id",
         "year",
     )
-    # unit_id, name_id: ProjectRecord.ids, the folded 购买主体 and 项目名称 that duplicate detection compares.
     COLUMNS = ("row", "jurisdiction", "unit", "name", "category", "amount", "year", "subcategory", "method",
                "supplier", "note", "unit_id", "name_id")
 
+    # The columns, one entry per record (a row of the sheet), in the order the rows were read.
+    row: list[int]  # the 1-based row number in Excel
+    jurisdiction: list[str]
+    unit: list[str]
+    name: list[str]
+    category: list[str]
+    amount: list[Decimal]  # 万元, exact
+    year: list[int]
+    subcategory: list[str | None]
+    method: list[str | None]
+    supplier: list[str | None]
+    note: list[str | None]
+    unit_id: list[str]  # ProjectRecord.ids: the folded 购买主体 and 项目名称 duplicate detection compares
+    name_id: list[str]
+
     def __init__(self, path: str, sheet: str, letters: dict[str, str] | None) -> None:
         self.path, self.sheet, self.letters = path, sheet, letters  # letters None: cells kept per row
-        for c in self.COLUMNS:
-            setattr(self, c, [])
+        self.row, self.jurisdiction, self.unit, self.name, self.category = [], [], [], [], []
+        self.amount, self.year, self.subcategory, self.method, self.supplier = [], [], [], [], []
+        self.note, self.unit_id, self.name_id = [], [], []
         self._records: list[ProjectRecord] | None = None
 
     @classmethod
     def of(cls, records: Iterable[ProjectRecord]) -> list[RecordBatch]:
         """Records made elsewhere (a program, a test) as batches, one per (file, sheet)."""
-        out: dict[tuple[str, str], RecordBatch] = {}
+        out: dict[tuple[str, str], tuple[RecordBatch, list[ProjectRecord]]] = {}
         for r in records:
-            b = out.get((r.source.path, r.source.sheet))
-            if b is None:
-                b = out[(r.source.path, r.source.sheet)] = cls(r.source.path, r.source.sheet, None)
-                b._records = []
+            hit = out.get((r.source.path, r.source.sheet))
+            if hit is None:
+                b = cls(r.source.path, r.source.sheet, None)
+                made: list[ProjectRecord] = []
+                b._records = made
+                hit = out[(r.source.path, r.source.sheet)] = (b, made)
+            b, made = hit
             _jur, unit_id, name_id, _year = r.key()
             b.add(r.source.row, r.jurisdiction, r.unit, r.name, r.category, r.amount, r.year, r.subcategory,
                   r.method, r.supplier, r.note, unit_id, name_id)
-            b._records.append(r)
-        return list(out.values())
+            made.append(r)
+        return [b for b, _made in out.values()]
 
     def add(self, row: int, jurisdiction: str, unit: str, name: str, category: str, amount: Decimal, year: int,
             subcategory: str | None, method: str | None, supplier: str | None, note: str | None,

@@ -92,6 +92,7 @@ def _order(f: FileResult):
 
 def error_rows(files: list[FileResult]) -> set[tuple[str, str, int]]:
     """(path, sheet, row) of every row that has an error: those records are not counted."""
-    rows = {(i.path, i.sheet, i.row) for f in files for i in f.issues if i.is_error and i.row is not None and i.sheet}
+    rows = {(i.path, i.sheet, i.row) for f in files for i in f.issues
+            if i.is_error and i.path is not None and i.sheet and i.row is not None}
     rows.update((f.path, sheet, row) for f in files for sheet, row in f.unlisted_error_rows)
     return rows

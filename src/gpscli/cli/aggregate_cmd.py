@@ -28,7 +28,9 @@ from .common import (
 )
 
 # --format: the screen table, or any output format (outputs/formats.py).
-AggFormat = Enum("AggFormat", {name: name for name in ("table", *OUTPUT_FORMATS)}, type=str)
+# mypy reads an Enum's members only from a literal; these come from the registry at import time.
+AggFormat = Enum("AggFormat", {name: name for name in ("table", *OUTPUT_FORMATS)}, type=str)  # type: ignore[misc]
+_TABLE = AggFormat("table")  # the default: the table on the screen (AggFormat.table)
 
 
 def print_aggregation(console, agg) -> None:
@@ -86,7 +88,7 @@ def aggregate_command(
     year: YearOpt = None,
     by: Annotated[str, typer.Option("--by", help=f"汇总维度,逗号分隔,可选 {dimensions_text()}")] = "jurisdiction,category",
     outputs: Annotated[list[Path] | None, typer.Option("--out", "-o", help=f"输出文件,可重复;格式按扩展名:{' '.join(suffixes())}")] = None,
-    fmt: Annotated[AggFormat, typer.Option("--format", "-f", help=f"输出到屏幕的格式:{'、'.join(f.value for f in AggFormat)}")] = AggFormat.table,
+    fmt: Annotated[AggFormat, typer.Option("--format", "-f", help=f"输出到屏幕的格式:{'、'.join(f.value for f in AggFormat)}")] = _TABLE,
     skip_invalid: SkipInvalidOpt = False,
     jurisdiction: JurisdictionOpt = None,
     catalogue: CatalogueOpt = None,

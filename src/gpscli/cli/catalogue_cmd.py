@@ -6,13 +6,19 @@ import csv
 import io
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..outputs.safe import json_text
 from .app import app
 from .common import CatalogueOpt, ForceOpt, JurisdictionOpt, YearOpt, guard, load_config, out, say, shown
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+    from ..catalogue import Catalogue
+    from ..profile import Profile
 
 
 class ListFormat(str, Enum):
@@ -21,13 +27,13 @@ class ListFormat(str, Enum):
     csv = "csv"
 
 
-def _catalogue(path: Path | None):
+def _catalogue(path: Path | None) -> Catalogue:
     from .. import catalogue
 
     return catalogue.load(path or load_config().catalogue)
 
 
-def _profile():
+def _profile() -> Profile:
     from .. import profile
 
     return profile.load(load_config().profile)
@@ -60,7 +66,7 @@ def catalogue_command(
     from rich.tree import Tree
 
     tree = Tree(f"政府购买服务指导性目录({cat.source})")
-    nodes = {}
+    nodes: dict[str, Tree] = {}
     for item in cat.items:
         label = f"{item.code} {item.name}"
         parent = nodes.get(item.parent) if item.parent else tree
@@ -81,7 +87,7 @@ def profile_command(
     if fmt is ListFormat.json:
         data = {"name": prof.name,
                 "kinds": [{"name": k.name, "report": k.report, "group_name": k.group_name, "label": k.label}
-                          for k in prof.kinds],
+                          for k in prof.declared_kinds()],
                 "jurisdictions": [{"name": j.name, "kind": j.kind, "aliases": list(j.aliases)}
                                   for j in prof.jurisdictions]}
         typer.echo(json_text(data), nl=False)
@@ -97,7 +103,7 @@ def profile_command(
     from rich.tree import Tree
 
     tree = Tree(shown(f"{prof.name}({prof.source})"))
-    for k in prof.kinds:
+    for k in prof.declared_kinds():
         how = f"报告中合为一段「{k.group_name}」" if k.report == "group" else "报告中每个地区一段"
         branch = tree.add(shown(f"{k.name}({how})"))
         for j in prof.jurisdictions:

@@ -13,12 +13,16 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from ..errors import GpsError
+
+if TYPE_CHECKING:  # rich.progress is imported only when a bar is shown
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
@@ -149,8 +153,8 @@ class Progress:
 
     def __init__(self, label: str = "读取文件") -> None:
         self.label = label
-        self._bar = None
-        self._task = None
+        self._bar: RichProgress | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> Progress:
         return self
@@ -166,7 +170,8 @@ class Progress:
                                      TimeElapsedColumn(), console=err(), transient=True)
             self._bar.start()
             self._task = self._bar.add_task(self.label, total=total)
-        self._bar.update(self._task, completed=done)
+        if self._task is not None:
+            self._bar.update(self._task, completed=done)
 
     def __exit__(self, *exc) -> None:
         if self._bar is not None:

@@ -22,7 +22,7 @@ def print_issue_table(console, issues, title: str | None = None, with_file: bool
     from rich.table import Table
 
     table = Table(title=title, show_lines=False, expand=False, title_justify="left")
-    columns = [("文件", "blue")] if with_file else []
+    columns: list[tuple[str, str | None]] = [("文件", "blue")] if with_file else []
     columns += [("位置", "cyan"), ("级别", None), ("代码", "magenta"), ("说明", None), ("建议", "dim")]
     for name, style in columns:
         table.add_column(name, style=style, overflow="fold")
@@ -88,7 +88,6 @@ def validate_command(
         typer.echo(json_text(report_dict(result)), nl=False)
     else:
         _print_text(result, verbose or STATE.verbose)
-    annotated: list[Path] = []
     annotated: list[Path] = []
     if annotate is not None:
         from ..outputs.annotate import write_all

@@ -7,6 +7,9 @@ guarded patches: if a future Typer moves them, gps keeps working and merely show
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 _WORDS = {
     "Options": "选项",
     "Arguments": "参数",
@@ -49,6 +52,12 @@ def translate(text: str) -> str:
     return text
 
 
+def _replace(owner: type, name: str, function: Callable[..., Any]) -> None:
+    """Put ``function`` in place of the method ``name`` of one of Typer's classes: patching a class
+    is what this module is for, and mypy rightly refuses it as a plain assignment."""
+    setattr(owner, name, function)
+
+
 def install() -> None:
     try:
         import typer.core as tcore
@@ -58,13 +67,16 @@ def install() -> None:
         return
     original = getattr(tcore, "_", None)
     if callable(original):
-        tcore._ = lambda s: _WORDS.get(s, original(s))
+        def chinese_word(message: str) -> str:
+            return _WORDS.get(message, original(message))
+
+        tcore._ = chinese_word
     write_usage = formatting.HelpFormatter.write_usage
 
     def chinese_usage(self, prog, args="", prefix=None):
         return write_usage(self, prog, args, "用法:" if prefix is None else prefix)
 
-    formatting.HelpFormatter.write_usage = chinese_usage
+    _replace(formatting.HelpFormatter, "write_usage", chinese_usage)
     get_help_option = getattr(ccore.Command, "get_help_option", None)
     if get_help_option is None:  # pragma: no cover
         return
@@ -75,7 +87,7 @@ def install() -> None:
             opt.help = _WORDS[opt.help]
         return opt
 
-    ccore.Command.get_help_option = chinese_help_option
+    _replace(ccore.Command, "get_help_option", chinese_help_option)
 
     types = {"int range": "整数", "int": "整数", "str": "文本", "path": "路径", "list[Path]": "路径",
              "list[path]": "路径", "float range": "秒数", "float": "数字", "list[str]": "文本"}
@@ -86,9 +98,9 @@ def install() -> None:
             shown = display_type(self, ctx)
             return types.get(shown, shown)
 
-        tcore._TyperParameter.display_type = chinese_type
+        _replace(tcore._TyperParameter, "display_type", chinese_type)
     usage = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
     for cls in (ccore.Command, tcore.TyperCommand, tcore.TyperGroup):
         pieces = cls.__dict__.get("collect_usage_pieces")
         if pieces is not None:
-            cls.collect_usage_pieces = (lambda f: lambda self, ctx: [usage.get(p, p) for p in f(self, ctx)])(pieces)
+            _replace(cls, "collect_usage_pieces", (lambda f: lambda self, ctx: [usage.get(p, p) for p in f(self, ctx)])(pieces))

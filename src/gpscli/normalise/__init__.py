@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ..checks.registry import Finding
 from ..issues import Issue, make
@@ -138,6 +139,7 @@ class _SheetReader:
                     stop += 1
                 in_force = None if "jurisdiction" in self.jx else (self.section_jur or self.default_jur)
                 if "jurisdiction" in self.jx or in_force is not None:
+                    assert fast is not None  # plain came from it
                     self.totals.sum += fast.take(self.batch, k, stop, row0 + begin + 1, in_force)
                     self.totals.count += stop - k
                     i = begin + stop
@@ -268,7 +270,7 @@ class _SheetReader:
         n_issues = len(self.issues)
         self._formula_flags(flagged, r)
         _jx, _fields = self.jx, self.fields
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}  # field -> the value read (None when missing or wrong)
         for field in ("jurisdiction", "unit", "name", "category", "subcategory", "amount", "year",
                       "method", "supplier", "note"):
             if field in flagged:
@@ -284,14 +286,14 @@ class _SheetReader:
             self.totals.errors += 1
             self._partial_rules(values, r)
             return
-        unit, unit_id = values["unit"]  # type: ignore[misc]
+        unit, unit_id = values["unit"]
         self.batch.add(r + 1, values["jurisdiction"], unit, values["name"], values["category"], values["amount"],
                        values["year"], values["subcategory"], values["method"], values["supplier"], values["note"],
-                       unit_id, ident(values["name"]))  # type: ignore[arg-type]
-        self.totals.sum += values["amount"]  # type: ignore[operator]
+                       unit_id, ident(values["name"]))
+        self.totals.sum += values["amount"]
         self.totals.count += 1
 
-    def _read(self, field: str, row: list, r: int, amount: Decimal | None, values: dict,
+    def _read(self, field: str, row: list, r: int, amount: Decimal | None, values: dict[str, Any],
               found: list[Finding]) -> object:
         """One field of a project row through its parser (the value, or None)."""
         fields, j = self.fields, self.jx.get(field)
@@ -326,7 +328,7 @@ class _SheetReader:
             else:
                 self.issue("formula-without-value", row=r, col=c, field=FIELD_LABELS[f])
 
-    def _partial_rules(self, values: dict, r: int) -> None:
+    def _partial_rules(self, values: dict[str, Any], r: int) -> None:
         """A row with an error is not counted; the record rules that can judge it as it is (a negative
         amount) say now what they would say after the fix, so the county corrects both at once."""
         amount = values.get("amount")
@@ -334,7 +336,7 @@ class _SheetReader:
             return
         probe = RecordBatch(self.path, self.sheet, self.batch.letters)
         unit = values.get("unit") or ("", "")
-        probe.add(r + 1, values.get("jurisdiction") or "", unit[0], values.get("name") or "",  # type: ignore[index]
+        probe.add(r + 1, values.get("jurisdiction") or "", unit[0], values.get("name") or "",
                   values.get("category") or "", amount, values.get("year") or 0, None, None, None, None, "", "")
         from ..checks import partial_record_issues
 

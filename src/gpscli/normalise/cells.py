@@ -15,15 +15,14 @@ def cell_text(v: object) -> str:
     """A cell as display text: whitespace collapsed; 2016.0 shown as 2016, a date as 2016-05-01."""
     if v is None:
         return ""
-    t = type(v)
-    if t is str:
+    if type(v) is str:
         if v.isprintable() and v[:1] != " " and v[-1:] != " " and "  " not in v:
             return v  # the usual cell: nothing to collapse (isprintable: no tab, newline, U+3000, U+200B)
         s = " ".join(v.split())
         if "\u200b" in s or "\ufeff" in s:
             s = " ".join(s.replace("\u200b", " ").replace("\ufeff", " ").split())
         return s
-    if t is float:
+    if type(v) is float:
         return str(int(v)) if v.is_integer() else repr(v)
     if isinstance(v, dt.datetime):
         return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")

@@ -62,9 +62,9 @@ class Matcher:
     def jurisdiction_in(self, text: str) -> Jurisdiction | None:
         """profile.find_in_text (a pass over every name and alias), once per distinct title line:
         the submissions of a county come back with the same titles."""
-        hit = self.titles.get(text, False)
-        if hit is False:
-            hit = self.titles[text] = self.ctx.profile.find_in_text(text)
+        if text in self.titles:
+            return self.titles[text]
+        hit = self.titles[text] = self.ctx.profile.find_in_text(text)
         return hit
 
     def years_in(self, text: str) -> tuple[int, ...]:
@@ -75,13 +75,13 @@ class Matcher:
         return hit
 
     def jurisdiction(self, text: str) -> Jurisdiction | None:
-        hit = self.jurisdictions.get(text, False)
-        if hit is False:
-            hit = self.ctx.profile.match(text)
-            if hit is None:
-                stripped = BRACKETED.sub("", text)
-                hit = self.ctx.profile.match(stripped) if stripped != text else None
-            self.jurisdictions[text] = hit
+        if text in self.jurisdictions:
+            return self.jurisdictions[text]
+        hit = self.ctx.profile.match(text)
+        if hit is None:
+            stripped = BRACKETED.sub("", text)
+            hit = self.ctx.profile.match(stripped) if stripped != text else None
+        self.jurisdictions[text] = hit
         return hit
 
     def category(self, text: str, numeric: bool) -> tuple[str, CatalogueItem | None]:
@@ -101,20 +101,22 @@ class Matcher:
         return self.subcategories[k]
 
     def year(self, value: object) -> int | str:
+        """The year a cell names (an int), or why it names none (a Chinese reason)."""
         k = (type(value), value)
         try:
-            return self.years[k]
-        except KeyError:
-            pass
-        except TypeError:  # unhashable
-            k = None
-        try:
-            out: int | str = parse_year(value)
-        except YearError as exc:
-            out = str(exc)
-        if k is not None:
-            self.years[k] = out
-        return out
+            hit = self.years.get(k)
+        except TypeError:  # an unhashable value: not cached
+            return _year(value)
+        if hit is None:
+            hit = self.years[k] = _year(value)
+        return hit
+
+
+def _year(value: object) -> int | str:
+    try:
+        return parse_year(value)
+    except YearError as exc:
+        return str(exc)
 
 
 def _match_catalogue(cat: Catalogue, text: str, numeric: bool) -> CatalogueItem | None:

@@ -19,6 +19,7 @@ from ..text import ident, key
 from .cells import cell_text, visible_text
 
 if TYPE_CHECKING:
+    from ..catalogue import CatalogueItem
     from .context import Context
     from .layout import Layout
 
@@ -91,9 +92,9 @@ class Fields:
             found.append(Finding("missing-value", {}, "category"))
             return None
         kind, item = self.match.category(raw, type(v) in NUMBER_TYPES)
-        if kind == "ok":
+        if kind == "ok" and item is not None:
             return self._checked("category", v, item.name, found)
-        if kind == "level2":
+        if kind == "level2" and item is not None:
             top = self.catalogue.top(item)
             found.append(Finding("unknown-category", {"text": raw, "top": top.name, "item": item.name}, "level2", v))
             return None
@@ -104,7 +105,7 @@ class Fields:
             value=v))
         return None
 
-    def subcategory_of(self, v: object) -> tuple[str, str | None, object] | None:
+    def subcategory_of(self, v: object) -> tuple[str, str | None, CatalogueItem | None] | None:
         """(text, the matched name, the matched item) of a 二级目录 cell; None when blank."""
         raw = cell_text(v)
         if not raw:
@@ -112,7 +113,7 @@ class Fields:
         item = self.match.subcategory(raw, type(v) in NUMBER_TYPES)
         return raw, (item.name if item is not None else None), item
 
-    def top_of(self, item) -> str:
+    def top_of(self, item: CatalogueItem) -> str:
         top = self._item_top.get(item.code)
         if top is None:
             top = self._item_top[item.code] = self.catalogue.top(item).name

@@ -16,10 +16,11 @@ label, a 其中 line, a blank that a heading above would fill) and which cells c
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 from itertools import repeat
 from operator import is_not, itemgetter, ne
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..checks.registry import CHECKS
 from ..money import plain_floats
@@ -62,6 +63,21 @@ class PlainRows:
         "unit_id",
         "year",
     )
+
+    # Each column holds the values of the plain rows; the entries of the other rows mean nothing.
+    ok: list[bool]
+    jurisdiction: Sequence[Any]
+    unit: Sequence[Any]
+    unit_id: Sequence[Any]
+    name: Sequence[Any]
+    name_id: Sequence[Any]
+    category: Sequence[Any]
+    subcategory: Sequence[Any]
+    method: Sequence[Any]
+    supplier: Sequence[Any]
+    note: Sequence[Any]
+    year: Sequence[Any]
+    amount: list[Any]
 
     def take(self, batch: RecordBatch, k: int, stop: int, first_row: int, jurisdiction: str | None) -> Decimal:
         """Add plain data rows ``k:stop`` to ``batch`` (``first_row``: the 1-based row number of data
@@ -332,6 +348,7 @@ def _no_total_labels(values: tuple, ok: list[bool], joined: str | None = None, t
     if joined is not None:
         where: range | list[int] = range(len(values))
     else:
+        assert types is not None  # set above when the cells are not all texts
         where = [i for i in _where(types, str) if ok[i]]
         joined = _SEP.join([values[i] for i in where])
     if where and _may_hold_total(joined):

@@ -94,10 +94,6 @@ def _versions(entry: Any) -> list[list]:
     return [list(v) for v in entry["versions"] if isinstance(v, list) and len(v) == 2]
 
 
-def forget(target: Path) -> None:
-    data = load(target.parent)
-    if data["files"].pop(target.name, None) is not None:
-        save(target.parent, data)
 
 
 def is_owned(path: Path, data: dict[str, Any] | None = None) -> bool:

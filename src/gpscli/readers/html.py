@@ -82,7 +82,7 @@ def read_html(path: Path) -> WorkbookData:
     width = max(k[1] for k in grid) + 1
     if height * width > _MAX_CELLS:
         raise ReadError(f"网页表格展开后有 {height} 行 × {width} 列,超过 {_MAX_CELLS} 个单元格的上限")
-    rows = [[None] * width for _ in range(height)]
+    rows: list[list[str | None]] = [[None] * width for _ in range(height)]
     for (i, j), v in grid.items():
         rows[i][j] = v or None
     return WorkbookData("html", [SheetGrid(path.stem, rows, merged=merged)], encoding=encoding)

@@ -51,7 +51,7 @@ class OleFile:
             fat += self._raw(fs)
         self.fat = struct.unpack(f"<{len(fat) // 4}I", bytes(fat)) if fat else ()
         self.entries = self._directory(dir_start)
-        self._mini_fat = None
+        self._mini_fat: tuple[int, ...] | None = None
         self._mini_fat_start, self._n_mini_fat = mini_fat_start, n_mini_fat
 
     def _raw(self, s: int) -> bytes:

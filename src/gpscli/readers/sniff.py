@@ -33,16 +33,12 @@ _RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再提交"
 _OLD_BIFF = {0x0009: "Excel 2.x", 0x0209: "Excel 3.0", 0x0409: "Excel 4.0"}
 
 
-def sniff(path: Path, head: bytes, limits: Limits | None = None) -> str:
-    """Return one of: xlsx, xlsb, ods, xls, html, text; raise :class:`ReadError` otherwise."""
-    return sniff_package(path, head, limits)[0]
-
-
 def sniff_package(path: Path, head: bytes, limits: Limits | None = None,
                   data: bytes | None = None) -> tuple[str, Package | None]:
-    """:func:`sniff`, and the OOXML package it read to decide (None for other formats), so the
-    reader does not parse the package relationships a second time. ``data``: the whole file, when
-    the caller has read it already (then it is not read again)."""
+    """The file's real format, one of xlsx, xlsb, ods, xls, html, text (:class:`ReadError` for any
+    other), and the OOXML package read to decide (None for other formats), so the reader does not
+    parse the package relationships a second time. ``data``: the whole file, when the caller has
+    read it already (then it is not read again)."""
     limits = limits or Limits()
     if not head:
         raise ReadError("文件为空(0 字节)")

@@ -353,9 +353,9 @@ def _odd_values(data: bytes, sheet: str) -> None:
             if cell is not None:
                 problems.append((cell[0], "同时有数值和文字两个值"))
                 break
-    m = _BAD_SST_INDEX.search(data)
-    if m is not None:
-        cell = _enclosing_cell(data, m.start(), 4096)
+    bad_index = _BAD_SST_INDEX.search(data)
+    if bad_index is not None:
+        cell = _enclosing_cell(data, bad_index.start(), 4096)
         if cell is not None:
             problems.append((cell[0], "引用的共享文字编号无效"))
     if problems:

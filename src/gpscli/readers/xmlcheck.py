@@ -23,7 +23,8 @@ def has_dtd(data: bytes) -> bool:
     if data.startswith(b"<?xml"):  # the XML declaration found at C speed, not byte by byte
         end = data.find(b"?>", 5)
         at = end + 2 if end >= 0 else 0
-    at = _PROLOG.match(data, at).end()
+    if (prolog := _PROLOG.match(data, at)) is not None:  # always matches: every part is optional
+        at = prolog.end()
     return _DTD.match(data, at) is not None
 
 

@@ -6,6 +6,7 @@ Plain frozen dataclasses with the ready-written forms templates use (``money``, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -104,7 +105,7 @@ class Place(_Figured):
     categories: list[Line]
     subcategories: list[Line]
     top: list[Project]
-    projects: list[Project]
+    projects: Sequence[Project]  # made lazily (sections._Ranked): a Project only when read
 
     @property
     def submitted(self) -> bool:

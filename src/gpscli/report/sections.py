@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, overload
 
 from .. import wording
 from ..aggregate import NO_VALUE, Aggregation, Figure
@@ -64,7 +64,7 @@ def _rows(agg: Aggregation, keep_jurisdiction=None) -> list[_Row]:
     return out
 
 
-class _Ranked(Sequence):
+class _Ranked(Sequence[Project]):
     """Projects by amount, largest first, formatted only when a template reads them."""
 
     def __init__(self, rows: list[_Row], flagged: frozenset = frozenset()) -> None:
@@ -72,7 +72,13 @@ class _Ranked(Sequence):
         self._rows = sorted(rows, key=lambda t: -t[0])
         self._flagged = flagged
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> Project: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Project]: ...
+
+    def __getitem__(self, i: int | slice) -> Project | list[Project]:
         if isinstance(i, slice):
             return [_project(b.records()[n], self._flagged) for _a, b, n in self._rows[i]]
         _a, b, n = self._rows[i]
@@ -144,7 +150,7 @@ def build_sections(places: list[Place], profile: Profile, agg: Aggregation, top_
     for p in places:
         by_kind.setdefault(p.kind, []).append(p)
     out = []
-    for kind in profile.kinds:
+    for kind in profile.declared_kinds():
         members = by_kind.get(kind.name, [])
         if not members:
             continue

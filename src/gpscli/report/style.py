@@ -352,7 +352,3 @@ def strip_extras(doc) -> None:
             if target.endswith(("stylesWithEffects.xml", "thumbnail.jpeg")) or target.startswith("/customXml/"):
                 del rels[rid]
 
-
-def body_width_twips(section) -> int:
-    return int(section.page_width.twips - section.left_margin.twips - section.right_margin.twips)
-

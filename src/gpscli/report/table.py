@@ -27,7 +27,7 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def _el(parent, tag: str, **attrs: str):
+def _el(parent, tag: str, **attrs: str | int):
     el = etree.SubElement(parent, _w(tag)) if parent is not None else etree.Element(_w(tag), nsmap={"w": W})
     for k, v in attrs.items():
         el.set(_w(k), str(v))
