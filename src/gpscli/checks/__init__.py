@@ -7,6 +7,7 @@ How to add a check: see :mod:`.registry` (and the README's "如何扩展").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -59,7 +60,7 @@ def record_issues(b: RecordBatch, opts: RuleOptions, partial_only: bool = False)
     out: list[Issue] = []
     letters = b.letters
     for rule in CHECKS.record:
-        if partial_only and not getattr(rule.fn, "partial", False):
+        if partial_only and not rule.partial:
             continue
         for i, field, f in rule.fn(b, opts):
             row = b.row[i]
@@ -78,10 +79,10 @@ def partial_record_issues(probe: RecordBatch) -> list[Issue]:
     return record_issues(probe, RuleOptions(), partial_only=True)
 
 
-def _order(f: FileResult):
+def _order(f: FileResult) -> Callable[[Issue], tuple[int, int, int, str]]:
     sheets = {s.name: n for n, s in enumerate(f.sheets)}
 
-    def k(i: Issue):
+    def k(i: Issue) -> tuple[int, int, int, str]:
         col = i.column or ""
         if is_summary(i):
             return (len(sheets), 0, 0, i.code)  # "另有 N 个同类问题" after those it follows

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import PurePath
+from typing import Any
 
 from ..issues import Issue, make
 from ..money import display
@@ -47,17 +48,20 @@ def _duplicate(prev: ProjectRecord, r: ProjectRecord) -> Issue:
     return at_record(r, "name", "duplicate-project", value=r.name, name=r.name, unit=r.unit, year=r.year, where=where)
 
 
-def at_record(r: ProjectRecord, field_name: str, code: str, variant: str = "", **kw) -> Issue:
+def at_record(r: ProjectRecord, field_name: str, code: str, variant: str = "", **kw: Any) -> Issue:
     """An issue at a record's cell."""
     cell = r.cell(field_name)
     return make(code, variant, path=r.source.path, sheet=r.source.sheet, cell=cell, row=r.source.row,
                 column=cell.rstrip("0123456789") if cell else None, **kw)
 
 
-def duplicate_projects(batches: Iterable[RecordBatch]) -> list[tuple[tuple[RecordBatch, int], tuple[RecordBatch, int]]]:
+Place = tuple[RecordBatch, int]  # a record: its batch and its index in it
+
+
+def duplicate_projects(batches: Iterable[RecordBatch]) -> list[tuple[Place, Place]]:
     """The same (jurisdiction, unit, project, year) twice: (first occurrence, later occurrence) of
     each repeat, as (batch, index). Read from the columns; no record is made."""
-    seen: dict[tuple, tuple[RecordBatch, int]] = {}
+    seen: dict[tuple[str, str, str, int], Place] = {}
     repeats = []
     for b in batches:
         for i, k in enumerate(zip(b.jurisdiction, b.unit_id, b.name_id, b.year)):
@@ -83,7 +87,7 @@ def duplicates(files: list[FileResult]) -> None:
     repeats = duplicate_projects(b for f in files if not f.ignored for b in f.batches)
     if not repeats:
         return  # the usual case: one pass over the keys, nothing more
-    shared: dict[tuple[int, int, str, int], list[tuple]] = {}
+    shared: dict[tuple[int, int, str, int], list[tuple[Place, Place]]] = {}
     for first, later in repeats:
         a, z = index[first[0].path], index[later[0].path]
         if a != z:
@@ -122,7 +126,7 @@ def _sizes(which: set[int], files: list[FileResult]) -> dict[tuple[int, str, int
     return out
 
 
-def _repeat_issue(first: FileResult, later: FileResult, jur: str, year: int, common: list[tuple],
+def _repeat_issue(first: FileResult, later: FileResult, jur: str, year: int, common: list[tuple[Place, Place]],
                   only: tuple[int, int]) -> Issue:
     diffs = []
     for (b1, i1), (b2, i2) in common:

@@ -6,29 +6,36 @@ field, finding) for the rows that break it; the issue is placed at that field's 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from ..money import display
 from .registry import Finding, record_rule
 
+if TYPE_CHECKING:
+    from ..records import RecordBatch
+    from . import RuleOptions
 
-@record_rule(("negative-amount",))
-def negative_amount(b, opts):
+Found = Iterator[tuple[int, str, Finding]]
+
+
+@record_rule(("negative-amount",), partial=True)
+def negative_amount(b: RecordBatch, opts: RuleOptions) -> Found:
     for i, a in enumerate(b.amount):
         if a < 0:
             yield i, "amount", Finding("negative-amount", {"amount": display(a)}, value=str(a))
 
 
-negative_amount.partial = True  # also said of a row with another error (see checks.partial_record_issues)
-
 
 @record_rule(("zero-amount",))
-def zero_amount(b, opts):
+def zero_amount(b: RecordBatch, opts: RuleOptions) -> Found:
     for i, a in enumerate(b.amount):
         if a == 0:
             yield i, "amount", Finding("zero-amount", {"name": b.name[i]}, value="0")
 
 
 @record_rule(("suspicious-amount",))
-def suspicious_amount(b, opts):
+def suspicious_amount(b: RecordBatch, opts: RuleOptions) -> Found:
     high = opts.suspicious_amount
     if max(b.amount, default=high) <= high:
         return
@@ -39,7 +46,7 @@ def suspicious_amount(b, opts):
 
 
 @record_rule(("invalid-year",))
-def year_demanded(b, opts):
+def year_demanded(b: RecordBatch, opts: RuleOptions) -> Found:
     wanted = opts.require_year
     if wanted is None:
         return

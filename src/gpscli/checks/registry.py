@@ -35,18 +35,23 @@ class Finding(NamedTuple):
 class CellCheck:
     field: str  # the project field whose cells it looks at (name, amount, unit...)
     codes: tuple[str, ...]
-    fn: Callable[[str, Any], Iterable[Finding] | None]  # (cell text, value read) -> findings
+    fn: CellFunction  # (cell text, value read) -> findings
     # Over a whole column (the values read), the indices where fn might find something: lets the
     # column-wise path skip calling fn on every cell. None: fn is called on each distinct text.
     pretest: Callable[[Sequence[Any]], Iterable[int]] | None = None
 
 
+# (batch, options) -> (row index in the batch, field named, finding) for each row that breaks it
+RuleFunction = Callable[[Any, Any], Iterable[tuple[int, str, Finding]]]
+CellFunction = Callable[[str, Any], "Iterable[Finding] | None"]
+
+
 @dataclass(frozen=True)
 class RecordRule:
     codes: tuple[str, ...]
-    # (batch, options) -> (row index in the batch, field named, finding) for each row that breaks it
-    fn: Callable[[Any, Any], Iterable[tuple[int, str, Finding]]]
+    fn: RuleFunction
     name: str = ""
+    partial: bool = False  # also judged on a row that has another error (checks.partial_record_issues)
 
 
 @dataclass
@@ -67,30 +72,32 @@ def _known(codes: tuple[str, ...]) -> None:
             raise ValueError(f"check raises unregistered issue code {c!r}: add it to gpscli.codes first")
 
 
-def cell_check(field_name: str, codes: tuple[str, ...],
-               pretest: Callable[[Sequence[Any]], Iterable[int]] | None = None):
+def cell_check(field_name: str, codes: tuple[str, ...], pretest: Callable[[Sequence[Any]], Iterable[int]] | None = None,
+               ) -> Callable[[CellFunction], CellFunction]:
     """Register ``fn(text, value) -> findings`` for the cells of ``field_name``."""
     _known(codes)
 
-    def register(fn):
+    def register(fn: CellFunction) -> CellFunction:
         CHECKS.cell.setdefault(field_name, []).append(CellCheck(field_name, codes, fn, pretest))
         return fn
 
     return register
 
 
-def record_rule(codes: tuple[str, ...]):
-    """Register ``fn(batch, options) -> [(index, field, finding)]``, run over every sheet's records."""
+def record_rule(codes: tuple[str, ...], partial: bool = False) -> Callable[[RuleFunction], RuleFunction]:
+    """Register ``fn(batch, options) -> [(index, field, finding)]``, run over every sheet's records.
+    ``partial``: the rule can judge a row that has another error (a negative amount), and says so
+    at once, so that the county corrects both in one round."""
     _known(codes)
 
-    def register(fn):
-        CHECKS.record.append(RecordRule(codes, fn, fn.__name__))
+    def register(fn: RuleFunction) -> RuleFunction:
+        CHECKS.record.append(RecordRule(codes, fn, getattr(fn, "__name__", ""), partial))
         return fn
 
     return register
 
 
-def unregister(fn) -> None:
+def unregister(fn: Callable[..., Any]) -> None:
     """Take a check out again (tests)."""
     for checks in CHECKS.cell.values():
         checks[:] = [c for c in checks if c.fn is not fn]

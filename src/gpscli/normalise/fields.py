@@ -10,7 +10,7 @@ check, and holds on both paths.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from ..checks.registry import Finding, run_cell_checks
 from ..money import AmountError, UnitConflict, parse_amount
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .layout import Layout
 
 METHOD_KEYS = {key(m): m for m in METHODS}
+_V = TypeVar("_V")
 NUMBER_TYPES = (int, float, Decimal)
 
 
@@ -41,7 +42,7 @@ class Fields:
         self.default_jur, self.default_year = default_jur, default_year
         self._item_top: dict[str, str] = {}  # level-2 code -> the name of its level-1 category
 
-    def _checked(self, field: str, v: object, value: Any, found: list[Finding]) -> Any:
+    def _checked(self, field: str, v: object, value: _V, found: list[Finding]) -> _V:
         if value is not None and not found:
             found.extend(run_cell_checks(field, cell_text(v), value))
         return value

@@ -23,6 +23,7 @@ import shutil
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 from . import owned
 from .atomic import TMP_SUFFIX, OutputError, free_name, make_dir, os_reason
@@ -152,7 +153,7 @@ class Generation:
         _drain(self.staging, None)
 
 
-def _entry(path: Path) -> dict:
+def _entry(path: Path) -> dict[str, Any]:
     e = owned.load(path.parent)["files"].get(path.name, {})
     return {k: v for k, v in e.items() if k != "versions"} if isinstance(e, dict) else {}
 

@@ -88,7 +88,7 @@ def record(target: Path, size_hash: tuple[int, str], **extra: Any) -> None:
     save(folder, data)
 
 
-def _versions(entry: Any) -> list[list]:
+def _versions(entry: Any) -> list[list[Any]]:
     if not isinstance(entry, dict) or not isinstance(entry.get("versions"), list):
         return []
     return [list(v) for v in entry["versions"] if isinstance(v, list) and len(v) == 2]
