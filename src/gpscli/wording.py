@@ -1,5 +1,5 @@
-"""Every phrase the report side writes, in one place: titles, file names, change wording, group
-names, the appendix headers and the markers a drafter must act on.
+"""Every phrase gps writes into its reports and tables, in one place: titles, file names, change
+wording, group names, table and sheet headers, and the markers a drafter must act on.
 
 Change a phrase here and the report, its default template (templates/build_templates.py, then
 ``make report-template``), ``gps run`` and the documentation of the template variables follow.
@@ -102,6 +102,26 @@ TABLE_PLACE = "地区"
 TABLE_COUNT = "项数"
 TABLE_AMOUNT = "金额"
 TOTAL = "合计"
+
+# --- the aggregate workbook and CSV (gps aggregate --out, gps run) ---------------------------------
+
+SUMMARY_SHEET, DETAIL_SHEET, SUBMISSIONS_SHEET, ISSUES_SHEET = "汇总表", "明细", "报送情况", "问题"
+YEAR = "年度"
+AMOUNT_COLUMN = "金额(万元)"
+UNIT_LINE = "单位:项、万元"
+DETAIL_HEADERS = ("序号", "地区", "购买主体", "项目名称", "一级目录", "二级目录", AMOUNT_COLUMN, "购买方式", "承接主体",
+                  YEAR, "来源文件", "工作表", "单元格")
+SUBMISSION_HEADERS = ("地区", "文件数", "项目行数", "状态")
+ISSUE_HEADERS = ("文件", "位置", "级别", "处理", "代码", "说明", "建议")
+SKIPPED_LABEL = "未纳入汇总"  # an error whose row was left out (--skip-invalid)
+WARNED_LABEL = "已计入,请核实"  # a warning on a row that was counted
+ROUNDING_NOTE = "注:金额以万元为单位、保留两位小数显示;合计按精确值计算,个别合计与各分项显示值之和可能相差 0.01。"
+
+
+def row_text(row: int) -> str:
+    """A place with no cell: 第5行."""
+    return f"第{row}行"
+
 
 # --- markers the drafter must act on ----------------------------------------------------------
 

@@ -48,11 +48,12 @@ def to_csv(agg: Aggregation) -> str:
     """One line per cell, then 合计; UTF-8 with BOM so Excel opens it in Chinese."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["年度", *[DIMENSIONS[d] for d in agg.dimensions], "项数", "金额(万元)"])
+    w.writerow([wording.YEAR, *[DIMENSIONS[d] for d in agg.dimensions], wording.TABLE_COUNT, wording.AMOUNT_COLUMN])
     for key, f in agg.cells:
         w.writerow([agg.year, *[cell_text(v) for v in key], f.count, amount_str(f.amount)])
-    w.writerow([agg.year, "合计", *[""] * (len(agg.dimensions) - 1), agg.total.count, amount_str(agg.total.amount)])
-    for title, issues in ((SKIPPED_LABEL, agg.skipped), (WARNED_LABEL, agg.warnings)):
+    w.writerow([agg.year, wording.TOTAL, *[""] * (len(agg.dimensions) - 1), agg.total.count,
+                amount_str(agg.total.amount)])
+    for title, issues in ((wording.SKIPPED_LABEL, agg.skipped), (wording.WARNED_LABEL, agg.warnings)):
         if issues:
             w.writerow([])
             w.writerow([title, "文件", "位置", "代码", "原因"])
@@ -61,9 +62,6 @@ def to_csv(agg: Aggregation) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-SKIPPED_LABEL = "未纳入汇总"
-WARNED_LABEL = "已计入,请核实"
-ISSUES_SHEET = "问题"
 
 
 def write(agg: Aggregation, path: Path, fmt: str | None = None, force: bool = False) -> Path:
@@ -138,7 +136,7 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "汇总表"
+    ws.title = wording.SUMMARY_SHEET
     sheet = _Sheet(ws)
     if len(agg.dimensions) == 2:
         _crosstab(sheet, agg)
@@ -159,7 +157,8 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
         _issues_sheet(wb, agg)
     buf = io.BytesIO()
     wb.save(buf)
-    fh.write(append_rows(buf.getvalue(), "明细", rest, count, first_row=3, width=13))
+    fh.write(append_rows(buf.getvalue(), wording.DETAIL_SHEET, rest, count, first_row=3,
+                         width=len(wording.DETAIL_HEADERS)))
 
 
 def _crosstab(sheet: _Sheet, agg: Aggregation) -> None:
@@ -174,7 +173,7 @@ def _crosstab(sheet: _Sheet, agg: Aggregation) -> None:
     cells = dict(agg.cells)
     sheet.title(_title(agg), ncols)
     ws.row_dimensions[1].height = 32
-    ws.cell(row=2, column=ncols, value="单位:项、万元").alignment = sheet.right
+    ws.cell(row=2, column=ncols, value=wording.UNIT_LINE).alignment = sheet.right
     put(3, 1, DIMENSIONS[row_dim], bold=True, align=center)
     put(4, 1, None, bold=True)
     ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
@@ -220,7 +219,7 @@ def _listing(sheet: _Sheet, agg: Aggregation) -> None:
     from openpyxl.utils import get_column_letter
 
     ws, put, dims = sheet.ws, sheet.put, agg.dimensions
-    headers = [DIMENSIONS[d] for d in dims] + ["项数", "金额(万元)"]
+    headers = [DIMENSIONS[d] for d in dims] + [wording.TABLE_COUNT, wording.AMOUNT_COLUMN]
     sheet.title(_title(agg), len(headers))
     for c, h in enumerate(headers, start=1):
         put(2, c, h, bold=True, align=sheet.center)
@@ -241,7 +240,7 @@ def _listing(sheet: _Sheet, agg: Aggregation) -> None:
     ws.freeze_panes = "A3"
 
 
-ROUNDING_NOTE = "注:金额以万元为单位、保留两位小数显示;合计按精确值计算,个别合计与各分项显示值之和可能相差 0.01。"
+ROUNDING_NOTE = wording.ROUNDING_NOTE
 
 
 def has_sub_fen_display(agg: Aggregation) -> bool:
@@ -254,9 +253,8 @@ def _detail_sheet(wb, agg: Aggregation, border) -> tuple[Iterator[list], int]:
     """The 明细 sheet with its header and first row; returns the other rows and how many, for append_rows."""
     from openpyxl.styles import Font
 
-    ws = wb.create_sheet("明细")
-    headers = ["序号", "地区", "购买主体", "项目名称", "一级目录", "二级目录", "金额(万元)", "购买方式", "承接主体",
-               "年度", "来源文件", "工作表", "单元格"]
+    ws = wb.create_sheet(wording.DETAIL_SHEET)
+    headers = list(wording.DETAIL_HEADERS)
     ws.append(headers)
     for c in ws[1]:
         c.font = Font(bold=True)
@@ -271,7 +269,7 @@ def _detail_sheet(wb, agg: Aggregation, border) -> tuple[Iterator[list], int]:
         return [n, cell_text(r.jurisdiction), cell_text(r.unit), cell_text(r.name), r.category,
                 cell_text(r.subcategory or ""), float(r.amount), cell_text(r.method or ""),
                 cell_text(r.supplier or ""), r.year, file_name, cell_text(r.source.sheet),
-                r.cell("amount") or f"第{r.source.row}行"]
+                r.cell("amount") or wording.row_text(r.source.row)]
 
     if records:  # the first row through openpyxl, for its styles; the rest by append_rows (fast)
         ws.append(row(1, records[0]))
@@ -286,8 +284,8 @@ def _detail_sheet(wb, agg: Aggregation, border) -> tuple[Iterator[list], int]:
 def _submissions_sheet(wb, agg: Aggregation) -> None:
     from openpyxl.styles import Font, PatternFill
 
-    ws = wb.create_sheet("报送情况")
-    ws.append(["地区", "文件数", "项目行数", "状态"])
+    ws = wb.create_sheet(wording.SUBMISSIONS_SHEET)
+    ws.append(list(wording.SUBMISSION_HEADERS))
     for c in ws[1]:
         c.font = Font(bold=True)
     for s in agg.submissions:
@@ -302,11 +300,12 @@ def _issues_sheet(wb, agg: Aggregation) -> None:
     """问题: the errors whose rows were left out (--skip-invalid) and the warnings on what was counted."""
     from openpyxl.styles import Font, PatternFill
 
-    ws = wb.create_sheet(ISSUES_SHEET)
-    ws.append(["文件", "位置", "级别", "处理", "代码", "说明", "建议"])
+    ws = wb.create_sheet(wording.ISSUES_SHEET)
+    ws.append(list(wording.ISSUE_HEADERS))
     for c in ws[1]:
         c.font = Font(bold=True)
-    for label, issues, fill in ((SKIPPED_LABEL, agg.skipped, "FFC7CE"), (WARNED_LABEL, agg.warnings, "FFEB9C")):
+    for label, issues, fill in ((wording.SKIPPED_LABEL, agg.skipped, "FFC7CE"),
+                                (wording.WARNED_LABEL, agg.warnings, "FFEB9C")):
         for i in issues:
             ws.append([cell_text(i.path or ""), cell_text(i.location), i.severity.label, label, i.code,
                        cell_text(i.message), cell_text(i.hint or "")])
