@@ -207,30 +207,10 @@ def text_named_xlsx(path: Path) -> Path:
 
 def dense_ods(path: Path, rows_repeated: int = 999_999_999, cols_repeated: int = 999_999_999) -> Path:
     """An ODS whose one cell with a value is repeated over a billion rows and columns (calamine#594)."""
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
-        '<office:spreadsheet><table:table table:name="Sheet1">'
-        f'<table:table-row table:number-rows-repeated="{rows_repeated}">'
-        f'<table:table-cell table:number-columns-repeated="{cols_repeated}" office:value-type="string">'
-        "<text:p>X</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet>"
-        "</office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
-        '<manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
-        zf.writestr("META-INF/manifest.xml", manifest)
-        zf.writestr("content.xml", content)
-    return path
+    return ods_content(path, f'<table:table-row table:number-rows-repeated="{rows_repeated}">'
+                             f'<table:table-cell table:number-columns-repeated="{cols_repeated}" '
+                             'office:value-type="string"><text:p>X</text:p></table:table-cell></table:table-row>',
+                       name="Sheet1")
 
 
 # ---- OLE2 compound files -------------------------------------------------------------------------

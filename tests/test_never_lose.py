@@ -60,6 +60,7 @@ def test_a_second_run_keeps_a_persons_files_and_an_edited_draft(tmp_path, sample
     assert new_draft.is_file()
     s = summary_of(out)
     assert str(new_draft) in s["outputs"] and str(draft) not in s["outputs"]
+    assert any("已保留" in m and "(2).docx" in m for m in s["messages"])
     assert sorted(s["kept"]) == sorted(str(p) for p in (memo, edited, draft, out / "我的文件夹" / "笔记.txt"))
     # gps's own outputs of the first run were replaced, not doubled
     assert sorted(p.name for p in out.glob("*汇总表*.xlsx")) == [TABLE]

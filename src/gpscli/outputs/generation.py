@@ -62,9 +62,13 @@ class Generation:
     def path(self, name: str) -> Path:
         """Where to write the output called ``name`` (may hold a sub-folder: 问题标注/x.xlsx): in the
         staging folder, under a free name when a person's file holds ``name``."""
-        target = free_name(self.staging / name, self._taken)
+        wanted = self.staging / name
+        target = free_name(wanted, self._taken)
         self._taken.add(str(target))
         make_dir(target.parent)
+        if target != wanted and str(wanted.relative_to(self.staging).as_posix()) in self.carried:
+            self.messages.append(f"{self.period_dir / name} 不是 gps 写的或写出后被人改过,已保留;"
+                                 f"本次的输出另存为 {self.final(target)}")
         return target
 
     def final(self, p: Path) -> Path:
