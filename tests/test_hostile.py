@@ -18,8 +18,9 @@ import pytest
 import builders as b
 import hostile_builders as hb
 from gpscli import api
-from gpscli.ingest import _WORKER, CRASH_HOOK_ENV, _work, collect_paths
+from gpscli.ingest import _WORKER, _work, collect_paths
 from gpscli.readers import Limits, ReadError, read_workbook
+from gpscli.sandbox import CRASH_HOOK_ENV
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 

@@ -9,16 +9,12 @@ again alone, with every check first, and if that kills its worker too it becomes
 from __future__ import annotations
 
 import errno
-import gc
 import hashlib
 import os
-import signal
 import stat
 import sys
-import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from pathlib import Path
 
 from . import annotated, pool
@@ -29,6 +25,7 @@ from .normalise.layout import REQUIRED_COLUMNS, Layout, detect
 from .readers import SUPPORTED_SUFFIXES, Limits, ReadError, read_workbook
 from .readers.grid import SheetGrid
 from .records import FileResult, SheetReport
+from .sandbox import _WORKER, cpu_budget, crash_hook, death_reason, gc_paused, limit_worker
 
 _INSTRUCTION_SHEETS = ("说明", "填报说明", "填表说明", "注意事项", "使用说明")
 
@@ -242,22 +239,6 @@ def _project_rows(grid: SheetGrid, layout: Layout) -> int:
 # ``unreadable-file`` issue naming the signal. A file that runs past the wall-clock limit is
 # reported as such at once; the files queued behind it go to the next worker.
 
-_WORKER: dict = {}
-
-# Test-only: "abort:<file name>", "spin:<file name>" or "sleep:<file name>" (several joined by ";")
-# make the worker abort, burn CPU or hang on that file, to exercise the paths above; with the
-# prefix "annotate-", the process that writes that file's annotated copy does.
-CRASH_HOOK_ENV = "GPSCLI_TEST_CRASH"
-
-_SIGNAL_REASONS = {
-    "SIGXCPU": "解析超过 {seconds} 秒 CPU 时间仍未完成,已放弃(文件过大或结构异常)",
-    "SIGKILL": "读取时内存耗尽,读取进程被系统终止(文件过大或结构异常)",
-    "SIGABRT": "解析程序异常终止(文件损坏、过大或含异常结构)",
-    "SIGSEGV": "解析程序异常终止(文件损坏或含异常结构)",
-    "SIGBUS": "解析程序异常终止(文件损坏或含异常结构)",
-}
-
-
 def _init_worker(ctx: Context, limits: Limits, careful: bool) -> None:
     _WORKER["ctx"] = ctx
     # Only where the memory limit is enforced may the parser run before the full pre-flight: a grid
@@ -265,70 +246,6 @@ def _init_worker(ctx: Context, limits: Limits, careful: bool) -> None:
     # carefully. macOS accepts RLIMIT_AS but does not enforce it.
     limited = limit_worker(limits)
     _WORKER["careful"] = careful or not (limited and sys.platform.startswith("linux"))
-
-
-def limit_worker(limits: Limits) -> bool:
-    """Initialise a process that handles one untrusted file at a time (reading it, or writing its
-    annotated copy): its address space limited (where the platform allows: returns whether it
-    did), native crash dumps kept off the terminal. The CPU limit is set per file (:func:`cpu_budget`)."""
-    _WORKER["limits"] = limits
-    limited = False
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        limited = True
-    except (ImportError, ValueError, OSError):
-        pass  # not on this platform: every pre-flight check runs before parsing
-    if not os.environ.get("GPSCLI_DEBUG"):
-        # A native reader that aborts prints its panic and backtrace on stderr: the user gets an
-        # unreadable-file issue instead, so keep the terminal (and cron mail) clean.
-        try:
-            import faulthandler
-
-            faulthandler.disable()  # its dump of a dying worker would look like a traceback
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 2)
-            os.close(devnull)
-        except OSError:
-            pass
-    return limited
-
-
-def crash_hook(path: Path, stage: str = "") -> None:
-    """Test-only misbehaviour on one file (see CRASH_HOOK_ENV); ``stage``: "annotate-" for the
-    process that writes annotated copies ("annotate-spin:坏.xlsx")."""
-    spec = os.environ.get(CRASH_HOOK_ENV)
-    if not spec:
-        return
-    for item in spec.split(";"):
-        mode, _, name = item.partition(":")
-        if mode.startswith("annotate-") != bool(stage):
-            continue
-        mode = mode[len(stage):]
-        if name and path.name == name:
-            if mode == "abort":
-                os.abort()
-            elif mode == "spin":
-                while True:
-                    pass
-            elif mode == "sleep":
-                time.sleep(3600)
-
-
-def cpu_budget() -> None:
-    """Allow the file about to be handled ``limits.seconds`` of CPU from now (SIGXCPU past that)."""
-    limits: Limits = _WORKER["limits"]
-    try:
-        import resource
-
-        used = resource.getrusage(resource.RUSAGE_SELF)
-        spent = int(used.ru_utime + used.ru_stime) + 1
-        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        soft = spent + limits.seconds
-        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
-    except (ImportError, ValueError, OSError):
-        pass
 
 
 def _work(path: Path) -> FileResult:
@@ -348,19 +265,6 @@ def _work(path: Path) -> FileResult:
         return _failed(path, f"读取时出现程序内部错误({_where(exc)}),请把这个文件反馈给 gps 维护人员")
 
 
-@contextmanager
-def gc_paused():
-    """Reading makes many small objects and no cycles: the cyclic collector only costs time
-    (about 45% of rebuilding 200,000 records). Paused, then restored as it was."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _where(exc: BaseException) -> str:
     tb = exc.__traceback__
     last = None
@@ -375,18 +279,6 @@ def _where(exc: BaseException) -> str:
 def _failed(path: Path, why: str) -> FileResult:
     shown = _display(path)
     return FileResult(path=shown, issues=[make("unreadable-file", path=shown, why=why)])
-
-
-def death_reason(exitcode: int | None, limits: Limits) -> str:
-    if exitcode is not None and exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = ""
-        if name in _SIGNAL_REASONS:
-            return _SIGNAL_REASONS[name].format(seconds=limits.seconds)
-        return f"解析程序异常终止(信号 {name or -exitcode}),文件可能损坏或含异常结构"
-    return "解析程序异常终止(文件损坏、过大或含异常结构)"
 
 
 def read_files(paths: list[Path], ctx: Context, limits: Limits | None = None, workers: int | None = None,

@@ -76,8 +76,8 @@ def write_all(files: list[FileResult], place: Callable[[str], Path],
     from collections import deque
 
     from .. import pool
-    from ..ingest import death_reason, limit_worker
     from ..readers import Limits as _Limits
+    from ..sandbox import death_reason, limit_worker
     from .atomic import OutputError
 
     limits = limits or _Limits()
@@ -116,7 +116,7 @@ def write_all(files: list[FileResult], place: Callable[[str], Path],
 
 def _annotate_task(task: tuple[FileResult, Path]) -> tuple[str, str]:
     """In a limited worker: ("ok", path), ("unwritable", message) or ("failed", reason)."""
-    from ..ingest import cpu_budget, crash_hook
+    from ..sandbox import cpu_budget, crash_hook
     from .atomic import OutputError
 
     cpu_budget()
