@@ -281,6 +281,16 @@ def _failed(path: Path, why: str) -> FileResult:
     return FileResult(path=shown, issues=[make("unreadable-file", path=shown, why=why)])
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on: its affinity (taskset, a container's cpuset) where the
+    platform says, else all of them. ``os.cpu_count`` ignores the affinity: under ``taskset -c 0``
+    two workers would share one core and run slower than one."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def read_files(paths: list[Path], ctx: Context, limits: Limits | None = None, workers: int | None = None,
                progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
     """Read files in worker processes; results in the order of ``paths`` whatever the workers."""
@@ -288,7 +298,7 @@ def read_files(paths: list[Path], ctx: Context, limits: Limits | None = None, wo
     if not paths:
         return []
     if workers is None:
-        workers = min(len(paths), os.cpu_count() or 1, 8)
+        workers = min(len(paths), usable_cpus(), 8)
     workers = max(1, min(workers, len(paths)))
     results: dict[int, FileResult] = {}
 

@@ -31,8 +31,8 @@ def to_dict(agg: Aggregation) -> dict[str, Any]:
     d["submissions"] = [{"jurisdiction": s.jurisdiction, "files": s.files, "rows": s.rows,
                          "status": s.status} for s in agg.submissions]
     counted: dict[str, int] = {}
-    for r in agg.records:
-        counted[r.source.path] = counted.get(r.source.path, 0) + 1
+    for b, keep in agg.views:  # from the columns: no record is made to be counted
+        counted[b.path] = counted.get(b.path, 0) + (len(b) if keep is None else len(keep))
     d["sources"] = [{"path": f.path, "sha256": f.sha256, "rows": counted.get(f.path, 0), "ignored": f.ignored}
                     for f in agg.files]
     d["skipped"] = [i.to_dict(with_path=True) for i in agg.skipped]
