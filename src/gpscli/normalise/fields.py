@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from ..checks.registry import Finding, run_cell_checks
+from ..checks.registry import CHECKS, Finding, run_cell_checks
 from ..money import AmountError, UnitConflict, parse_amount
 from ..records import FIELD_LABELS, METHODS
 from ..text import ident, key
@@ -43,7 +43,7 @@ class Fields:
         self._item_top: dict[str, str] = {}  # level-2 code -> the name of its level-1 category
 
     def _checked(self, field: str, v: object, value: _V, found: list[Finding]) -> _V:
-        if value is not None and not found:
+        if value is not None and not found and CHECKS.cell_checks(field):  # the text only when a check reads it
             found.extend(run_cell_checks(field, cell_text(v), value))
         return value
 

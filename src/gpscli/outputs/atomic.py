@@ -154,10 +154,7 @@ def atomic_open(path: str | Path, mode: str = "wb", encoding: str | None = None,
                 raise
             raise _write_error(target, io_error) from None
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        owned.discard(tmp)
         raise
 
 

@@ -49,12 +49,17 @@ def save(folder: Path, data: dict[str, Any]) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        discard(tmp)
         raise
     _hide(target)
+
+
+def discard(tmp: str) -> None:
+    """Remove a half-written temporary file after a failed write (gone already is fine)."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
 
 
 def _hide(path: Path) -> None:
