@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from decimal import Decimal
 
@@ -49,6 +50,16 @@ def test_zero_amount_is_a_warning(tmp_path):
     found, res = one(tmp_path, amount=0)
     assert found == [("zero-amount", "warning", "项目明细", "G4")]
     assert len(res.valid_records()) == 1
+
+
+def test_year_later_than_next_year_is_a_warning_at_its_cell(tmp_path):
+    """2061 for 2016 (digits swapped): said at the 年度 cell; the row still counts, under 2061."""
+    found, res = one(tmp_path, year=2061)
+    assert found == [("future-year", "warning", "项目明细", "J4")]
+    assert "2061" in res.all_issues()[0].message
+    assert [r.year for r in res.valid_records()] == [2061]
+    next_year = datetime.date.today().year + 1  # next year's budget projects are normal
+    assert one(tmp_path, year=next_year)[0] == []
 
 
 def test_unit_conflict_between_header_and_unit_line(tmp_path):

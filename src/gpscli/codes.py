@@ -112,6 +112,8 @@ _TYPES = [
     IssueType("suspicious-amount", W, "单个项目金额异常大",
               "单个项目金额超过阈值(默认 100000 万元,`[limits] suspicious_amount`),常见于把元填进万元列",
               {"": T("{cell}:项目「{name}」金额 {amount} 万元,超过 {limit} 万元", "是否把“元”填进了“万元”列?金额列以万元为单位")}),
+    IssueType("future-year", W, "年度晚于明年", "年度晚于明年(今年加一),常见于数字颠倒,如 2016 写成 2061;本行仍按所填年度计入",
+              {"": T("{cell}:项目「{name}」的年度为 {year},晚于 {latest} 年", "是否填错了年度?如 2016 误写成 2061")}),
     IssueType("zero-amount", W, "金额为零", "金额为 0",
               {"": T("{cell}:项目「{name}」的金额为 0", "如项目未安排资金,请确认是否应当填报")}),
     IssueType("unknown-subcategory", W, "二级目录不在指导性目录中", "二级目录不在目录中(一级目录正确时仍计入)",

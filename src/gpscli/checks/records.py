@@ -6,6 +6,7 @@ field, finding) for the rows that break it; the issue is placed at that field's 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -53,3 +54,13 @@ def year_demanded(b: RecordBatch, opts: RuleOptions) -> Found:
     for i, y in enumerate(b.year):
         if y != wanted:
             yield i, "year", Finding("invalid-year", {"year": y, "wanted": wanted}, "demanded", y)
+
+
+@record_rule(("future-year",))
+def future_year(b: RecordBatch, opts: RuleOptions) -> Found:
+    latest = dt.date.today().year + 1  # next year's budget is planned this year; later is a slip
+    if max(b.year, default=latest) <= latest:
+        return
+    for i, y in enumerate(b.year):
+        if y > latest:
+            yield i, "year", Finding("future-year", {"name": b.name[i], "year": y, "latest": latest}, value=y)
