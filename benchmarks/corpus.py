@@ -113,67 +113,51 @@ def _workbook_xml(sheet: str) -> bytes:
     ).encode()
 
 
-def write_submission(path: Path, rng: random.Random, file_no: int, rows: int, year: int,
-                     jurisdiction: str, pairs: list[tuple[str, str]]) -> int:
-    """Write one standard submission of ``rows`` projects; returns the number of project rows."""
-    sst = _Strings()
+Cell = str | int | Decimal | None  # text, a whole number, an amount (two decimals), or empty
+
+
+def submission_rows(rng: random.Random, file_no: int, rows: int, year: int, jurisdiction: str,
+                    pairs: list[tuple[str, str]]) -> list[list[Cell]]:
+    """The cells of one standard submission of ``rows`` projects, row by row from A1."""
     dept = rng.choice(DEPARTMENTS)
-    bureau = f"{jurisdiction}财政局"
-    out: list[str] = []
-    add = out.append
-
-    def s(col: int, r: int, text: str, style: str = "") -> None:
-        add(f'<c r="{COLS[col]}{r}"{style} t="s"><v>{sst(text)}</v></c>')
-
-    def n(col: int, r: int, value: str, style: str = "") -> None:
-        add(f'<c r="{COLS[col]}{r}"{style}><v>{value}</v></c>')
-
-    add('<row r="1">')
-    s(0, 1, f"{jurisdiction}{year}年政府购买服务项目情况表", ' s="1"')
-    add("</row>")
-    add('<row r="2">')
-    s(0, 2, f"填报单位:{bureau}    单位:万元")
-    add("</row>")
-    add('<row r="3">')
-    for c, h in enumerate(HEADER):
-        s(c, 3, h)
-    add("</row>")
+    grid: list[list[Cell]] = [[f"{jurisdiction}{year}年政府购买服务项目情况表"],
+                              [f"填报单位:{jurisdiction}财政局    单位:万元"], list(HEADER)]
     total = Decimal(0)
     units = [f"{jurisdiction}{d}" for d in rng.sample(DEPARTMENTS, 4)] + [f"{jurisdiction}{dept}"]
     for i in range(rows):
-        r = 4 + i
         category, sub = rng.choice(pairs)
         cents = rng.randint(50, 300000) if rng.random() < 0.97 else rng.randint(300000, 2000000)
         amount = Decimal(cents) / 100
         total += amount
+        grid.append([i + 1, jurisdiction, rng.choice(units), f"{rng.choice(PLACES)}{rng.choice(SERVICES)}(第{file_no}-{i + 1}号)",
+                     category, sub, amount, rng.choice(METHODS),
+                     f"{jurisdiction[:2]}{rng.choice(SUPPLIER_WORDS)}{rng.choice(SUPPLIER_KINDS)}", year,
+                     rng.choice(NOTES) or None])
+    grid.append(["合计", None, None, None, None, None, total])
+    grid.append([f"填表人:{rng.choice(PEOPLE)}    联系电话:0994-{rng.randint(2000000, 2999999)}"])
+    return grid
+
+
+def write_xlsx(path: Path, grid: list[list[Cell]]) -> None:
+    """Raw SpreadsheetML through zipfile: shared strings, a bold merged title, amounts styled 0.00."""
+    sst = _Strings()
+    out: list[str] = []
+    add = out.append
+    for r, cells in enumerate(grid, start=1):
         add(f'<row r="{r}">')
-        n(0, r, str(i + 1))
-        s(1, r, jurisdiction)
-        s(2, r, rng.choice(units))
-        s(3, r, f"{rng.choice(PLACES)}{rng.choice(SERVICES)}(第{file_no}-{i + 1}号)")
-        s(4, r, category)
-        s(5, r, sub)
-        n(6, r, str(amount), ' s="2"')
-        s(7, r, rng.choice(METHODS))
-        s(8, r, f"{jurisdiction[:2]}{rng.choice(SUPPLIER_WORDS)}{rng.choice(SUPPLIER_KINDS)}")
-        n(9, r, str(year))
-        note = rng.choice(NOTES)
-        if note:
-            s(10, r, note)
+        for c, v in enumerate(cells):
+            if v is None:
+                continue
+            style = ' s="1"' if r == 1 else ' s="2"' if isinstance(v, Decimal) else ""
+            if isinstance(v, str):
+                add(f'<c r="{COLS[c]}{r}"{style} t="s"><v>{sst(v)}</v></c>')
+            else:
+                add(f'<c r="{COLS[c]}{r}"{style}><v>{v}</v></c>')
         add("</row>")
-    r = 4 + rows
-    add(f'<row r="{r}">')
-    s(0, r, "合计")
-    n(6, r, str(total), ' s="2"')
-    add("</row>")
-    r += 1
-    add(f'<row r="{r}">')
-    s(0, r, f"填表人:{rng.choice(PEOPLE)}    联系电话:0994-{rng.randint(2000000, 2999999)}")
-    add("</row>")
     sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/'
         'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<dimension ref="A1:K{r}"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        f'<dimension ref="A1:K{len(grid)}"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
         '<sheetFormatPr defaultRowHeight="13.5"/><cols><col min="1" max="1" width="6" customWidth="1"/>'
         '<col min="3" max="4" width="30" customWidth="1"/><col min="9" max="9" width="30" customWidth="1"/></cols>'
         "<sheetData>" + "".join(out) + "</sheetData>"
@@ -192,17 +176,38 @@ def write_submission(path: Path, rng: random.Random, file_no: int, rows: int, ye
         zf.writestr("xl/sharedStrings.xml", sst.xml())
         zf.writestr("xl/worksheets/sheet1.xml", sheet)
     os.replace(tmp, path)
-    return rows
+
+
+def write_xls(path: Path, grid: list[list[Cell]]) -> None:
+    """Legacy BIFF8 through xlwt (as WPS and old Excel save it): the same cells, title merged, amounts 0.00."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("项目明细")
+    money = xlwt.easyxf(num_format_str="0.00")
+    ws.write_merge(0, 0, 0, len(HEADER) - 1, grid[0][0], xlwt.easyxf("font: bold on, height 320"))
+    for r, cells in enumerate(grid[1:], start=1):
+        for c, v in enumerate(cells):
+            if isinstance(v, Decimal):
+                ws.write(r, c, float(v), money)
+            elif v is not None:
+                ws.write(r, c, v)
+    tmp = path.with_suffix(".tmp")
+    wb.save(str(tmp))
+    os.replace(tmp, path)
+
+
+WRITERS = {"xlsx": write_xlsx, "xls": write_xls}
 
 
 def cache_root() -> Path:
     return Path(os.environ.get("GPS_BENCH_CACHE") or Path(tempfile.gettempdir()) / "gps-bench-cache")
 
 
-def corpus(files: int, rows: int, seed: int = 2016, year: int = 2016) -> Path:
+def corpus(files: int, rows: int, seed: int = 2016, year: int = 2016, fmt: str = "xlsx") -> Path:
     """A folder of ``files`` submissions of ``rows`` projects each (generated once, then cached)."""
     src = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
-    stem = f"corpus-f{files}-r{rows}-s{seed}-y{year}-"
+    stem = f"corpus-f{files}-r{rows}-s{seed}-y{year}-{fmt}-"
     folder = cache_root() / f"{stem}{src}"
     if (folder / ".complete").exists():
         return folder
@@ -215,8 +220,8 @@ def corpus(files: int, rows: int, seed: int = 2016, year: int = 2016) -> Path:
     rng = random.Random(seed * 1_000_003 + files * 7919 + rows)
     for f in range(1, files + 1):
         jur = jurisdictions[(f - 1) % len(jurisdictions)]
-        name = f"{jur}{year}年政府购买服务项目_{f:04d}.xlsx" if files > 1 else f"{jur}{year}年政府购买服务项目(全州明细).xlsx"
-        write_submission(folder / name, random.Random(rng.getrandbits(64)), f, rows, year, jur, pairs)
+        name = f"{jur}{year}年政府购买服务项目_{f:04d}.{fmt}" if files > 1 else f"{jur}{year}年政府购买服务项目(全州明细).{fmt}"
+        WRITERS[fmt](folder / name, submission_rows(random.Random(rng.getrandbits(64)), f, rows, year, jur, pairs))
     (folder / ".complete").write_text(f"{files} files x {rows} rows\n", encoding="utf-8")
     return folder
 
@@ -227,4 +232,5 @@ if __name__ == "__main__":
 
     t = time.perf_counter()
     year = int(sys.argv[3]) if len(sys.argv) > 3 else 2016
-    print(corpus(int(sys.argv[1]), int(sys.argv[2]), year=year), f"{time.perf_counter() - t:.1f}s")
+    fmt = sys.argv[4] if len(sys.argv) > 4 else "xlsx"
+    print(corpus(int(sys.argv[1]), int(sys.argv[2]), year=year, fmt=fmt), f"{time.perf_counter() - t:.1f}s")

@@ -163,6 +163,49 @@ def test_light_preflight_refuses_what_the_full_one_refuses(tmp_path, far, words)
     assert all(w in str(light.value) for w in words), str(light.value)
 
 
+@pytest.mark.parametrize("row, col, words", [(65535, 255, ["IV65536", "超过上限"]), (65535, 20, ["U65536", "只有 2 个单元格有内容"])])
+def test_light_xls_precheck_refuses_what_the_full_walk_refuses(tmp_path, row, col, words):
+    """An .xls in a guarded worker: its records are walked only when a byte search finds an error
+    value or a hidden row or column; a grid too big or too sparse is still refused, naming the cell."""
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("项目明细")
+    ws.write(0, 0, "项目名称")
+    ws.write(row, col, 1)
+    p = tmp_path / "far.xls"
+    wb.save(str(p))
+    with pytest.raises(ReadError) as careful:
+        read_workbook(p, Limits())
+    with pytest.raises(ReadError) as light:
+        read_workbook(p, Limits(), careful=False)
+    assert str(light.value) == str(careful.value)
+    assert all(w in str(light.value) for w in words), str(light.value)
+
+
+def test_light_xls_precheck_still_finds_hidden_rows_and_error_values(tmp_path):
+    import xlwt
+
+    from gpscli.readers.scan_other import scan_xls
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("项目明细")
+    ws.write(0, 0, "项目名称")
+    ws.write(1, 0, "保洁")
+    ws.row(1).hidden = True
+    ws.write(2, 1, xlwt.Formula("1/0"))
+    p = tmp_path / "hidden.xls"
+    wb.save(str(p))
+    full = scan_xls(str(p), Limits())
+    light = scan_xls(str(p), Limits(), light=True)
+    assert full and light["项目明细"].hidden_rows == full["项目明细"].hidden_rows == [(1, 1)]
+    plain = tmp_path / "plain.xls"
+    wb = xlwt.Workbook()
+    wb.add_sheet("项目明细").write(0, 0, "项目名称")
+    wb.save(str(plain))
+    assert scan_xls(str(plain), Limits(), light=True) == {}
+
+
 @pytest.mark.parametrize("far", ["T1000000", "XFD1048576", "K150000"])
 def test_light_preflight_refuses_a_far_cell_at_the_bottom_before_parsing(tmp_path, monkeypatch, far):
     """The usual accident (one stray value far below the table) never reaches calamine's grid."""
@@ -266,13 +309,21 @@ def test_unreadable_permissions(tmp_path):
 
 
 def test_zip_bomb_over_the_default_limits(tmp_path):
-    """201 MB of XML in a 200 KB file: refused by the default limits before anything inflates it."""
+    """201 MB of XML in a 200 KB file: refused by the default limits (its compression ratio, 1027:1)
+    before anything inflates it."""
     p = hb.zip_bomb_xlsx(tmp_path / "bomb.xlsx", 201 * 1024 * 1024)
     assert p.stat().st_size < 1024 * 1024
     t0 = time.monotonic()
-    with pytest.raises(ReadError, match="解压后有 201 MB"):
+    with pytest.raises(ReadError, match="压缩比为 1027:1,疑似压缩炸弹"):
         read_workbook(p, Limits())
     assert time.monotonic() - t0 < 5  # declared sizes only: nothing is inflated
+
+
+def test_inflated_size_over_the_configured_limit_is_named(tmp_path):
+    """max_uncompressed_mb bounds all parts together, checked from the declared sizes first."""
+    p = hb.zip_bomb_xlsx(tmp_path / "big.xlsx", 3 * 1024 * 1024)
+    with pytest.raises(ReadError, match=r"解压后有 3 MB,超过上限 2 MB.*max_uncompressed_mb"):
+        read_workbook(p, Limits(max_uncompressed_bytes=2 * 1024 * 1024))
 
 
 def test_thousands_of_files(tmp_path):

@@ -14,7 +14,7 @@ All paths in it are relative to the folder that holds it. Every key is optional:
 
     [limits]
     suspicious_amount = 100000    # 万元, one project
-    max_uncompressed_mb = 200
+    max_uncompressed_mb = 1024
     max_rows = 1000000
     max_cells = 10000000          # rows x columns spanned by one sheet
     memory_mb = 2048

@@ -27,7 +27,7 @@ narrative = "narrative/{{year}}.md"   # 把 narrative/示例.md 复制为 narrat
 
 [limits]
 suspicious_amount = 100000   # 单个项目超过此金额(万元)时提示
-max_uncompressed_mb = 200    # 单个工作簿解压后的上限
+max_uncompressed_mb = 1024   # 单个工作簿解压后的上限(100 万行的标准报表约 450 MB)
 max_rows = 1000000           # 单个工作表的行数上限
 seconds = 120                # 读取单个文件的时间上限(CPU 秒)
 workers = 0                  # 并行读取的进程数,0 表示按 CPU 核数

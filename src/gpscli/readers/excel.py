@@ -79,7 +79,7 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
     elif fmt == "xls":
         from .scan_other import scan_xls
 
-        scans = scan_xls(str(path), limits, data)
+        scans = scan_xls(str(path), limits, data, light=not careful)
     elif fmt == "ods":
         scan_ods(str(path), limits)
         ods_extra = _scan_ods_content(path, data)
@@ -97,7 +97,7 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
         _explain(path, fmt, limits, checks)
         raise ReadError(f"文件已损坏,无法解析({_reason(exc)})") from exc
     try:
-        sheets = _grids(wb, path, fmt, limits, checks)
+        sheets = _grids(wb, path, fmt, limits, checks, None if careful or fmt != "xls" else (data or b""))
         if checks is not None:
             scans = checks.wait()
     finally:
@@ -110,8 +110,10 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
     return WorkbookData(fmt, sheets)
 
 
-def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None) -> list[SheetGrid]:
-    """Every worksheet (not chart sheets) as a grid in Excel's coordinates."""
+def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None,
+           xls_light: bytes | None = None) -> list[SheetGrid]:
+    """Every worksheet (not chart sheets) as a grid in Excel's coordinates. ``xls_light``: an .xls
+    read after the light pre-check (its bytes, b"" if not at hand): the extent is checked here."""
     metas = list(wb.sheets_metadata)
     if not metas:
         raise ReadError("工作簿里没有任何工作表(文件结构不完整)")
@@ -123,6 +125,10 @@ def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None)
             sheet = wb.get_sheet_by_index(index)
             if checks is not None:
                 _check_extent(sheet, meta.name, path, limits, checks)
+            elif xls_light is not None:
+                from .scan_other import check_xls_extent
+
+                check_xls_extent(sheet, meta.name, str(path), limits, xls_light or None)
             # From A1 whatever the first used cell: the grid's coordinates are Excel's.
             rows = sheet.to_python(skip_empty_area=False)
             merged = _merged(sheet)

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Limits:
     max_file_bytes: int = 100 * 1024 * 1024  # on disk
-    max_uncompressed_bytes: int = 200 * 1024 * 1024  # all parts of a zip workbook together
+    # All parts of a zip workbook together: bounds the inflating a bomb can make gps do (the per-part
+    # ratio alone would let a 100 MB file inflate to 20 GB). A sheet of Excel's full 1,048,576 rows
+    # in the 11-column submission layout is about 450 MB of XML, so a province-size legitimate file
+    # passes with room to spare.
+    max_uncompressed_bytes: int = 1024 * 1024 * 1024
     max_compression_ratio: int = 200  # per part, for parts over 1 MB uncompressed
     max_zip_members: int = 10_000
     max_rows: int = 1_000_000

@@ -21,8 +21,21 @@ class OleFile:
     :class:`OleError`, never a loop or a huge allocation.
     """
 
+    _last: OleFile | None = None  # the file parsed last, so that sniffing and scanning parse it once
+
+    @classmethod
+    def of(cls, data: bytes) -> OleFile:
+        """The compound file in ``data``, parsed once for the several readers of the same bytes."""
+        last = cls._last
+        if last is not None and last.data is data:
+            return last
+        cls._last = None
+        ole = cls._last = cls(data)
+        return ole
+
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self._streams: dict[str, bytes] = {}  # whole streams read so far
         if len(data) < 512 or not data.startswith(OLE_MAGIC):
             raise OleError("文件头不完整")
         (_major, byte_order, shift, mini_shift) = struct.unpack_from("<HHHH", data, 26)
@@ -98,13 +111,20 @@ class OleFile:
         else:
             raise OleError(f"没有 {wanted} 数据流")
         want = size if cap is None else min(size, cap)
+        kept = self._streams.get(name)
+        if kept is not None:
+            return kept[:want]
         if size < self.mini_cutoff:
-            return self._read_mini(start, want)
-        sectors = self._chain(start, self.fat, -(-want // self.sector))
-        data = b"".join(self._raw(s) for s in sectors)
-        if len(data) < want:
-            raise OleError(f"{wanted} 数据流比声明的短")
-        return data[:want]
+            data = self._read_mini(start, want)
+        else:
+            sectors = self._chain(start, self.fat, -(-want // self.sector))
+            data = b"".join(self._raw(s) for s in sectors)
+            if len(data) < want:
+                raise OleError(f"{wanted} 数据流比声明的短")
+            data = data[:want]
+        if want == size:
+            self._streams[name] = data
+        return data
 
     def _read_mini(self, start: int, want: int) -> bytes:
         if self._mini_fat is None:

@@ -3,6 +3,7 @@ checks and the .xlsx scan): far cells, repeated-row bombs and XML bombs, before 
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -186,12 +187,34 @@ def _scan_xlsb_sheet(data: bytes, sheet: str, limits: Limits) -> None:
 _XLS_CELLS = frozenset((0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x00FD, 0x0006))
 
 
-def scan_xls(path: str, limits: Limits, data: bytes | None = None) -> dict[str, SheetScan]:
+# What the record walk reports besides the extent, each as the bytes its record starts with: a
+# FORMULA (0x0006) whose cached value is an error (type byte 2 at offset 6 of the body, fExprO
+# 0xFFFF at 12), a BOOLERR (0x0205) holding an error (fError 1 at offset 7), a ROW (0x0208) with
+# fDyZero (0x20 in the byte at offset 12), a COLINFO (0x007D) with fHidden (0x01 at offset 8);
+# BOOLERR, ROW and COLINFO with the fixed lengths the format gives them (8, 16, 12; 11 for COLINFO
+# from some writers, and the walk needs no more). A stream none of them matches anywhere, aligned
+# on a record or not, has none of those records.
+_XLS_NOTEWORTHY = re.compile(
+    rb"\x06\x00..(?:.{6})\x02(?:.{5})\xff\xff"
+    rb"|\x05\x02\x08\x00(?:.{7})\x01"
+    rb"|\x08\x02\x10\x00(?:.{12})[\x20-\x3f\x60-\x7f\xa0-\xbf\xe0-\xff]"
+    rb"|\x7d\x00[\x0b\x0c]\x00(?:.{8})[" + bytes(range(1, 256, 2)).replace(b"\\", b"\\\\").replace(b"]", b"\\]")
+    .replace(b"^", b"\\^").replace(b"-", b"\\-") + rb"]",
+    re.DOTALL,
+)
+
+
+def scan_xls(path: str, limits: Limits, data: bytes | None = None, light: bool = False) -> dict[str, SheetScan]:
     """The cells of every worksheet of a BIFF5/8 workbook (calamine#550: .xls out-of-memory); the
     cells whose cached value is an error (#DIV/0!...), which calamine reads as ''; the hidden rows
-    and columns. Only sheets with something to say have a :class:`SheetScan`."""
+    and columns. Only sheets with something to say have a :class:`SheetScan`.
+
+    ``light`` (a worker whose address space is limited): the records are walked only if a byte
+    search finds one that may hold an error value or hide a row or column; the extent is then
+    checked from the parser's own grid (:func:`check_xls_extent`) instead of from the cells."""
     try:
-        ole = OleFile(Path(path).read_bytes() if data is None else data)
+        ole = OleFile.of(Path(path).read_bytes() if data is None else data)
+        OleFile._last = None  # the last reader of these bytes: do not keep them alive
         name = workbook_stream_name(ole)
         if name is None:
             return {}
@@ -200,7 +223,25 @@ def scan_xls(path: str, limits: Limits, data: bytes | None = None) -> dict[str, 
         raise ReadError(f"文件已损坏(OLE 复合文档结构有误:{exc});请用 Excel 或 WPS 打开后另存为 .xlsx 再提交") from exc
     except OSError as exc:
         raise ReadError(f"读取文件出错:{exc.strerror or exc}") from exc
+    if light and _XLS_NOTEWORTHY.search(stream) is None:
+        return {}
     return _scan_biff(stream, limits)
+
+
+def check_xls_extent(sheet, name: str, path: str, limits: Limits, data: bytes | None) -> None:
+    """After the light pre-check: refuse a grid the parser built that is too big or too sparse, before
+    it becomes Python objects; the full walk names the far cell when it finds one."""
+    end = sheet.end
+    if end is None:
+        return
+    height, width = end[0] + 1, end[1] + 1
+    cells = height * width
+    if height <= limits.max_rows and cells <= limits.max_cells and cells <= limits.sparse_min_cells:
+        return
+    scan_xls(path, limits, data)  # raises, naming the far cell, when the cells say the grid is too big
+    if height <= limits.max_rows and cells <= limits.max_cells:
+        return  # the cells fill enough of it
+    raise ReadError(f"工作表「{name}」的数据区域达 {height} 行 × {width} 列,过大(疑似异常文件);请删除多余的行列后重新保存")
 
 
 # ROW (0x0208): rw, colMic, colMac, miyRw, reserved, unused, then 16 bits of options where fDyZero

@@ -302,7 +302,7 @@ def _sniff_odf(zf: zipfile.ZipFile, names: dict[str, str]) -> str:
 def _sniff_ole(path: Path, data: bytes | None = None) -> str:
     data = path.read_bytes() if data is None else data
     try:
-        ole = OleFile(data)
+        ole = OleFile.of(data)
         names = ole.stream_names()
     except OleError as exc:
         raise ReadError(f"文件已损坏(OLE 复合文档结构有误:{exc});{_RESAVE}") from exc
