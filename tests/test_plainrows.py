@@ -96,6 +96,52 @@ def test_fast_path_reads_every_workbook_as_the_row_by_row_path(tmp_path, monkeyp
     assert sum(len(f[0]) for f in fast) > 150  # the workbooks do hold projects
 
 
+@pytest.mark.parametrize("window", [3, 4096])
+def test_a_streamed_big_sheet_reads_as_the_whole_grid(tmp_path, monkeypatch, window):
+    """A sheet past excel.STREAM_ROWS is made into Python lists a window at a time in a guarded
+    worker (careful=False): records, issues, totals and sheet reports are those of the whole grid."""
+    from gpscli.readers import excel, grid
+
+    ctx = Context(profile_mod.load(None), catalogue_mod.load(None))
+    paths = [p for p in _workbooks(tmp_path) if p.suffix in (".xlsx", ".xls")]
+    whole = [_snapshot(read_file(p, ctx, Limits(), careful=False)) for p in paths]
+    streamed: list[str] = []
+    real = excel._streamed
+
+    def spy(sheet, meta, merged):
+        streamed.append(meta.name)
+        return real(sheet, meta, merged)
+
+    monkeypatch.setattr(excel, "STREAM_ROWS", 3)
+    monkeypatch.setattr(excel, "_HEAD_ROWS", 2)
+    monkeypatch.setattr(excel, "_streamed", spy)
+    monkeypatch.setattr(grid, "WINDOW_ROWS", window)
+    parts = [_snapshot(read_file(p, ctx, Limits(), careful=False)) for p in paths]
+    for p, w, s in zip(paths, whole, parts):
+        assert w == s, p.name
+    assert len(streamed) >= len(paths) // 2  # (sheets with merged cells below the head are read whole)
+
+
+def test_streamed_rows_read_any_row_in_any_order():
+    from gpscli.readers.grid import StreamedRows
+
+    data = [[i, f"r{i}"] for i in range(20)]
+    opened = []
+
+    def open_rows():
+        opened.append(1)
+        return iter(data)
+
+    rows = StreamedRows(open_rows, 20, 2, 3)
+    assert len(rows) == 20 and rows.head == data[:3]
+    assert [rows[i] for i in (0, 5, 6, 19, 4, 2, -1)] == [data[i] for i in (0, 5, 6, 19, 4, 2, -1)]
+    assert list(rows) == data
+    assert [(lo, [r[0] for r in chunk]) for lo, chunk in rows.windows(2, 11, 4)] == [
+        (2, [2]), (3, [3, 4, 5, 6]), (7, [7, 8, 9, 10])]
+    with pytest.raises(IndexError):
+        rows[20]
+
+
 @pytest.mark.parametrize("min_rows", [1, 8])
 def test_fast_path_takes_the_plain_rows(tmp_path, monkeypatch, min_rows):
     """Not a vacuous equality: on the tricky sheet most plain rows really go the column-wise way."""

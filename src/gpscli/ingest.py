@@ -149,6 +149,7 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
         data = path.read_bytes()  # once: hashed here, then sniffed, checked and parsed from memory
         result.size, result.sha256 = len(data), hashlib.sha256(data).hexdigest()
         wb = read_workbook(path, limits, careful=careful, data=data)
+        del data  # not needed past the reader: a big file's bytes do not wait for its records
     except ReadError as exc:
         result.issues.append(make("unreadable-file", path=shown, why=str(exc)))
         return result

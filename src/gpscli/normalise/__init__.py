@@ -21,7 +21,7 @@ from typing import Any
 from ..checks.registry import Finding
 from ..issues import Issue, make
 from ..money import WAN, AmountError, parse_amount, plain_float
-from ..readers.grid import SheetGrid, a1, col_letter
+from ..readers.grid import SheetGrid, a1, col_letter, row_windows
 from ..records import FIELD_LABELS, ProjectRecord, RecordBatch, SheetReport, Source, TotalRow
 from ..text import ident
 from .cells import cell_text
@@ -121,14 +121,19 @@ class _SheetReader:
 
     # ---- rows ---------------------------------------------------------------------------------
     def read_rows(self) -> None:
-        """Every data row: runs of plain rows taken column-wise, the others one by one."""
-        grid, rows = self.grid, self.grid.rows
-        row0 = grid.row0
-        begin, end = max(0, self.layout.data_start - row0), len(rows)
-        fast = None
-        if end > begin:  # (None when a row is shorter than the last mapped column)
-            skip = {r - row0 - begin for r in (*self.flags, *self.fills)}
-            fast = plain_rows(rows[begin:], self.jx, skip, self.fields, self.layout.unit == "元")
+        """Every data row: runs of plain rows taken column-wise, the others one by one; a streamed
+        sheet (readers.grid.StreamedRows) window by window, the same way."""
+        rows = self.grid.rows
+        for base, data in row_windows(rows, max(0, self.layout.data_start - self.grid.row0), len(rows)):
+            self._read_window(base, data)
+
+    def _read_window(self, begin: int, data: list[list]) -> None:
+        """Rows begin:begin+len(data) of the grid, which ``data`` holds."""
+        row0 = self.grid.row0
+        end = begin + len(data)
+        skip = {r - row0 - begin for r in (*self.flags, *self.fills)}
+        # (None when a row is shorter than the last mapped column)
+        fast = plain_rows(data, self.jx, {i for i in skip if 0 <= i < len(data)}, self.fields, self.layout.unit == "元")
         plain = fast.ok if fast is not None else None
         n_data = end - begin
         i = begin

@@ -14,7 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .grid import ReadError, SheetGrid, WorkbookData
+from .grid import ReadError, SheetGrid, StreamedRows, WorkbookData
 from .limits import Limits
 from .scan_other import scan_ods
 from .sniff import Package
@@ -97,7 +97,8 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
         _explain(path, fmt, limits, checks)
         raise ReadError(f"文件已损坏,无法解析({_reason(exc)})") from exc
     try:
-        sheets = _grids(wb, path, fmt, limits, checks, None if careful or fmt != "xls" else (data or b""))
+        sheets = _grids(wb, path, fmt, limits, checks, None if careful or fmt != "xls" else (data or b""),
+                        stream=not careful)
         if checks is not None:
             scans = checks.wait()
     finally:
@@ -105,15 +106,29 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
             wb.close()
         except Exception:
             pass
+    if any(isinstance(g.rows, StreamedRows) for g in sheets):
+        _give_back_freed_memory()  # the parser's shared strings and zip buffers, before the records grow
     for grid in sheets:
         _add_scans(grid, scans.get(grid.name), ods_extra.get(grid.name))
     return WorkbookData(fmt, sheets)
 
 
+def _give_back_freed_memory() -> None:
+    """glibc keeps memory the parser freed (many small allocations) as part of the process until
+    told otherwise: a big workbook's shared strings are tens of MB no one uses any more."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to do
+
+
 def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None,
-           xls_light: bytes | None = None) -> list[SheetGrid]:
+           xls_light: bytes | None = None, stream: bool = False) -> list[SheetGrid]:
     """Every worksheet (not chart sheets) as a grid in Excel's coordinates. ``xls_light``: an .xls
-    read after the light pre-check (its bytes, b"" if not at hand): the extent is checked here."""
+    read after the light pre-check (its bytes, b"" if not at hand): the extent is checked here.
+    ``stream``: a big sheet's rows are made window by window (:class:`StreamedRows`)."""
     metas = list(wb.sheets_metadata)
     if not metas:
         raise ReadError("工作簿里没有任何工作表(文件结构不完整)")
@@ -129,9 +144,12 @@ def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None,
                 from .scan_other import check_xls_extent
 
                 check_xls_extent(sheet, meta.name, str(path), limits, xls_light or None)
+            merged = _merged(sheet)
+            if stream and _streamable(sheet, merged):
+                sheets.append(_streamed(sheet, meta, merged))
+                continue
             # From A1 whatever the first used cell: the grid's coordinates are Excel's.
             rows = sheet.to_python(skip_empty_area=False)
-            merged = _merged(sheet)
         except ReadError:
             raise
         except BaseException as exc:
@@ -144,6 +162,32 @@ def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None,
         hidden = str(meta.visible).split(".")[-1] != "Visible"
         sheets.append(SheetGrid(meta.name, rows[row0:] if row0 else rows, row0, 0, merged, hidden))
     return sheets
+
+
+# A sheet of more rows than this is read window by window (StreamedRows) by a guarded worker: the
+# Python lists of a whole 500,000-row sheet would cost more memory than calamine's own grid.
+STREAM_ROWS = 50_000
+_HEAD_ROWS = 256  # the title and header area, kept as lists (layout.detect looks at the first 40)
+
+
+def _streamable(sheet, merged: list[tuple[int, int, int, int]]) -> bool:
+    """Big, starting in column A (then iter_rows gives the rows to_python(skip_empty_area=False)
+    would), merged ranges only in the head (their values are looked up wherever they are)."""
+    start, end = sheet.start, sheet.end
+    return (start is not None and end is not None and end[0] + 1 > STREAM_ROWS and start[1] == 0
+            and all(r2 < _HEAD_ROWS for _r1, _c1, r2, _c2 in merged))
+
+
+def _streamed(sheet, meta, merged: list[tuple[int, int, int, int]]) -> SheetGrid:
+    end = sheet.end
+    rows = StreamedRows(sheet.iter_rows, end[0] + 1, end[1] + 1, _HEAD_ROWS)
+    row0 = 0
+    while row0 < len(rows.head) and not any(v not in (None, "") for v in rows.head[row0]):
+        row0 += 1  # leading empty rows, as for a whole grid (none in a sheet with a title in A1)
+    if row0:  # rare in a big sheet: read it whole rather than shift the streamed rows
+        return SheetGrid(meta.name, sheet.to_python(skip_empty_area=False)[row0:], row0, 0, merged,
+                         str(meta.visible).split(".")[-1] != "Visible")
+    return SheetGrid(meta.name, rows, 0, 0, merged, str(meta.visible).split(".")[-1] != "Visible")  # type: ignore[arg-type]
 
 
 def _merged(sheet) -> list[tuple[int, int, int, int]]:
