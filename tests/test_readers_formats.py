@@ -47,6 +47,19 @@ def test_the_folder_walk_picks_up_exactly_the_registered_suffixes(tmp_path):
     assert sorted(Path(p).name for p, _why in ignored) == sorted(["说明.pdf", "通知.docx", "图.png", "无扩展名", "表.xlsx.bak"])
 
 
+def test_a_file_reached_twice_is_read_once(tmp_path):
+    """Named with its folder, or linked inside the folder: one file, read once (the first route)."""
+    folder = tmp_path / "收件箱"
+    folder.mkdir()
+    a = folder / "昌吉市.csv"
+    a.write_text("项目名称,金额\n保洁,1\n", encoding="utf-8")
+    (folder / "链接.csv").symlink_to(a)
+    (folder / "阜康市.csv").write_text("项目名称,金额\n保洁,2\n", encoding="utf-8")
+    assert [p.name for p in collect_paths([folder])[0]] == ["昌吉市.csv", "阜康市.csv"]
+    assert [p.name for p in collect_paths([folder, a])[0]] == ["昌吉市.csv", "阜康市.csv"]
+    assert [p.name for p in collect_paths([a, folder])[0]] == ["昌吉市.csv", "阜康市.csv"]
+
+
 def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 

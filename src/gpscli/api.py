@@ -122,7 +122,7 @@ def load(
             raise UsageError(f"--jurisdiction「{jurisdiction}」不在地区名单中" + (f",是否应为「{near}」?" if near else ""))
         canonical_jur = j.name
     ctx = Context(prof, cat, canonical_jur, year)
-    files, skipped, ignored = collect_paths(paths)
+    files, skipped, ignored = collect_paths(list(paths))
     opts = checks.RuleOptions(require_year=year if require_year else None, suspicious_amount=suspicious_amount)
     with gc_paused():
         results = read_files(files, ctx, limits, workers=workers, progress=progress)

@@ -14,7 +14,7 @@ import os
 import stat
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import annotated, pool
@@ -30,7 +30,7 @@ from .sandbox import _WORKER, cpu_budget, crash_hook, death_reason, gc_paused, l
 _INSTRUCTION_SHEETS = ("说明", "填报说明", "填表说明", "注意事项", "使用说明")
 
 
-def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue], list[tuple[str, str]]]:
+def collect_paths(inputs: Sequence[str | Path]) -> tuple[list[Path], list[Issue], list[tuple[str, str]]]:
     """Files to read from files and folders (walked recursively, symlink loops safe).
 
     Returns (files, issues, ignored): ``issues`` are ``skipped-file`` warnings for what cannot be
@@ -42,6 +42,7 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
     issues: list[Issue] = []
     ignored: list[tuple[str, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
+    links: list[Path] = []  # symlinks met while walking: the only way one folder's walk meets a file twice
 
     def skip(p: Path, why: str) -> None:
         issues.append(make("skipped-file", path=_display(p), why=why))
@@ -77,10 +78,12 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
             p = Path(e.path)
             if e.name.startswith((".", "~$")):
                 continue  # hidden files and Office lock files (~$xx.xlsx)
-            if e.is_symlink() and not os.path.join(os.path.realpath(p), "").startswith(inside):
-                # A link out of the folder given (to /etc/passwd, say) is not a submission in it.
-                skip(p, "这是指向所给文件夹以外的链接(快捷方式),未读取;如确需读取,请在命令行中直接写出该文件")
-                continue
+            if e.is_symlink():
+                links.append(p)
+                if not os.path.join(os.path.realpath(p), "").startswith(inside):
+                    # A link out of the folder given (to /etc/passwd, say) is not a submission in it.
+                    skip(p, "这是指向所给文件夹以外的链接(快捷方式),未读取;如确需读取,请在命令行中直接写出该文件")
+                    continue
             try:
                 is_dir = e.is_dir()
             except OSError:
@@ -113,7 +116,9 @@ def collect_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Issue]
             add(p, explicit=True)
         else:
             raise UsageError(f"文件或文件夹不存在:{_display(p)}")
-    # The same file named twice (a file and its folder) is read once.
+    # The same file named twice (a file and its folder, or through a link) is read once.
+    if len(inputs) == 1 and not links:
+        return files, issues, ignored
     unique: dict[str, Path] = {}
     for f in files:
         unique.setdefault(os.path.realpath(f), f)
