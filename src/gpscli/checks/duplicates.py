@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import repeat
 from pathlib import PurePath
 from typing import Any
 
@@ -64,7 +65,12 @@ def duplicate_projects(batches: Iterable[RecordBatch]) -> list[tuple[Place, Plac
     seen: dict[tuple[str, str, str, int], Place] = {}
     repeats = []
     for b in batches:
-        for i, k in enumerate(zip(b.jurisdiction, b.unit_id, b.name_id, b.year)):
+        keys = list(zip(b.jurisdiction, b.unit_id, b.name_id, b.year))
+        fresh = dict(zip(keys, zip(repeat(b), range(len(keys)))))
+        if len(fresh) == len(keys) and seen.keys().isdisjoint(fresh):
+            seen.update(fresh)  # the usual batch, no repeat in it or before it: no loop in Python
+            continue
+        for i, k in enumerate(keys):
             prev = seen.setdefault(k, (b, i))
             if prev[0] is not b or prev[1] != i:
                 repeats.append((prev, (b, i)))
