@@ -7,6 +7,7 @@ cell, message), 合计 checks and sheet reports must be identical.
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,67 @@ def test_a_streamed_big_sheet_reads_as_the_whole_grid(tmp_path, monkeypatch, win
     for p, w, s in zip(paths, whole, parts):
         assert w == s, p.name
     assert len(streamed) >= len(paths) // 2  # (sheets with merged cells below the head are read whole)
+
+
+def test_a_streamed_sheet_read_by_the_workers_gives_the_same_result(tmp_path, monkeypatch):
+    """Through the real pool: the worker pickles a streamed sheet's records window by window
+    (RecordBatch.pack) and the parent gets every row back, as from a sheet read whole."""
+    from gpscli import api
+    from gpscli.readers import excel, grid
+    from gpscli.records import RecordBatch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    b.write_xlsx(folder / "tricky.xlsx", _tricky_rows())
+    b.write_xlsx(folder / "plain.xlsx", b.standard_rows([b.project(name=f"项目{n}", amount=n + 0.25) for n in range(40)]))
+
+    def seen(res):
+        records = [(r.source, r.name, r.amount, str(r.amount), r.year, dict(r.cells)) for f in res.files for r in f.records]
+        return records, sorted((i.code, i.cell or "", i.message) for i in res.issues)
+
+    whole = seen(api.load([folder], workers=1))
+    marks = tmp_path / "packed"
+    real_pack = RecordBatch.pack
+
+    def pack(self):  # runs in the worker processes (fork): leaves a mark the test can see
+        with open(marks, "a") as fh:
+            fh.write(f"{len(self.row)}\n")
+        real_pack(self)
+
+    monkeypatch.setattr(RecordBatch, "pack", pack)
+    monkeypatch.setattr(excel, "STREAM_ROWS", 3)
+    monkeypatch.setattr(excel, "_HEAD_ROWS", 2)
+    monkeypatch.setattr(grid, "WINDOW_ROWS", 5)
+    assert seen(api.load([folder], workers=2)) == whole
+    assert len(whole[0]) > 60
+    import multiprocessing
+
+    if multiprocessing.get_start_method() == "fork":  # the patches above reach the workers
+        assert sum(int(n) for n in marks.read_text().split()) > 40  # the records did travel packed
+
+
+def test_a_packed_batch_keeps_every_row_in_order():
+    from decimal import Decimal
+
+    from gpscli.records import RecordBatch
+
+    def add(batch, n):
+        batch.add(n, "昌吉市", "昌吉市民政局", f"项目{n}", "基本公共服务", Decimal(n) / 4, 2016, None, "委托", None, None,
+                  "昌吉市民政局", f"项目{n}")
+
+    batch = RecordBatch("a.xlsx", "项目明细", {"name": "D", "amount": "G"})
+    for n in range(5):
+        add(batch, n)
+    batch.pack()
+    for n in range(5, 8):
+        add(batch, n)
+    batch.pack()
+    add(batch, 8)
+    assert len(batch) == 9 and len(batch.row) == 1
+    back = pickle.loads(pickle.dumps(batch))
+    assert list(back.row) == list(range(9)) and back.amount == [Decimal(n) / 4 for n in range(9)]
+    assert [r.name for r in batch.records()] == [f"项目{n}" for n in range(9)]  # in the worker's own process too
+    assert str(back.amount[1]) == "0.25" and len(back) == 9
 
 
 def test_streamed_rows_read_any_row_in_any_order():

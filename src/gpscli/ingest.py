@@ -23,6 +23,7 @@ from .issues import Issue, cap, make
 from .normalise import Context, extract
 from .normalise.layout import REQUIRED_COLUMNS, Layout, detect
 from .readers import SUPPORTED_SUFFIXES, Limits, ReadError, read_workbook
+from .readers.excel import give_back_freed_memory
 from .readers.grid import SheetGrid
 from .records import FileResult, SheetReport
 from .sandbox import _WORKER, cpu_budget, crash_hook, death_reason, gc_paused, limit_worker
@@ -246,6 +247,7 @@ def _project_rows(grid: SheetGrid, layout: Layout) -> int:
 # reported as such at once; the files queued behind it go to the next worker.
 
 def _init_worker(ctx: Context, limits: Limits, careful: bool) -> None:
+    ctx.pack_records = True  # this process's copy: its results always travel pickled
     _WORKER["ctx"] = ctx
     # Only where the memory limit is enforced may the parser run before the full pre-flight: a grid
     # too big to allocate then kills this worker, not the machine, and the file is re-read
@@ -254,13 +256,19 @@ def _init_worker(ctx: Context, limits: Limits, careful: bool) -> None:
     _WORKER["careful"] = careful or not (limited and sys.platform.startswith("linux"))
 
 
+BIG_FILE_BYTES = 8 * 1024 * 1024  # past this, a worker hands back the memory its parser freed after each file
+
+
 def _work(path: Path) -> FileResult:
     limits: Limits = _WORKER["limits"]
     cpu_budget()
     try:
         crash_hook(path)
         with gc_paused():
-            return read_file(path, _WORKER["ctx"], limits, careful=_WORKER.get("careful", True))
+            result = read_file(path, _WORKER["ctx"], limits, careful=_WORKER.get("careful", True))
+        if result.size > BIG_FILE_BYTES:  # its grid is gone: hand the memory back before the parent takes the records
+            give_back_freed_memory()
+        return result
     except (MemoryError, SystemError):  # SystemError: a native library that could not allocate
         return _failed(path, "读取时内存超出上限(文件过大或异常)")
     except RecursionError:

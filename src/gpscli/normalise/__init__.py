@@ -21,7 +21,7 @@ from typing import Any
 from ..checks.registry import Finding
 from ..issues import Issue, make
 from ..money import WAN, AmountError, parse_amount, plain_float
-from ..readers.grid import SheetGrid, a1, col_letter, row_windows
+from ..readers.grid import SheetGrid, StreamedRows, a1, col_letter, row_windows
 from ..records import FIELD_LABELS, ProjectRecord, RecordBatch, SheetReport, Source, TotalRow
 from ..text import ident
 from .cells import cell_text
@@ -123,9 +123,12 @@ class _SheetReader:
     def read_rows(self) -> None:
         """Every data row: runs of plain rows taken column-wise, the others one by one; a streamed
         sheet (readers.grid.StreamedRows) window by window, the same way."""
-        rows = self.grid.rows
-        for base, data in row_windows(rows, max(0, self.layout.data_start - self.grid.row0), len(rows)):
+        grid = self.grid
+        pack = self.ctx.pack_records and isinstance(grid.rows, StreamedRows) and not (grid.hidden_rows or grid.hidden_cols)
+        for base, data in row_windows(grid.rows, max(0, self.layout.data_start - grid.row0), len(grid.rows)):
             self._read_window(base, data)
+            if pack:  # (hidden_cells reads the rows again: not then)
+                self.batch.pack()
 
     def _read_window(self, begin: int, data: list[list]) -> None:
         """Rows begin:begin+len(data) of the grid, which ``data`` holds."""

@@ -26,6 +26,9 @@ class Context:
     jurisdiction: str | None = None  # --jurisdiction, canonical
     year: int | None = None  # --year used as a default for rows without one
     _matcher: Matcher | None = field(default=None, init=False, repr=False, compare=False)
+    # Set in a reading worker, whose results are pickled back whatever happens: the records of a
+    # streamed big sheet are pickled window by window there (RecordBatch.pack), not held as objects.
+    pack_records: bool = field(default=False, init=False, repr=False, compare=False)
 
     def matcher(self) -> Matcher:
         """Matches of texts against the catalogue and profile, kept across the files a process reads

@@ -107,13 +107,13 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
         except Exception:
             pass
     if any(isinstance(g.rows, StreamedRows) for g in sheets):
-        _give_back_freed_memory()  # the parser's shared strings and zip buffers, before the records grow
+        give_back_freed_memory()  # the parser's shared strings and zip buffers, before the records grow
     for grid in sheets:
         _add_scans(grid, scans.get(grid.name), ods_extra.get(grid.name))
     return WorkbookData(fmt, sheets)
 
 
-def _give_back_freed_memory() -> None:
+def give_back_freed_memory() -> None:
     """glibc keeps memory the parser freed (many small allocations) as part of the process until
     told otherwise: a big workbook's shared strings are tens of MB no one uses any more."""
     try:
