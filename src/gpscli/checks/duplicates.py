@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import repeat
 from pathlib import PurePath
 from typing import Any
 
@@ -62,16 +61,24 @@ Place = tuple[RecordBatch, int]  # a record: its batch and its index in it
 def duplicate_projects(batches: Iterable[RecordBatch]) -> list[tuple[Place, Place]]:
     """The same (jurisdiction, unit, project, year) twice: (first occurrence, later occurrence) of
     each repeat, as (batch, index). Read from the columns; no record is made."""
-    seen: dict[tuple[str, str, str, int], Place] = {}
+    seen: set[tuple[str, str, str, int]] = set()  # every key so far
+    done: list[RecordBatch] = []  # the batches whose keys are in seen
+    first: dict[tuple[str, str, str, int], Place] | None = None  # key -> first place, made at the first repeat
     repeats = []
     for b in batches:
         keys = list(zip(b.jurisdiction, b.unit_id, b.name_id, b.year))
-        fresh = dict(zip(keys, zip(repeat(b), range(len(keys)))))
-        if len(fresh) == len(keys) and seen.keys().isdisjoint(fresh):
-            seen.update(fresh)  # the usual batch, no repeat in it or before it: no loop in Python
+        fresh = set(keys)
+        if first is None and len(fresh) == len(keys) and seen.isdisjoint(fresh):
+            seen |= fresh  # the usual batch: nothing repeats, and no loop in Python
+            done.append(b)
             continue
+        if first is None:
+            first = {}
+            for d in done:
+                for i, k in enumerate(zip(d.jurisdiction, d.unit_id, d.name_id, d.year)):
+                    first.setdefault(k, (d, i))
         for i, k in enumerate(keys):
-            prev = seen.setdefault(k, (b, i))
+            prev = first.setdefault(k, (b, i))
             if prev[0] is not b or prev[1] != i:
                 repeats.append((prev, (b, i)))
     return repeats
