@@ -149,32 +149,28 @@ def test_hostile_file_becomes_one_clear_issue(hostile, name, words):
     assert not f.records
 
 
-@pytest.mark.parametrize("far, words", [("K150000", ["K150000", "只有 2 个单元格有内容"]),
-                                        ("A1000001", ["A1000001", "超过上限 1000000 行"])])
-def test_light_preflight_refuses_what_the_full_one_refuses(tmp_path, far, words):
-    """careful=False (a worker whose address space is limited): the grid calamine built is checked
-    before it becomes Python objects, and the reason is the full pre-flight's, naming the far cell."""
-    p = hb.far_cell_xlsx(tmp_path / "far.xlsx", far)
-    with pytest.raises(ReadError) as careful:
-        read_workbook(p, Limits())
-    with pytest.raises(ReadError) as light:
-        read_workbook(p, Limits(), careful=False)
-    assert str(light.value) == str(careful.value)
-    assert all(w in str(light.value) for w in words), str(light.value)
-
-
-@pytest.mark.parametrize("row, col, words", [(65535, 255, ["IV65536", "超过上限"]), (65535, 20, ["U65536", "只有 2 个单元格有内容"])])
-def test_light_xls_precheck_refuses_what_the_full_walk_refuses(tmp_path, row, col, words):
-    """An .xls in a guarded worker: its records are walked only when a byte search finds an error
-    value or a hidden row or column; a grid too big or too sparse is still refused, naming the cell."""
+def _far_xls(path, row: int, col: int):
     import xlwt
 
     wb = xlwt.Workbook()
     ws = wb.add_sheet("项目明细")
     ws.write(0, 0, "项目名称")
     ws.write(row, col, 1)
-    p = tmp_path / "far.xls"
-    wb.save(str(p))
+    wb.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda d: hb.far_cell_xlsx(d / "far.xlsx", "K150000"), ["K150000", "只有 2 个单元格有内容"]),
+    (lambda d: hb.far_cell_xlsx(d / "far.xlsx", "A1000001"), ["A1000001", "超过上限 1000000 行"]),
+    # .xls: the records are walked only when a byte search finds an error value or a hidden row or column
+    (lambda d: _far_xls(d / "far.xls", 65535, 255), ["IV65536", "超过上限"]),
+    (lambda d: _far_xls(d / "far.xls", 65535, 20), ["U65536", "只有 2 个单元格有内容"]),
+], ids=["xlsx-sparse", "xlsx-rows", "xls-cells", "xls-sparse"])
+def test_light_preflight_refuses_what_the_full_one_refuses(tmp_path, make, words):
+    """careful=False (a worker whose address space is limited): the grid calamine built is checked
+    before it becomes Python objects, and the reason is the full pre-flight's, naming the far cell."""
+    p = make(tmp_path)
     with pytest.raises(ReadError) as careful:
         read_workbook(p, Limits())
     with pytest.raises(ReadError) as light:
@@ -183,7 +179,7 @@ def test_light_xls_precheck_refuses_what_the_full_walk_refuses(tmp_path, row, co
     assert all(w in str(light.value) for w in words), str(light.value)
 
 
-def test_light_xls_precheck_still_finds_hidden_rows_and_error_values(tmp_path):
+def test_light_xls_precheck_still_finds_hidden_rows(tmp_path):
     import xlwt
 
     from gpscli.readers.scan_other import scan_xls
