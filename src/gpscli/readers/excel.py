@@ -97,8 +97,7 @@ def _read_excel(path: Path, fmt: str, limits: Limits, careful: bool, pkg: Packag
         _explain(path, fmt, limits, checks)
         raise ReadError(f"文件已损坏,无法解析({_reason(exc)})") from exc
     try:
-        sheets = _grids(wb, path, fmt, limits, checks, None if careful or fmt != "xls" else (data or b""),
-                        stream=not careful)
+        sheets = _grids(wb, path, fmt, limits, checks, light=not careful, data=data)
         if checks is not None:
             scans = checks.wait()
     finally:
@@ -124,11 +123,11 @@ def give_back_freed_memory() -> None:
         pass  # not glibc: nothing to do
 
 
-def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None,
-           xls_light: bytes | None = None, stream: bool = False) -> list[SheetGrid]:
-    """Every worksheet (not chart sheets) as a grid in Excel's coordinates. ``xls_light``: an .xls
-    read after the light pre-check (its bytes, b"" if not at hand): the extent is checked here.
-    ``stream``: a big sheet's rows are made window by window (:class:`StreamedRows`)."""
+def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None, light: bool = False,
+           data: bytes | None = None) -> list[SheetGrid]:
+    """Every worksheet (not chart sheets) as a grid in Excel's coordinates. ``light`` (a guarded
+    worker): an .xls's extent is checked here, after the light pre-check (``data``: its bytes, if
+    at hand), and a big sheet's rows are made window by window (:class:`StreamedRows`)."""
     metas = list(wb.sheets_metadata)
     if not metas:
         raise ReadError("工作簿里没有任何工作表(文件结构不完整)")
@@ -140,12 +139,12 @@ def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None,
             sheet = wb.get_sheet_by_index(index)
             if checks is not None:
                 _check_extent(sheet, meta.name, path, limits, checks)
-            elif xls_light is not None:
+            elif light and fmt == "xls":
                 from .scan_other import check_xls_extent
 
-                check_xls_extent(sheet, meta.name, str(path), limits, xls_light or None)
+                check_xls_extent(sheet, meta.name, str(path), limits, data)
             merged = _merged(sheet)
-            if stream and _streamable(sheet, merged):
+            if light and _streamable(sheet, merged):
                 sheets.append(_streamed(sheet, meta, merged))
                 continue
             # From A1 whatever the first used cell: the grid's coordinates are Excel's.
@@ -159,8 +158,7 @@ def _grids(wb, path: Path, fmt: str, limits: Limits, checks: SheetChecks | None,
         row0 = 0
         while row0 < len(rows) and not any(v not in (None, "") for v in rows[row0]):
             row0 += 1  # leading empty rows need no memory; row0 keeps the numbering
-        hidden = str(meta.visible).split(".")[-1] != "Visible"
-        sheets.append(SheetGrid(meta.name, rows[row0:] if row0 else rows, row0, 0, merged, hidden))
+        sheets.append(SheetGrid(meta.name, rows[row0:] if row0 else rows, row0, 0, merged, _hidden(meta)))
     return sheets
 
 
@@ -185,9 +183,12 @@ def _streamed(sheet, meta, merged: list[tuple[int, int, int, int]]) -> SheetGrid
     while row0 < len(rows.head) and not any(v not in (None, "") for v in rows.head[row0]):
         row0 += 1  # leading empty rows, as for a whole grid (none in a sheet with a title in A1)
     if row0:  # rare in a big sheet: read it whole rather than shift the streamed rows
-        return SheetGrid(meta.name, sheet.to_python(skip_empty_area=False)[row0:], row0, 0, merged,
-                         str(meta.visible).split(".")[-1] != "Visible")
-    return SheetGrid(meta.name, rows, 0, 0, merged, str(meta.visible).split(".")[-1] != "Visible")  # type: ignore[arg-type]
+        return SheetGrid(meta.name, sheet.to_python(skip_empty_area=False)[row0:], row0, 0, merged, _hidden(meta))
+    return SheetGrid(meta.name, rows, 0, 0, merged, _hidden(meta))  # type: ignore[arg-type]
+
+
+def _hidden(meta) -> bool:
+    return str(meta.visible).split(".")[-1] != "Visible"
 
 
 def _merged(sheet) -> list[tuple[int, int, int, int]]:
