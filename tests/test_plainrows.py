@@ -8,6 +8,7 @@ cell, message), 合计 checks and sheet reports must be identical.
 from __future__ import annotations
 
 import pickle
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,7 @@ def _workbooks(folder: Path) -> list[Path]:
     paths = [path for path, _wants in mb.all_variants(folder)]
     paths.append(b.write_xlsx(folder / "tricky.xlsx", _tricky_rows(), merges=["C4:C6"]))
     paths.append(b.write_csv(folder / "tricky.csv", _tricky_rows("\x07")))  # xlsx cannot hold it
+    paths.append(b.write_xls(folder / "tricky.xls", _tricky_rows()))  # whole numbers read as ints
     yuan = b.standard_rows([b.project(name=f"项目{n}", amount=4706000 + n) for n in range(10)],
                            unit_line="填报单位:昌吉市财政局    单位:元")
     paths.append(b.write_xlsx(folder / "in_yuan.xlsx", yuan))
@@ -161,8 +163,6 @@ def test_a_streamed_sheet_read_by_the_workers_gives_the_same_result(tmp_path, mo
 
 
 def test_a_packed_batch_keeps_every_row_in_order():
-    from decimal import Decimal
-
     from gpscli.records import RecordBatch
 
     def add(batch, n):
@@ -282,7 +282,8 @@ def test_fast_path_reads_edge_cells_as_the_row_by_row_path(tmp_path, monkeypatch
 
 def test_plain_floats_are_plain_float_of_each_cell():
     """money.plain_floats (whole cents, else the joined reprs) gives the Decimals plain_float gives,
-    exponents included, whatever the decimal context of the caller."""
+    and parse_amount's Decimal(v) for an int cell (.xls holds whole numbers as ints), exponents
+    included, whatever the decimal context of the caller."""
     import decimal
     import random
     import struct
@@ -296,14 +297,16 @@ def test_plain_floats_are_plain_float_of_each_cell():
     rng = random.Random(7)
     edge = [470.6, 2090.0, -0.0, 0.0, 999999.99, -999999.99, 999999.995, 1e6, -1e6, 0.01, -0.01, 0.005, 1e-7, 5e-324,
             float("inf"), float("-inf"), float("nan"), 0.1 + 0.2, 1.005, 2.675, 12345678901.0, 1234567.891, 1e16]
-    columns = [edge, [2815.17, 470.6, 2090.0, "合计", None, "", 3, True], [12.5] * 3, [0.5], []]
+    columns = [edge, [2815.17, 470.6, 2090.0, "合计", None, "", 3, True], [12.5] * 3, [0.5], [],
+               [1062, 0, -5, 99999999999, -99999999999, 10**11, 2**60, 470.6, False]]
     for _ in range(3000):
         col: list = [round(rng.uniform(-2e6, 2e6), rng.choice((0, 1, 2, 2, 2, 3))) for _ in range(rng.randint(1, 30))]
         if rng.random() < 0.5:
-            col[rng.randrange(len(col))] = rng.choice([*edge, struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0], rng.uniform(0, 10000.0), None, "x", 7, False])
+            col[rng.randrange(len(col))] = rng.choice([*edge, struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0], rng.uniform(0, 10000.0), None, "x", 7, False, rng.randint(-10**12, 10**12)])
         columns.append(col)
     for col in columns:
-        want = [plain_float(v) if type(v) is float else None for v in col]
+        want = [plain_float(v) if type(v) is float else Decimal(v) if type(v) is int and abs(v) < 10**11 else None
+                for v in col]
         assert same(plain_floats(col), want), col
         assert same(plain_floats(tuple(col)), want), col
         with decimal.localcontext(decimal.Context(prec=3)):

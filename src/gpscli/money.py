@@ -62,22 +62,29 @@ def plain_float(value: float) -> Decimal | None:
     return Decimal(t) if len(t) <= 10 else None
 
 
+_WHOLE_BELOW = 10**11  # an int cell below this in size is exactly a float whose repr plain_float reads
+
+
 def plain_floats(values: Sequence) -> list[Decimal | None]:
-    """:func:`plain_float` of every float in a column, None for any other cell: the same Decimals
-    (value and exponent), made in a few C-level passes over the column instead of a Python call
-    per cell (:func:`_in_cents`, else :func:`_by_repr`)."""
+    """:func:`plain_float` of every float in a column, ``Decimal(v)`` of every int (as
+    :func:`parse_amount` reads one: .xls files hold whole numbers as ints), None for any other
+    cell: the same Decimals (value and exponent), made in a few C-level passes over the column
+    instead of a Python call per cell (:func:`_in_cents`, else :func:`_by_repr`)."""
     if not values:
         return []
     types = list(map(type, values))
-    others: list[int] = []  # where the cells that are not floats are (a 合计 label, a blank): a few
+    others: list[int] = []  # where the cells that are not numbers are (a 合计 label, a blank): a few
     floats = values
     if types.count(float) != len(types):
+        floats = list(values)
         for kind in set(types) - {float}:
             i = -1
             for _ in range(types.count(kind)):
                 i = types.index(kind, i + 1)
-                others.append(i)
-        floats = list(values)
+                if kind is int and -_WHOLE_BELOW < floats[i] < _WHOLE_BELOW:
+                    floats[i] = float(floats[i])  # read back below as Decimal(int), exponent 0
+                else:
+                    others.append(i)
         for i in others:
             floats[i] = 0.0
     out = _in_cents(floats)
