@@ -201,9 +201,7 @@ class RecordBatch:
 
     def __init__(self, path: str, sheet: str, letters: dict[str, str] | None) -> None:
         self.path, self.sheet, self.letters = path, sheet, letters  # letters None: cells kept per row
-        self.row, self.jurisdiction, self.unit, self.name, self.category = array("i"), [], [], [], []
-        self.amount, self.year, self.subcategory, self.method, self.supplier = [], [], [], [], []
-        self.note, self.unit_id, self.name_id = [], [], []
+        self._empty_columns()
         self._records: list[ProjectRecord] | None = None
         self._packed: list[bytes] = []  # rows already pickled by pack(), in order, before the columns
         self._npacked = 0
@@ -246,6 +244,9 @@ class RecordBatch:
             return
         self._packed.append(pickle.dumps(self._wire(), pickle.HIGHEST_PROTOCOL))
         self._npacked += len(self.row)
+        self._empty_columns()
+
+    def _empty_columns(self) -> None:
         self.row, self.jurisdiction, self.unit, self.name, self.category = array("i"), [], [], [], []
         self.amount, self.year, self.subcategory, self.method, self.supplier = [], [], [], [], []
         self.note, self.unit_id, self.name_id = [], [], []
