@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import messy_builders as mb
@@ -234,6 +234,8 @@ _CELL = st.one_of(st.none(), st.sampled_from(_WORDS), st.floats(min_value=-1e6, 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(_CELL, min_size=0, max_size=8), min_size=0, max_size=12))
+@example([[None, dt.datetime(2016, 3, 1), "昌吉市"], [None, "昌吉市", None, None, None, 0.0]])  # a heading's subtotal under an error
+@example([[None, "昌吉市", None, None, None, 5.0]])  # a heading's subtotal over nothing: checked, 5 against 0
 def test_rows_with_numbers_become_records_or_errors(body):
     header = ["序号", "地区", "购买主体", "项目名称", "一级目录", "金额(万元)", "年度"]
     g = SheetGrid("表", [["昌吉市2016年政府购买服务项目情况表"], header] + [list(r) for r in body])
@@ -253,4 +255,10 @@ def test_rows_with_numbers_become_records_or_errors(body):
         labels = " ".join(str(v) for v in row if isinstance(v, str))
         if any(w in labels for w in ("合计", "小计", "其中")):
             continue  # a total or breakdown row: checked, never counted
+        first = next((v for v in row if v is not None and v != ""), None)
+        blank = [v is None or (isinstance(v, str) and not v.strip()) for v in (row + [None] * 4)[2:4]]
+        if isinstance(first, str) and all(blank) and any(e < n for e in errors if e is not None):
+            # a group heading carrying a subtotal (昌吉市 | … | 30) over rows that have errors: its
+            # check waits until they are corrected (the errors are what the county sees)
+            continue
         assert n in recorded or n in errors or n in totals, (n, row)
