@@ -95,6 +95,21 @@ def plain_floats(values: Sequence) -> list[Decimal | None]:
     return out
 
 
+# A number written as text in its plainest form (a CSV cell, or a number typed as text): what
+# parse_amount makes of it is Decimal(text), value and exponent, when it is below MAX_WAN and has
+# at most MAX_PLACES decimals. Anything else (spaces, commas, units, signs, exponents) goes the long way.
+_PLAIN_TEXT = re.compile(r"-?[0-9]{1,11}(?:\.[0-9]{1,10})?")
+
+
+def plain_texts(values: Sequence, out: list[Decimal | None]) -> None:
+    """``out[i] = Decimal(v)`` for each text cell of the column in the plainest number form (see
+    _PLAIN_TEXT): what :func:`parse_amount` reads it as. Other cells are left as they are."""
+    match = _PLAIN_TEXT.fullmatch
+    for i, v in enumerate(values):
+        if type(v) is str and match(v):
+            out[i] = Decimal(v)
+
+
 _CENTS_BELOW = 1e6  # |amount| < 1e6: the repr of a cents amount has at most 10 characters (-999999.99)
 _EXACT = Context(prec=28)  # the default; explicit, so that no caller's context can round a quotient
 

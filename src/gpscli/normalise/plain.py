@@ -23,7 +23,7 @@ from operator import is_not, itemgetter, ne
 from typing import TYPE_CHECKING, Any
 
 from ..checks.registry import CHECKS
-from ..money import plain_floats
+from ..money import plain_floats, plain_texts
 from ..text import fold, key
 from .cells import cell_text
 from .rows import TOTAL, is_total_text
@@ -101,7 +101,8 @@ class PlainRows:
 
 
 def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], fields: Fields, yuan: bool) -> PlainRows | None:
-    """Read ``data`` column-wise; None when a row ends before the last mapped column.
+    """Read ``data`` column-wise (a row that ends before the last mapped column, as CSV rows do, is
+    read padded with empty cells, as the row-by-row path reads it).
 
     ``skip``: indices of rows that must take the row-by-row path (formula flags, merged cells).
     Returns None when the sheet has no plain row worth the trouble. Each test below is first made
@@ -112,6 +113,8 @@ def plain_rows(data: list[list], jx: dict[str, int], skip: set[int], fields: Fie
     if n < MIN_ROWS:
         return None
     need = max(jx.values()) + 1
+    if min(map(len, data)) < need:
+        data = [r if len(r) >= need else [*r, *([None] * (need - len(r)))] for r in data]
     if n > CHUNK:  # in pieces whose cells stay in the CPU cache while each column is passed over
         return _in_chunks(data, jx, skip, fields, yuan, need)
     columns = list(zip(*data))  # as many as the shortest row has cells
@@ -376,6 +379,8 @@ def _amounts(values: tuple, yuan: bool) -> list[Decimal | None]:
     """Ordinary float amounts as exact Decimals (money.plain_float, as parse_amount reads them);
     None for any other cell."""
     out = plain_floats(values)
+    if str in set(map(type, values)):  # a CSV, or numbers typed as text
+        plain_texts(values, out)
     if yuan:
         out = [d / 10000 if d is not None else None for d in out]
     return out
