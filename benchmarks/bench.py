@@ -276,8 +276,9 @@ def table(rows: list[Row], baselines: dict[str, Row]) -> str:
             err = next((r.error for r in row.runs if not r.ok), "")
             lines.append([label, files, nrows, row.note if not row.runs else f"FAILED ({err})"])
             continue
-        cal = baselines.get(row.case + ":calamine")
-        pan = baselines.get(row.case + ":pandas") or baselines.get(row.case + ":pandas-calamine")
+        cal = baselines.get(row.case + ":calamine") or baselines.get(row.case + ":csv")
+        pan = (baselines.get(row.case + ":pandas") or baselines.get(row.case + ":pandas-calamine")
+               or baselines.get(row.case + ":pandas-csv"))
         # vs calamine: how many times slower than the calamine floor; vs pandas: how many times faster than pandas.
         ratio_cal = f"{row.seconds / cal.seconds:.2f}× slower" if cal and cal.ok and row.rows else ""
         ratio_pan = f"{pan.seconds / row.seconds:.1f}× faster" if pan and pan.ok and row.rows else ""
@@ -375,10 +376,10 @@ def main() -> int:
     n = a.runs or (1 if a.quick else 3)
     if a.quick:
         a_files, a_rows, b_rows, pandas_limit = 100, 200, 50_000, 20
-        e_files, f_files, g_files, h_rows = 200, 100, 100, 100_000
+        e_files, f_files, g_files, h_rows, i_files = 200, 100, 100, 100_000, 100
     else:
         a_files, a_rows, b_rows, pandas_limit = 500, 200, 200_000, None
-        e_files, f_files, g_files, h_rows = 1000, 500, 100, 500_000
+        e_files, f_files, g_files, h_rows, i_files = 1000, 500, 100, 500_000, 500
     year = 2016
     started = time.perf_counter()
     busy_start, own_start = cpu_busy(), own_cpu()
@@ -392,6 +393,7 @@ def main() -> int:
     corpus_f = corpus(f_files, 50, year, "xls")
     corpus_g = corpus(g_files, 50, year)
     corpus_h = corpus(1, h_rows, year)
+    corpus_i = corpus(i_files, 50, year, "csv")
     corpus_det = corpus(20, 50, year)
     print(f"corpora ready in {time.perf_counter() - t:.1f} s (cached under {corpus_a.parent})", file=sys.stderr, flush=True)
 
@@ -445,6 +447,12 @@ def main() -> int:
     gh = work("(h)", "gps load+aggregate", "gps", corpus_h, 1, h_rows)
     work("(h)", "calamine alone", "calamine", corpus_h, 1, h_rows)
     work("(h)", "fastexcel", "fastexcel", corpus_h, 1, h_rows)
+
+    # (i) GBK CSV exports: no calamine here; the csv module is the floor
+    ri = i_files * 50
+    gi = work("(i)", "gps load+aggregate", "gps", corpus_i, i_files, ri)
+    ci = work("(i)", "csv module alone", "csv", corpus_i, i_files, ri)
+    work("(i)", "pandas.read_csv", "pandas-csv", corpus_i, i_files, ri)
 
     # (c) report: one run (it reads the whole corpus again; three runs would push make bench past 10 minutes)
     how, why = report_status()
@@ -534,6 +542,8 @@ def main() -> int:
         goals.append(f"(g) gps aggregate at most 0.6 s above calamine, start-up included: +{x:.2f} s — {verdict(x <= 0.6)}")
     if gd.ok:
         goals.append(f"(d) gps --help < 0.5 s: {gd.seconds:.3f} s — {verdict(gd.seconds < 0.5)}")
+    if gi.ok and ci.ok:
+        goals.append(f"(i) GBK CSV, no goal set: gps {gi.seconds / ci.seconds:.1f}× the csv module alone")
     goals.append(f"determinism: {verdict(det_ok)}")
     other = (cpu_busy() - busy_start - (own_cpu() - own_start)) / max(time.perf_counter() - started, 1e-9)
     print(f"other processes used {max(other, 0):.2f} of {os.cpu_count()} CPUs on average during the bench" + (

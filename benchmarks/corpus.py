@@ -197,7 +197,18 @@ def write_xls(path: Path, grid: list[list[Cell]]) -> None:
     os.replace(tmp, path)
 
 
-WRITERS = {"xlsx": write_xlsx, "xls": write_xls}
+def write_csv(path: Path, grid: list[list[Cell]]) -> None:
+    """A CSV as a county's software exports it: GBK, lines as long as their last cell (the 合计 and
+    填表人 lines short), amounts with their decimals as written."""
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="gbk", newline="") as fh:
+        w = csv.writer(fh)
+        for cells in grid:
+            w.writerow(["" if v is None else str(v) for v in cells])
+    os.replace(tmp, path)
+
+
+WRITERS = {"xlsx": write_xlsx, "xls": write_xls, "csv": write_csv}
 
 
 def cache_root() -> Path:
