@@ -179,6 +179,33 @@ def test_light_preflight_refuses_what_the_full_one_refuses(tmp_path, make, words
     assert all(w in str(light.value) for w in words), str(light.value)
 
 
+def test_the_xls_byte_search_finds_every_record_the_walk_reports():
+    """Random BIFF worksheet streams, records of any length the walk reads: whenever the full walk
+    reports an error value or a hidden row or column, the byte search that gates it matches."""
+    import random
+    import struct
+
+    from gpscli.readers.scan_other import _XLS_NOTEWORTHY, _scan_biff
+
+    rng = random.Random(16)
+    least = {0x0006: 14, 0x0205: 8, 0x0208: 14, 0x007D: 10, 0x00FD: 10, 0x0203: 14}
+    found = 0
+    for _ in range(3000):
+        records = [struct.pack("<HHHH", 0x0809, 4, 0x0600, 0x0010)]
+        for _ in range(rng.randint(1, 6)):
+            kind = rng.choice(list(least))
+            body = bytearray(rng.getrandbits(8) for _ in range(least[kind] + rng.choice((0, 0, 1, 2, 7, 300))))
+            body[0:4] = struct.pack("<HH", rng.randint(0, 50), rng.randint(0, 10))
+            records.append(struct.pack("<HH", kind, len(body)) + bytes(body))
+        records.append(struct.pack("<HH", 0x000A, 0))
+        stream = b"".join(records)
+        scans = _scan_biff(stream, Limits())
+        if any(x.flags or x.hidden_rows or x.hidden_cols for x in scans.values()):
+            found += 1
+            assert _XLS_NOTEWORTHY.search(stream), stream.hex()
+    assert found > 500
+
+
 def test_light_xls_precheck_still_finds_hidden_rows(tmp_path):
     import xlwt
 

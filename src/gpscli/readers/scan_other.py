@@ -187,19 +187,22 @@ def _scan_xlsb_sheet(data: bytes, sheet: str, limits: Limits) -> None:
 _XLS_CELLS = frozenset((0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x00FD, 0x0006))
 
 
-# What the record walk reports besides the extent, each as the bytes its record starts with: a
-# FORMULA (0x0006) whose cached value is an error (type byte 2 at offset 6 of the body, fExprO
+def _length_at_least(n: int) -> bytes:
+    """A record header's 16-bit little-endian length of at least ``n`` (< 256), as a regex."""
+    return rb"(?:[" + re.escape(bytes([n])) + rb"-\xff][\x00-\xff]|[\x00-\xff][\x01-\xff])"
+
+
+# What the record walk reports besides the extent, each as the bytes its record starts with, on
+# exactly the conditions _scan_biff tests (record type, the least length it reads, the flag byte):
+# a FORMULA (0x0006) whose cached value is an error (type byte 2 at offset 6 of the body, fExprO
 # 0xFFFF at 12), a BOOLERR (0x0205) holding an error (fError 1 at offset 7), a ROW (0x0208) with
-# fDyZero (0x20 in the byte at offset 12), a COLINFO (0x007D) with fHidden (0x01 at offset 8);
-# BOOLERR, ROW and COLINFO with the fixed lengths the format gives them (8, 16, 12; 11 for COLINFO
-# from some writers, and the walk needs no more). A stream none of them matches anywhere, aligned
-# on a record or not, has none of those records.
+# fDyZero (0x20 in the byte at offset 12), a COLINFO (0x007D) with fHidden (0x01 at offset 8). A
+# stream none of them matches anywhere, aligned on a record or not, has none of those records.
 _XLS_NOTEWORTHY = re.compile(
-    rb"\x06\x00..(?:.{6})\x02(?:.{5})\xff\xff"
-    rb"|\x05\x02\x08\x00(?:.{7})\x01"
-    rb"|\x08\x02\x10\x00(?:.{12})[\x20-\x3f\x60-\x7f\xa0-\xbf\xe0-\xff]"
-    rb"|\x7d\x00[\x0b\x0c]\x00(?:.{8})[" + bytes(range(1, 256, 2)).replace(b"\\", b"\\\\").replace(b"]", b"\\]")
-    .replace(b"^", b"\\^").replace(b"-", b"\\-") + rb"]",
+    rb"\x06\x00" + _length_at_least(14) + rb"(?:.{6})\x02(?:.{5})\xff\xff"
+    rb"|\x05\x02" + _length_at_least(8) + rb"(?:.{7})\x01"
+    rb"|\x08\x02" + _length_at_least(14) + rb"(?:.{12})[\x20-\x3f\x60-\x7f\xa0-\xbf\xe0-\xff]"
+    rb"|\x7d\x00" + _length_at_least(10) + rb"(?:.{8})[" + re.escape(bytes(range(1, 256, 2))) + rb"]",
     re.DOTALL,
 )
 
