@@ -33,6 +33,11 @@ class OleFile:
         ole = cls._last = cls(data)
         return ole
 
+    @classmethod
+    def forget(cls) -> None:
+        """Let go of the file parsed last (its bytes): its last reader is done with it."""
+        cls._last = None
+
     def __init__(self, data: bytes) -> None:
         self.data = data
         self._streams: dict[str, bytes] = {}  # whole streams read so far

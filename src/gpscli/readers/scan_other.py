@@ -217,7 +217,7 @@ def scan_xls(path: str, limits: Limits, data: bytes | None = None, light: bool =
     checked from the parser's own grid (:func:`check_xls_extent`) instead of from the cells."""
     try:
         ole = OleFile.of(Path(path).read_bytes() if data is None else data)
-        OleFile._last = None  # the last reader of these bytes: do not keep them alive
+        OleFile.forget()  # the last reader of these bytes: do not keep them alive
         name = workbook_stream_name(ole)
         if name is None:
             return {}
