@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 
@@ -181,6 +181,7 @@ class Submission:
     files: int
     rows: int
     unread: int = 0  # files named after this jurisdiction from which no project could be counted
+    zero: bool = False  # the ledger holds a 零报告 (a header and no project rows) of it
 
     @property
     def submitted(self) -> bool:
@@ -190,6 +191,8 @@ class Submission:
     def status(self) -> str:
         if self.rows > 0:
             return "已报送"
+        if self.zero:
+            return "零报告"
         return "有文件但未读出数据" if self.unread else "未报送"
 
 
@@ -207,6 +210,8 @@ class Aggregation:
     region: str = ""
     warnings: list[Issue] = field(default_factory=list)  # warnings of the inputs (not of other years' rows)
     scope: Scope | None = field(default=None, repr=False, compare=False)  # what derived dimensions draw on
+    basis: Any = None  # a gpscli.ledger.Basis when the rows came from the ledger
+    comparison: Any = None  # a Comparison (同比/环比) when one was asked for
 
     @cached_property
     def records(self) -> list[ProjectRecord]:
@@ -292,7 +297,8 @@ def aggregate_views(views: Iterable[View], year: int, dimensions: list[str], *, 
                     categories_order: dict[str, int], files: list[FileResult] | None = None,
                     skipped: list[Issue] | None = None, region: str = "",
                     find_jurisdiction: Callable[[str], str | None] | None = None,
-                    warnings: list[Issue] | None = None, profile: Profile | None = None) -> Aggregation:
+                    warnings: list[Issue] | None = None, profile: Profile | None = None,
+                    basis: Any = None) -> Aggregation:
     """:func:`aggregate` over record columns (what :func:`gpscli.api.aggregate` uses). ``profile``
     tells the kinds of the jurisdictions (the built-in profile's if None)."""
     rows = year_views(views, year)
@@ -314,7 +320,7 @@ def aggregate_views(views: Iterable[View], year: int, dimensions: list[str], *, 
     cells_sorted = sorted(cells.items(), key=lambda kv: tuple(order[d](v) for d, v in zip(dimensions, kv[0])))
     submissions = _submissions(scope.jurisdictions, counts, paths, files or [], find_jurisdiction)
     return Aggregation(year, dimensions, total, by_sorted, cells_sorted, rows, files or [], skipped or [],
-                       submissions, region, warnings or [], scope=scope)
+                       submissions, region, warnings or [], scope=scope, basis=basis)
 
 
 def _sorted_by(figures: dict[str, Figure], key: SortKey) -> list[tuple[str, Figure]]:
@@ -365,12 +371,15 @@ def _cells(sums: dict[tuple, list], derived: list[Mapping[str, str] | None]) -> 
 def _submissions(jurisdictions: list[str], counts: dict[str, int], paths: dict[str, set[str]],
                  files: list[FileResult], find_jurisdiction: Callable[[str], str | None] | None) -> list[Submission]:
     unread: dict[str, int] = {}
+    zero = {f.version.jurisdiction for f in files if f.version is not None and f.version.zero}
     for f in files:
+        if f.version is not None:
+            continue  # read back from the ledger: a version with no rows is a 零报告, not an unread file
         if not f.rows and not f.ignored and find_jurisdiction is not None:
             j = find_jurisdiction(PurePath(f.path).stem)
             if j is not None:
                 unread[j] = unread.get(j, 0) + 1
-    return [Submission(j, len(paths.get(j, ())), counts.get(j, 0), unread.get(j, 0)) for j in jurisdictions]
+    return [Submission(j, len(paths.get(j, ())), counts.get(j, 0), unread.get(j, 0), j in zero) for j in jurisdictions]
 
 
 def choose_year(years: list[int], requested: int | None) -> int:

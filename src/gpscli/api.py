@@ -30,6 +30,7 @@ from .records import FileResult, ProjectRecord
 
 if TYPE_CHECKING:
     from .aggregate import Aggregation, View
+    from .ledger import Basis
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Result:
     profile: Profile
     options: checks.RuleOptions = field(default_factory=checks.RuleOptions)
     ignored: list[tuple[str, str]] = field(default_factory=list)  # non-spreadsheet files met in folders
+    basis: Basis | None = None  # read from the ledger: the period, the moment, the versions
     _valid: list[ProjectRecord] | None = field(default=None, init=False, repr=False)
     _views: list[View] | None = field(default=None, init=False, repr=False)
     _years: list[int] | None = field(default=None, init=False, repr=False)
@@ -159,7 +161,7 @@ def aggregate(result: Result, year: int | None = None, by: str | list[str] = "ju
             jurisdictions=result.profile.names(), categories_order=result.catalogue.order(),
             files=result.files, skipped=errors if skip_invalid else [], region=result.profile.name,
             find_jurisdiction=lambda text: (j.name if (j := result.profile.find_in_text(text)) else None),
-            warnings=_warnings_for(result, chosen), profile=result.profile,
+            warnings=_warnings_for(result, chosen), profile=result.profile, basis=result.basis,
         )
 
 

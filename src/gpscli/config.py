@@ -21,6 +21,13 @@ All paths in it are relative to the folder that holds it. Every key is optional:
     seconds = 120                 # CPU seconds to read one file
     wall_seconds = 250            # wall-clock seconds to read one file (default 2 x seconds + 10)
     workers = 0                   # 0: one per core
+
+    [ledger]
+    url = "postgresql://gps@db.example/gps"   # a shared ledger; default: gps.sqlite beside gps.toml
+
+    [deadlines]
+    quarter_days = 25             # a quarter's submissions are due 25 days after it ends
+    year_days = 31                # the annual round's
 """
 
 from __future__ import annotations
@@ -50,6 +57,19 @@ class Config:
     suspicious_amount: Decimal = Decimal(100000)
     limits: Limits = field(default_factory=Limits)
     workers: int = 0
+    ledger_url: str | None = None  # [ledger] url: a shared PostgreSQL server (default: gps.sqlite here)
+    quarter_days: int | None = None  # [deadlines]: days after a quarter (a year) ends to submit
+    year_days: int | None = None
+
+    def ledger(self) -> str | None:
+        """The ledger's URL (``GPS_LEDGER_URL``, ``[ledger] url``, or the workspace's gps.sqlite)."""
+        from .ledger.engine import url_for
+
+        return url_for(self.root, self.ledger_url)
+
+    def deadline(self, period) -> object:
+        """The deadline of a :class:`~gpscli.periods.Period` under ``[deadlines]`` (None: none set)."""
+        return period.deadline(self.quarter_days, self.year_days)
 
     def load_options(self) -> dict:
         """The keyword arguments of :func:`gpscli.api.load` that come from this workspace."""
@@ -125,4 +145,28 @@ def load(path: Path | None = None, search: bool = True) -> Config:
         cfg.workers = int(lim.get("workers", 0))
     except (ValueError, TypeError, InvalidOperation) as exc:
         raise ConfigError(f"配置文件 {path} 中 [limits] 的数值有误:{exc}") from exc
+    _ledger_options(cfg, data, path)
     return cfg
+
+
+def _ledger_options(cfg: Config, data: dict, path: Path) -> None:
+    """[ledger] and [deadlines]."""
+    ledger = _table(data, "ledger", path)
+    if ledger.get("url"):
+        if not isinstance(ledger["url"], str):
+            raise ConfigError(f"配置文件 {path} 中 [ledger] url 应是字符串,如 \"postgresql://gps@db.example/gps\"")
+        cfg.ledger_url = ledger["url"]
+    deadlines = _table(data, "deadlines", path)
+    for key in ("quarter_days", "year_days"):
+        if key in deadlines:
+            value = deadlines[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 366:
+                raise ConfigError(f"配置文件 {path} 中 [deadlines] {key} 应是 0 到 366 之间的天数")
+            setattr(cfg, key, value)
+
+
+def _table(data: dict, name: str, path: Path) -> dict:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"配置文件 {path} 中 [{name}] 应是一个表")
+    return value

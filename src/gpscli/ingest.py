@@ -46,7 +46,7 @@ def collect_paths(inputs: Sequence[str | Path]) -> tuple[list[Path], list[Issue]
     links: list[Path] = []  # symlinks met while walking: the only way one folder's walk meets a file twice
 
     def skip(p: Path, why: str) -> None:
-        issues.append(make("skipped-file", path=_display(p), why=why))
+        issues.append(make("skipped-file", path=display_path(p), why=why))
 
     def entries(d: Path) -> list[os.DirEntry] | None:
         try:
@@ -107,7 +107,7 @@ def collect_paths(inputs: Sequence[str | Path]) -> tuple[list[Path], list[Issue]
         elif explicit or p.suffix.lower() in SUPPORTED_SUFFIXES:
             files.append(p)  # a file named on the command line is read whatever its name
         else:
-            ignored.append((_display(p), f"不是表格文件(扩展名「{p.suffix or '无'}」)"))
+            ignored.append((display_path(p), f"不是表格文件(扩展名「{p.suffix or '无'}」)"))
 
     for item in inputs:
         p = Path(item)
@@ -116,7 +116,7 @@ def collect_paths(inputs: Sequence[str | Path]) -> tuple[list[Path], list[Issue]
         elif p.exists() or p.is_symlink():
             add(p, explicit=True)
         else:
-            raise UsageError(f"文件或文件夹不存在:{_display(p)}")
+            raise UsageError(f"文件或文件夹不存在:{display_path(p)}")
     # The same file named twice (a file and its folder, or through a link) is read once.
     if len(inputs) == 1 and not links:
         return files, issues, ignored
@@ -138,7 +138,7 @@ def os_reason(exc: OSError) -> str:
     return why or f"系统错误:{exc.strerror or type(exc).__name__}"
 
 
-def _display(p: Path) -> str:
+def display_path(p: Path) -> str:
     return os.fsdecode(p).encode("utf-8", "replace").decode("utf-8")
 
 
@@ -146,7 +146,7 @@ def read_file(path: Path, ctx: Context, limits: Limits, careful: bool = True) ->
     """Read and normalise one file. Never raises for bad data: problems become issues.
 
     ``careful=False`` only in a worker whose address space is limited (see :func:`read_workbook`)."""
-    shown = _display(path)
+    shown = display_path(path)
     result = FileResult(path=shown)
     try:
         size = path.stat().st_size
@@ -291,7 +291,7 @@ def _where(exc: BaseException) -> str:
 
 
 def _failed(path: Path, why: str) -> FileResult:
-    shown = _display(path)
+    shown = display_path(path)
     return FileResult(path=shown, issues=[make("unreadable-file", path=shown, why=why)])
 
 

@@ -268,6 +268,25 @@ def display(amount: Decimal, places: int = 2) -> str:
     return amount_str(q)
 
 
+FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
+_FEN = Decimal(1).scaleb(-6)  # one fen, in 万元
+
+
+def below_fen(amount: Decimal) -> bool:
+    """Does the amount (万元) carry a part smaller than one fen (more than six decimals that are not 0)?"""
+    exponent = amount.as_tuple().exponent
+    return isinstance(exponent, int) and exponent < -6 and amount != amount.quantize(_FEN)
+
+
+def to_fen(amount: Decimal) -> int:
+    """万元 -> whole fen, exactly when the amount has at most six decimals (half-up below that)."""
+    return int((amount * FEN_PER_WAN).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def from_fen(fen: int) -> Decimal:
+    """Whole fen -> 万元, exact, without trailing zeros (16252680000 -> 16252.68)."""
+    d = Decimal(fen).scaleb(-6).normalize()
+    return d if d.as_tuple().exponent <= 0 else d.quantize(Decimal(1))  # type: ignore[operator]
 
 
 def percent_change(new: Decimal, old: Decimal) -> Decimal | None:

@@ -302,6 +302,19 @@ class RecordBatch:
                 r.cells = c
 
 
+@dataclass(frozen=True)
+class LedgerRef:
+    """Which ledger version a file read back from the ledger is (see :mod:`gpscli.ledger`)."""
+
+    number: int  # version 1, 2, 3... of its submitter for the year
+    submitter: str
+    jurisdiction: str
+    year: int
+    period: str  # 2017Q3 | 2017
+    received_at: str  # ISO 8601, UTC
+    zero: bool = False  # a 零报告: a header and no project rows
+
+
 @dataclass
 class FileResult:
     """Everything read from one input file. Its records are held as :class:`RecordBatch` es
@@ -319,6 +332,7 @@ class FileResult:
     skipped_rows: int = 0
     # (sheet, row) of errors not listed one by one (issues.cap): their rows are not counted either
     unlisted_error_rows: set[tuple[str, int]] = field(default_factory=set)
+    version: LedgerRef | None = None  # read back from the ledger: which version it is
 
     @property
     def records(self) -> list[ProjectRecord]:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from . import wording
-from .errors import LockError, UsageError
+from .errors import LockError
 
 LOCK_NAME = ".gps.lock"
 
 CONFIG_TEMPLATE = """# gps 工作区配置。路径相对于本文件所在的文件夹。
-# 各地报送的表格放进 inbox/;定时任务运行 gps run --period 2017Q4,结果写到 output/2017Q4/。
+# 各地报送的表格放进 inbox/;定时任务运行 gps run --period 2017Q4:先把收件箱导入账本(gps.sqlite),
+# 再由账本写出报送情况、汇总表和报告初稿到 output/2017Q4/。
 
 data = ["inbox"]
 output = "output"
@@ -31,6 +31,14 @@ max_uncompressed_mb = 1024   # 单个工作簿解压后的上限(100 万行的�
 max_rows = 1000000           # 单个工作表的行数上限
 seconds = 120                # 读取单个文件的时间上限(CPU 秒)
 workers = 0                  # 并行读取的进程数,0 表示按 CPU 核数
+
+[deadlines]
+quarter_days = 25            # 季度结束后多少天内报送(gps status 据此标出逾期)
+# year_days = 31             # 年度报送的期限(季度结束后的天数同理)
+
+# [ledger]
+# 账本默认是本文件夹中的 gps.sqlite;全省或多人共用一个 PostgreSQL 数据库时写:
+# url = "postgresql://gps@数据库服务器/gps"
 """
 
 NARRATIVE_EXAMPLE = """# 工作进展
@@ -74,24 +82,6 @@ def init(folder: Path) -> list[Path]:
         workbook_template.build(submission, catalogue.default(), profile.default())
         made.append(submission)
     return made
-
-
-_PERIOD = re.compile(r"^(\d{4})(?:[-_ ]?(?:Q|q|第)?([1-4])(?:季度)?|年|-(H[12]))?$")
-
-
-def parse_period(text: str) -> tuple[int, str]:
-    """``2017Q4`` -> (2017, "2017Q4"); ``2017`` -> (2017, "2017")."""
-    m = _PERIOD.match(text.strip())
-    if not m:
-        raise UsageError(f"--period「{text}」格式不对;请写成 2017Q4(季度)或 2017(全年)")
-    year = int(m.group(1))
-    if not 2000 <= year <= 2100:
-        raise UsageError(f"--period 的年份 {year} 不合理")
-    if m.group(2):
-        return year, f"{year}Q{m.group(2)}"
-    if m.group(3):
-        return year, f"{year}{m.group(3)}"
-    return year, str(year)
 
 
 @contextmanager

@@ -6,7 +6,16 @@ import sys
 
 import typer
 
-from . import aggregate_cmd, catalogue_cmd, report_cmd, run_cmd, validate_cmd, zh  # noqa: F401  (register commands)
+from . import (  # noqa: F401  (register commands)
+    aggregate_cmd,
+    catalogue_cmd,
+    ledger_cmd,
+    report_cmd,
+    run_cmd,
+    status_cmd,
+    validate_cmd,
+    zh,
+)
 from .app import app
 
 zh.install()

@@ -27,6 +27,39 @@ from .common import (
     shown,
 )
 
+
+class CompareKind(str, Enum):
+    previous_year = "previous-year"
+    previous_period = "previous-period"
+
+
+def _preflight(paths, targets, fmt, force: bool):
+    """Option errors found before any reading; the output format shown on stdout (None: the table)."""
+    from ..errors import UsageError
+    from ..outputs.atomic import check_target, protect
+
+    protect(p for p in paths or [] if p.is_file())
+    for t in targets:
+        if for_suffix(t.suffix) is None:
+            raise UsageError(f"输出文件 {t} 的扩展名应为 {suffix_text()}")
+        check_target(t, force)  # before reading: a refusal should not cost the whole read
+    shown_as = OUTPUT_FORMATS.get(fmt.value)  # None: the table on the screen
+    if shown_as is not None and shown_as.binary and sys.stdout.isatty():
+        raise UsageError(f"--format {shown_as.name} 会把二进制内容输出到屏幕;请改用 --out 汇总表{shown_as.suffixes[0]}")
+    return shown_as
+
+
+def comparison(ledger, kind: str, period, at, result, by: str):
+    """同比/环比 of an aggregation from the ledger: the earlier period's state, aggregated the same way."""
+    from .. import api
+    from .. import compare as compare_mod
+
+    earlier = compare_mod.earlier(kind, period)
+    before = ledger.result(earlier, as_of=at, catalogue=result.catalogue, profile=result.profile)
+    earlier_agg = api.aggregate(before, year=earlier.year, by=by) if before.years() else None
+    return compare_mod.build(kind, earlier, earlier_agg)
+
+
 # --format: the screen table, or any output format (outputs/formats.py).
 # mypy reads an Enum's members only from a literal; these come from the registry at import time.
 AggFormat = Enum("AggFormat", {name: name for name in ("table", *OUTPUT_FORMATS)}, type=str)  # type: ignore[misc]
@@ -72,13 +105,20 @@ def print_aggregation(console, agg) -> None:
 
     if has_sub_fen_display(agg):
         console.print(ROUNDING_NOTE, style="dim")
-    missing = [s.jurisdiction for s in agg.submissions if not s.submitted and not s.unread]
+    console.print(_submissions_line(agg))
+
+
+def _submissions_line(agg) -> str:
+    missing = [s.jurisdiction for s in agg.submissions if not s.submitted and not s.unread and not s.zero]
     unread = [s.jurisdiction for s in agg.submissions if not s.submitted and s.unread]
-    done = len(agg.submissions) - len(missing) - len(unread)
+    zero = [s.jurisdiction for s in agg.submissions if not s.submitted and s.zero]
+    done = len(agg.submissions) - len(missing) - len(unread) - len(zero)
     line = f"报送情况:{done}/{len(agg.submissions)} 个地区有 {agg.year} 年数据"
+    if zero:
+        line += f";零报告:{'、'.join(zero)}"
     if unread:
         line += f";有文件但未读出数据:{'、'.join(unread)}"
-    console.print(line + (f";未报送:{'、'.join(missing)}" if missing else "。"))
+    return line + (f";未报送:{'、'.join(missing)}" if missing else "。")
 
 
 @app.command("aggregate")
@@ -93,6 +133,9 @@ def aggregate_command(
     jurisdiction: JurisdictionOpt = None,
     catalogue: CatalogueOpt = None,
     force: ForceOpt = False,
+    period: Annotated[str | None, typer.Option("--period", "-p", help="从账本汇总时的期间:2017Q3 或 2017(默认为全年,即各地最新的版本)", show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="从账本汇总时,按某一时刻的账本状态(如 2018-01-20 或 2018-01-20 15:30)", show_default=False)] = None,
+    compare: Annotated[CompareKind | None, typer.Option("--compare", help="同比 previous-year 或环比 previous-period(从账本计算)", show_default=False)] = None,
 ) -> None:
     """汇总报送的表格:按地区、目录等统计项目数和金额(精确到分)。
 
@@ -101,36 +144,35 @@ def aggregate_command(
     数据有错误时不生成任何汇总(退出状态 1);加 --skip-invalid 则只汇总无误的行,
     并在每种输出中列出未纳入的行,退出状态仍为 1,便于定时任务发现。
     数据中有多个年度时必须用 --year 指定。
+    不给路径、且工作区中有账本(gps ingest 建立)时,从账本汇总:各地在该期间的当前版本,
+    可用 --period、--as-of 回看过去某期、某时的状态,用 --compare 计算同比、环比。
     --out 指定的文件已存在时,只覆盖 gps 自己写出且之后没有被人改过的文件;其他情况须加 --force。
     """
     from .. import api
     from ..aggregate import parse_dimensions
     from ..errors import DataError
     from ..outputs import tables
-    from ..outputs.atomic import check_target, protect
     from .validate_cmd import print_issue_table, print_warnings
 
     parse_dimensions(by)  # option errors before any reading
     targets = list(outputs or [])
-    protect(p for p in paths or [] if p.is_file())
-    for t in targets:
-        if for_suffix(t.suffix) is None:
-            from ..errors import UsageError
+    shown_as = _preflight(paths, targets, fmt, force)
+    from .ledger_cmd import from_ledger, ledger_state
 
-            raise UsageError(f"输出文件 {t} 的扩展名应为 {suffix_text()}")
-        check_target(t, force)  # before reading: a refusal should not cost the whole read
-    shown_as = OUTPUT_FORMATS.get(fmt.value)  # None: the table on the screen
-    if shown_as is not None and shown_as.binary and sys.stdout.isatty():
-        from ..errors import UsageError
-
-        raise UsageError(f"--format {shown_as.name} 会把二进制内容输出到屏幕;请改用 --out 汇总表{shown_as.suffixes[0]}")
-    result, _cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction)
+    ledger = None
+    if from_ledger(paths, period=period, as_of=as_of, compare=compare):
+        ledger, result, p, at = ledger_state(year, period, as_of, catalogue)
+        year = p.year
+    else:
+        result, _cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction)
     try:
         agg = api.aggregate(result, year=year, by=by, skip_invalid=skip_invalid)
     except DataError:
         if result.errors:  # else the data has no row of that year: the message says so alone
             print_issue_table(err(), result.errors, title="错误(未生成汇总)", with_file=True)
         raise
+    if ledger is not None and compare is not None:
+        agg.comparison = comparison(ledger, compare.value, p, at, result, by)
     print_warnings(err(), agg.warnings)
     for t in targets:
         tables.write(agg, t, force=force)
@@ -139,6 +181,10 @@ def aggregate_command(
         shown_as.show(agg, sys.stdout)
     else:
         print_aggregation(out(), agg)
+        if agg.comparison is not None:
+            from ..compare import sentence
+
+            out().print(shown(sentence(agg)))
     if agg.skipped:
         print_issue_table(err(), agg.skipped, title=f"未纳入汇总的问题({len(agg.skipped)} 个)", with_file=True)
         raise typer.Exit(EXIT_DATA)

@@ -65,6 +65,8 @@ def report_command(
     variables: Annotated[bool, typer.Option("--variables", help="列出模板可用的变量、属性和过滤器")] = False,
     catalogue: CatalogueOpt = None,
     force: ForceOpt = False,
+    period: Annotated[str | None, typer.Option("--period", "-p", help="从账本起草时的期间:2017Q3 或 2017(默认为全年)", show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="从账本起草时,按某一时刻的账本状态(如 2018-01-20)", show_default=False)] = None,
 ) -> None:
     """起草政府购买服务工作进展情况报告(Word 文档,公文格式)。
 
@@ -73,6 +75,8 @@ def report_command(
     数字部分(各地区项目数、金额、分类、最大项目,总体情况,下一年度计划,附表)全部由数据计算;
     第一部分“推进情况”和第三部分“问题和建议”取自叙述文件,没有时留出【请在此填写……】。
     数据有错误时不生成报告(退出状态 1);加 --skip-invalid 则只用无误的行,退出状态仍为 1。
+    不给 --data、且工作区中有账本时,由账本起草:各地本期的当前版本,上年同期(同比)即使文件已不在也能比较;
+    --period、--as-of 可重新起草过去某期、某时的报告。
     生成的文件路径输出到标准输出。默认文件名的草稿被人改过时不会被覆盖,新草稿另存为“…(2).docx”;
     --out 指定的文件已存在且不是 gps 写的(或被改过)时须加 --force。
     """
@@ -103,7 +107,13 @@ def report_command(
     narrative_required = narrative is not None
     narrative_arg: str | Path | None = narrative if narrative is not None else cfg.report_narrative
     preflight(template=template, out=out_path, narrative=narrative, force=force)
-    result, cfg = load_data(data or [], catalogue=catalogue)
+    from .ledger_cmd import from_ledger, ledger_state
+
+    if from_ledger(data, period=period, as_of=as_of):
+        _ledger, result, p, _at = ledger_state(year, period, as_of, catalogue, (-1, True), (1, False))
+        year = p.year
+    else:
+        result, cfg = load_data(data or [], catalogue=catalogue)
     try:
         outcome = write_report(
             result, year, out=out_path, output_dir=cfg.output, template=template, narrative=narrative_arg,

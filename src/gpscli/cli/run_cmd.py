@@ -32,31 +32,38 @@ def init_command(
 @guard
 def run_command(
     period: Annotated[str, typer.Option("--period", "-p", help="期间:2017Q4(季度)或 2017(全年);汇总该年度的项目")],
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="有错误时仍汇总无误的行(退出状态仍为 1)")] = False,
     wait: Annotated[float, typer.Option("--wait", help="另一个任务正在运行时最多等待的秒数", min=0)] = 60.0,
-    no_report: Annotated[bool, typer.Option("--no-report", help="不起草报告,只校验和汇总")] = False,
+    no_report: Annotated[bool, typer.Option("--no-report", help="不起草报告,只校验、记入账本和汇总")] = False,
 ) -> None:
-    """定时任务用:校验收件箱,写出汇总表(xlsx、json)、报告初稿和运行摘要到 output/<期间>/。
+    """定时任务用:把收件箱的表格校验后记入账本,再由账本写出报送情况、汇总表(xlsx、json)、报告初稿和运行摘要到 output/<期间>/。
 
     示例(crontab,每季度末 23:30):30 23 31 3,12 * cd /srv/gps && gps --log gps.log run --period 2017Q4
 
+    汇总和报告用的是账本中各地本期的当前版本:有错误的文件会记录,但不取代该地区此前无误的版本。
+    收件箱中已经记入账本的文件会被认出,不重复记录。
     退出状态:0 全部正常;1 数据有错误(输出目录中有校验结果和问题标注);2 用法或配置错误;3 内部错误。
     同一工作区同时只能运行一个任务(锁文件 .gps.lock)。
     """
     from .. import runner, workspace
     from ..errors import UsageError
+    from ..periods import Period
 
     cfg = load_config()
     if cfg.root is None:
         raise UsageError("当前文件夹及上级文件夹中没有 gps.toml;请先运行 gps init 新建工作区,或用 --config 指定")
     if not cfg.data:
         raise UsageError(f"{cfg.root / 'gps.toml'} 中没有设置 data(要读取的文件夹)")
-    year, label = workspace.parse_period(period)
+    p = Period.parse(period)
     report = None if no_report else _report_step(cfg)
     with workspace.locked(cfg.root, wait):
-        log(f"开始运行 {label}")
+        log(f"开始运行 {p.label}")
         with Progress() as progress:
-            summary = runner.run_period(cfg, year, label, skip_invalid=skip_invalid, progress=progress, report=report)
+            summary = runner.run_period(cfg, p, progress=progress, report=report)
+    _print_summary(summary)
+    raise typer.Exit(summary.exit_status)
+
+
+def _print_summary(summary) -> None:
     if STATE.verbose:
         for problem in summary.problems:
             if problem["severity"] == "error":
@@ -65,16 +72,15 @@ def run_command(
     for w in summary.warning_list:  # shown whatever the flags (-q hides progress, not warnings)
         where = "!".join(x for x in (w.get("sheet"), w.get("cell")) if x)
         warn(f"  警告:{w['path']} {where} [{w['code']}] {w['message']}")
-    for p in summary.outputs:
-        say(f"已写入:{p}")
+    for out in summary.outputs:
+        say(f"已写入:{out}")
     for m in summary.messages:
         say(m)
-    line = (f"{label}:{summary.files} 个文件,{summary.rows} 行项目,{summary.errors} 个错误,{summary.warnings} 个警告,"
-            f"用时 {summary.duration_s:.1f} 秒")
+    line = (f"{summary.period}:收件箱 {summary.files} 个文件(新记入账本 {summary.new_versions} 个),"
+            f"{summary.errors} 个错误,{summary.warnings} 个警告;本期汇总 {summary.rows} 个项目,用时 {summary.duration_s:.1f} 秒")
     if summary.not_submitted:
-        line += f";未报送:{'、'.join(summary.not_submitted)}"
+        line += f";未报送或待更正:{'、'.join(summary.not_submitted)}"
     say(line)
-    raise typer.Exit(summary.exit_status)
 
 
 def _report_step(cfg):

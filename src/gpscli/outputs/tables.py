@@ -33,10 +33,24 @@ def to_dict(agg: Aggregation) -> dict[str, Any]:
     counted: dict[str, int] = {}
     for b, keep in agg.views:  # from the columns: no record is made to be counted
         counted[b.path] = counted.get(b.path, 0) + (len(b) if keep is None else len(keep))
-    d["sources"] = [{"path": f.path, "sha256": f.sha256, "rows": counted.get(f.path, 0), "ignored": f.ignored}
-                    for f in agg.files]
+    d["sources"] = [_source(f, counted) for f in agg.files if f.version is None or f.version.year == agg.year]
     d["skipped"] = [i.to_dict(with_path=True) for i in agg.skipped]
     d["warnings"] = [i.to_dict(with_path=True) for i in agg.warnings]
+    if agg.basis is not None:  # read from the ledger: the state it stands on
+        d["ledger"] = agg.basis.to_dict()
+    if agg.comparison is not None:
+        from ..compare import to_dict as compare_dict
+
+        d["compare"] = compare_dict(agg)
+    return d
+
+
+def _source(f, counted: dict[str, int]) -> dict[str, Any]:
+    d = {"path": f.path, "sha256": f.sha256, "rows": counted.get(f.path, 0), "ignored": f.ignored}
+    v = f.version
+    if v is not None:
+        d.update({"jurisdiction": v.jurisdiction, "submitter": v.submitter, "period": v.period, "version": v.number,
+                  "received_at": v.received_at, "zero_report": v.zero})
     return d
 
 

@@ -1,0 +1,105 @@
+"""gps status: 报送情况 of a period, from the ledger."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .common import ForceOpt, guard, out, say, shown
+from .ledger_cmd import PeriodOpt, open_ledger
+
+
+class StatusFormat(str, Enum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
+@app.command("status")
+@guard
+def status_command(
+    period: PeriodOpt,
+    fmt: Annotated[StatusFormat, typer.Option("--format", "-f", help="输出格式:table、json 或 xlsx(xlsx 须同时给 --out)")] = StatusFormat.table,
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件(.xlsx 或 .json)", show_default=False)] = None,
+    remind: Annotated[bool, typer.Option("--remind", help="催报:只列出未报送、有错误待更正和逾期的地区,并给出可直接发送的催报通知")] = False,
+    force: ForceOpt = False,
+) -> None:
+    """报送情况:地区名单中每个地区本期是已报送、零报告、有错误待更正还是未报送,是否逾期。
+
+    示例:gps status --period 2017Q4 --remind
+
+    逾期按 gps.toml 的 [deadlines] 计算(quarter_days = 25:季度结束后 25 天内报送)。
+    """
+    from ..errors import UsageError
+    from ..periods import Period
+    from ..profile import load as load_profile
+
+    p = Period.parse(period)
+    if out_path is not None and out_path.suffix.lower() not in (".xlsx", ".json"):
+        raise UsageError(f"输出文件 {out_path} 的扩展名应为 .xlsx 或 .json")
+    if fmt is StatusFormat.xlsx and out_path is None:
+        raise UsageError("--format xlsx 须同时用 --out 指定文件,如 --out 报送情况.xlsx")
+    if out_path is not None:
+        from ..outputs.atomic import check_target
+
+        check_target(out_path, force)
+    ledger, cfg = open_ledger(create=True)  # a new workspace: nobody has reported yet
+    st = ledger.status(p, load_profile(cfg.profile).names(), cfg.deadline(p))
+    if remind:
+        st.lines = [x for x in st.lines if x.needs_reminder]
+    if out_path is not None:
+        _write(st, out_path, force)
+        say(f"已写入:{out_path}")
+    if fmt is StatusFormat.json and out_path is None:
+        from ..outputs.safe import json_text
+
+        sys.stdout.write(json_text(st.to_dict()) + "\n")
+    elif out_path is None or fmt is StatusFormat.table:
+        _print(st, remind)
+
+
+def _print(st, remind: bool) -> None:
+    from rich.table import Table
+
+    from ..money import display
+    from ..periods import local_text
+
+    deadline = f",截止 {st.deadline.isoformat()}" if st.deadline else ""
+    locked = ",已锁定" if st.locked else ""
+    t = Table(title=f"{st.period.text}报送情况{deadline}{locked}", title_justify="left")
+    for col in ("地区", "状态", "版本", "收到时间", "项目", "金额(万元)", "错误", "报送单位"):
+        t.add_column(col, justify="right" if col in ("版本", "项目", "金额(万元)", "错误") else "left", no_wrap=col != "报送单位")
+    for x in st.lines:
+        t.add_row(shown(x.jurisdiction), x.shown_status, str(x.version or ""), local_text(x.received_at),
+                  str(x.rows) if x.version else "", display(x.amount) if x.rows else "",
+                  str(x.errors or ""), shown("、".join(x.submitters)))
+    out().print(t)
+    counts: dict[str, int] = {}
+    for x in st.lines:
+        counts[x.status] = counts.get(x.status, 0) + 1
+    say(";".join(f"{k} {v} 个" for k, v in counts.items()) + (f";其中逾期 {sum(x.overdue for x in st.lines)} 个"
+                                                              if any(x.overdue for x in st.lines) else ""))
+    if remind:
+        names = [x.jurisdiction for x in st.lines if x.status != "已报送" and x.status != "零报告"]
+        if names:
+            until = f"(报送期限:{st.deadline.isoformat()})" if st.deadline else ""
+            out().print(shown(f"催报通知:请{'、'.join(names)}尽快报送{st.period.text}政府购买服务项目表{until};"
+                              "本期确无项目的,请报送空白模板(零报告);已报送但有错误的,请按问题标注改正后重新报送。"))
+
+
+def _write(st, path: Path, force: bool) -> None:
+    from ..outputs import owned
+    from ..outputs.atomic import write_bytes
+    from ..outputs.safe import json_text
+    from ..outputs.status import status_xlsx
+
+    if path.suffix.lower() == ".json":
+        write_bytes(path, (json_text(st.to_dict()) + "\n").encode("utf-8"), force=force)
+    else:
+        write_bytes(path, status_xlsx(st), force=force)
+    owned.tag(path, role="status")

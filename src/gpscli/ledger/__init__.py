@@ -1,0 +1,291 @@
+"""The ledger: every received file kept as a version, the state of each period, and who has reported.
+
+    from gpscli.ledger import Ledger
+    from gpscli.periods import Period
+    ledger = Ledger.open("sqlite:///gps.sqlite", create=True)
+    report = ledger.ingest(["inbox"], Period.parse("2016"))
+    result = ledger.result(Period(2016))          # an api.Result: aggregate and report it as usual
+
+A **version** is one received file answering one period for one submitter (its bytes, rows,
+issues, who and when); a **state** is, for each submitter, its latest accepted version of the
+year tagged with the period or an earlier one. Nothing is ever updated or deleted.
+
+Modules: :mod:`.engine` (where the ledger is, SQLite/PostgreSQL, schema revisions), :mod:`.schema`
+(tables), :mod:`.store` (recording a version), :mod:`.state` (reading versions and states),
+:mod:`.status` (报送情况 and deadlines), :mod:`.history` (what changed between versions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .engine import LedgerError, describe
+from .state import Version
+from .store import KNOWN, NEW, REFUSED, Outcome, Request
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from ..api import Result
+    from ..catalogue import Catalogue
+    from ..issues import Issue
+    from ..periods import Period
+    from ..profile import Profile
+    from .history import Entry
+    from .status import Status
+
+__all__ = ["KNOWN", "NEW", "REFUSED", "Basis", "IngestReport", "Ledger", "LedgerError", "Outcome", "Request",
+           "Version"]
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[Outcome]
+    result: Result | None  # the files read this time, validated (None when nothing needed reading)
+    skipped: list[Issue] = field(default_factory=list)  # paths that could not be reached
+
+    @property
+    def ok(self) -> bool:
+        """Every file recorded (or already there) without errors, and nothing refused or skipped."""
+        return not self.skipped and all(o.status == KNOWN or (o.status == NEW and o.accepted) for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What an output made from the ledger stands on: the period's state as of a moment."""
+
+    period: Period
+    as_of: dt.datetime | None  # UTC; None: everything received so far
+    ledger: str  # the ledger, as messages name it
+    versions: tuple[Version, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ledger": self.ledger, "period": self.period.label,
+                "as_of": None if self.as_of is None else self.as_of.replace(tzinfo=dt.UTC).isoformat(timespec="seconds")}
+
+
+class Ledger:
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine, self.url = engine, url
+
+    @classmethod
+    def open(cls, url: str, *, create: bool = False) -> Ledger:
+        """Open the ledger at ``url``; ``create`` makes a new one (else a missing one is an error)."""
+        from . import engine as eng
+
+        path = eng.sqlite_path(url)
+        if path is not None:
+            if not path.is_file() and not create:
+                raise LedgerError(f"工作区中还没有账本({path});请先用 gps ingest 导入报送的表格")
+            if not path.parent.is_dir():
+                raise LedgerError(f"账本所在的文件夹不存在:{path.parent}")
+        engine = eng.make_engine(url)
+        try:
+            eng.check(engine, create)
+        except LedgerError:
+            raise
+        except Exception as exc:
+            raise LedgerError(f"无法打开账本 {describe(url)}:{_reason(exc)}") from None
+        return cls(engine, url)
+
+    @property
+    def name(self) -> str:
+        return describe(self.url)
+
+    def on_network_share(self) -> bool:
+        from .engine import network_share, sqlite_path
+
+        path = sqlite_path(self.url)
+        return path is not None and network_share(path)
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str | Path], req: Request, *, load_options: dict[str, Any] | None = None,
+               progress: Callable[[int, int], None] | None = None, run: bool = False) -> IngestReport:
+        """Validate the files under ``paths`` and record each as a version of ``req.period``.
+
+        Bytes already recorded for the period are recognised without being read again. With
+        ``run`` (``gps run`` over its inbox) every file is read, so that the run's validation
+        outputs cover the whole inbox, and bytes recorded for any earlier period are recognised
+        too: a file left in the inbox is not a new submission for the next quarter."""
+        from .. import api
+        from ..ingest import collect_paths, display_path, os_reason
+
+        options = dict(load_options or {})
+        files, skipped, _ignored = collect_paths(list(paths))
+        outcomes: list[Outcome] = []
+        data: dict[str, bytes] = {}
+        todo: list[Path] = []
+        seen: dict[str, Outcome] = {}  # read again (run) but already recorded
+        with self.engine.connect() as conn:
+            from .store import locked, refused_by_lock
+
+            closed = locked(conn, req.period) and not req.reason
+            for p in files:
+                shown = display_path(p)
+                try:
+                    content = p.read_bytes()
+                except OSError as exc:
+                    outcomes.append(Outcome(shown, REFUSED, f"无法读取文件({os_reason(exc)})"))
+                    continue
+                hit = self._known(conn, hashlib.sha256(content).hexdigest(), req.period, run)
+                if hit is not None:
+                    if run:
+                        seen[shown] = Outcome(shown, **_fields(hit))
+                        todo.append(p)
+                    else:
+                        outcomes.append(Outcome(shown, **_fields(hit)))
+                    continue
+                if closed:  # said before reading: the file would be refused anyway
+                    outcomes.append(Outcome(shown, REFUSED, refused_by_lock(req.period)))
+                    continue
+                data[shown] = content
+                todo.append(p)
+            conn.rollback()
+        if not todo:
+            return IngestReport(outcomes, None, skipped)
+        if req.jurisdiction:
+            options["jurisdiction"] = req.jurisdiction
+        result = api.load(todo, progress=progress, **options)
+        profile = result.profile
+        for f in result.files:
+            stored = data.get(f.path)
+            if f.path in seen:
+                outcomes.append(seen[f.path])
+            elif f.ignored:
+                outcomes.append(Outcome(f.path, KNOWN, "与本次导入的另一个文件内容完全相同,未重复记录"))
+            elif stored is None or hashlib.sha256(stored).hexdigest() != f.sha256:
+                outcomes.append(Outcome(f.path, REFUSED, "文件在读取期间被改动,未记录;请确认文件已保存后重新导入"))
+            else:
+                outcomes.append(self._record(f, stored, req, profile))
+        return IngestReport(outcomes, result, skipped + result.issues)
+
+    def _known(self, conn, sha256: str, period: Period, of_year: bool) -> Outcome | None:
+        from sqlalchemy import select
+
+        from . import schema as s
+        from .store import known
+
+        hit = known(conn, sha256, period)
+        if hit is not None:
+            return Outcome("", KNOWN, f"与已导入的 {period.label} 第 {hit[0]} 版({hit[1]})内容完全相同,未新建版本",
+                           submitter=hit[1], number=hit[0])
+        if of_year:
+            v = s.versions.c
+            earlier = (v.year < period.year) | ((v.year == period.year) & (v.period_rank < period.rank))
+            row = conn.execute(select(v.period, v.number, v.submitter).where(v.sha256 == sha256, earlier)).first()
+            if row is not None:
+                return Outcome("", KNOWN, f"已作为 {row[0]} 的第 {row[1]} 版({row[2]})导入过,内容没有变化,"
+                                          f"不作为 {period.label} 的新报送", submitter=row[2], number=row[1])
+        return None
+
+    def _record(self, f, content: bytes, req: Request, profile: Profile) -> Outcome:
+        from .store import record
+
+        try:
+            return record(self.engine, f, content, req, profile)
+        except Exception as exc:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            if not isinstance(exc, SQLAlchemyError | OSError):
+                raise
+            return Outcome(f.path, REFUSED, f"写入账本失败,未记录:{_reason(exc)}")
+
+    def lock(self, period: Period, lock: bool = True) -> bool:
+        """Lock (or unlock) a period; False when it already was (or was not)."""
+        from sqlalchemy import delete
+
+        from . import schema as s
+        from .engine import os_user, writing
+        from .store import locked
+
+        with writing(self.engine) as conn:
+            if locked(conn, period) == lock:
+                return False
+            if lock:
+                conn.execute(s.locks.insert().values(period=period.label, locked_by=os_user(),
+                                                     locked_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+            else:
+                conn.execute(delete(s.locks).where(s.locks.c.period == period.label))
+        return True
+
+    def locked_periods(self) -> list[str]:
+        from sqlalchemy import select
+
+        from . import schema as s
+
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(s.locks.c.period).order_by(s.locks.c.period)).scalars())
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def versions(self, **where: Any) -> list[Version]:
+        from .state import versions
+
+        with self.engine.connect() as conn:
+            return versions(conn, **where)
+
+    def current(self, period: Period, as_of: dt.datetime | None = None) -> list[Version]:
+        from .state import current
+
+        with self.engine.connect() as conn:
+            return current(conn, period, as_of)
+
+    def result(self, *periods: Period, as_of: dt.datetime | None = None, catalogue: Catalogue | str | Path | None = None,
+               profile: Profile | str | Path | None = None) -> Result:
+        """The state of each period (the first is the one the output is about) as an
+        :class:`~gpscli.api.Result` of the versions' rows: aggregate and draft from it as from files.
+        A period of a year without versions of its own takes that year's rows from the first
+        period's files, as a folder would (a 2016 file that lists the 2017 plan)."""
+        from .. import api
+        from .. import catalogue as catalogue_mod
+        from .. import profile as profile_mod
+        from .state import current, files
+
+        cat = catalogue if isinstance(catalogue, api.Catalogue) else catalogue_mod.load(catalogue)
+        prof = profile if isinstance(profile, api.Profile) else profile_mod.load(profile)
+        chosen: list[Version] = []
+        with self.engine.connect() as conn:
+            for p in periods:
+                chosen += current(conn, p, as_of)
+            primary = [v for v in chosen if v.year == periods[0].year]
+            missing = {p.year for p in periods} - {v.year for v in chosen}  # taken from the primary's files
+            read = files(conn, chosen, primary, missing)
+        basis = Basis(periods[0], as_of, self.name, tuple(v for v in chosen if v.year == periods[0].year))
+        return api.Result(read, [], cat, prof, basis=basis)
+
+    def status(self, period: Period, jurisdictions: list[str], deadline: dt.date | None,
+               today: dt.date | None = None) -> Status:
+        from .status import status
+
+        with self.engine.connect() as conn:
+            return status(conn, period, jurisdictions, deadline, today)
+
+    def history(self, *, jurisdiction: str | None = None, year: int | None = None) -> list[Entry]:
+        from .history import history
+
+        with self.engine.connect() as conn:
+            return history(conn, jurisdiction=jurisdiction, year=year)
+
+    def blob(self, sha256: str) -> bytes | None:
+        """The original bytes of a version."""
+        from sqlalchemy import select
+
+        from . import schema as s
+
+        with self.engine.connect() as conn:
+            return conn.execute(select(s.blobs.c.content).where(s.blobs.c.sha256 == sha256)).scalar()
+
+
+def _fields(o: Outcome) -> dict[str, Any]:
+    return {"status": o.status, "message": o.message, "submitter": o.submitter, "number": o.number}
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,217 @@
+"""Where the ledger is and how it is opened: SQLite in the workspace by default, a PostgreSQL
+server when ``[ledger] url`` (or ``GPS_LEDGER_URL``) says so; the schema checked, made or upgraded.
+
+SQLite is opened in WAL mode (readers never wait for a writer), with a busy timeout, and every
+write transaction starts with ``BEGIN IMMEDIATE``, so two gps processes on one file queue
+instead of failing. With ``synchronous=NORMAL`` a transaction killed at any moment (SIGKILL,
+power loss) is either whole or absent. On PostgreSQL, writers take one advisory lock per
+transaction, which does the same.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigError, GpsError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+SQLITE_NAME = "gps.sqlite"
+ENV_URL = "GPS_LEDGER_URL"
+HEAD = "0002"  # the newest migration in migrations/versions (a test keeps them equal)
+BUSY_SECONDS = 60
+_WRITE_LOCK_KEY = 7_460_117  # pg_advisory_xact_lock: one writer at a time, per ledger database
+_NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs", "davfs", "fuse.davfs2"}
+
+
+class LedgerError(GpsError):
+    """The ledger cannot be opened or used (exit status 2: set-up, not data)."""
+
+    exit_code = 2
+
+
+def url_for(root: Path | None, configured: str | None) -> str | None:
+    """The ledger's SQLAlchemy URL: ``GPS_LEDGER_URL``, then gps.toml's ``[ledger] url``, then
+    ``gps.sqlite`` in the workspace; None outside a workspace with neither."""
+    url = os.environ.get(ENV_URL) or configured
+    if url:
+        return _with_driver(url.strip())
+    return None if root is None else sqlite_url(root / SQLITE_NAME)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.resolve()}"
+
+
+def _with_driver(url: str) -> str:
+    """``postgresql://…`` means psycopg 3 (SQLAlchemy's default PostgreSQL driver is psycopg2)."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain):]
+    if url.startswith(("sqlite:", "postgresql+psycopg:")):
+        return url
+    raise ConfigError(f"账本地址「{_safe(url)}」不受支持;请写成 postgresql://用户@主机/数据库,"
+                      f"或不设置(使用工作区的 {SQLITE_NAME})")
+
+
+def _safe(url: str) -> str:
+    """A URL fit to show: the password hidden."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1]
+
+
+def sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite:///"):
+        return None
+    return Path(url[len("sqlite:///"):])
+
+
+def exists(url: str | None) -> bool:
+    """Is there a ledger to read: a server named, or a gps.sqlite that was made."""
+    if url is None:
+        return False
+    path = sqlite_path(url)
+    return path is None or path.is_file()
+
+
+def network_share(path: Path) -> bool:
+    """Is ``path`` on a network file system (where SQLite's locks cannot be trusted)?"""
+    if sys.platform == "win32":
+        text = str(path.resolve())
+        if text.startswith("\\\\"):
+            return True
+        try:
+            import ctypes
+
+            return ctypes.windll.kernel32.GetDriveTypeW(text[:3]) == 4  # type: ignore[attr-defined]  # DRIVE_REMOTE
+        except (AttributeError, OSError):
+            return False
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    target = str(path.resolve())
+    best, fstype = "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3:
+            point = parts[1].replace("\\040", " ")
+            if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+                best, fstype = point, parts[2]
+    return fstype in _NETWORK_FS
+
+
+def make_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
+    if url.startswith("sqlite"):
+        engine = create_engine(url, poolclass=NullPool,
+                               connect_args={"timeout": BUSY_SECONDS, "isolation_level": None})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn) -> None:
+            # Writers take the write lock first (and wait for it), never half-way through.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+        return engine
+    try:
+        return create_engine(url, poolclass=NullPool)
+    except ImportError:
+        raise LedgerError("使用 PostgreSQL 账本需要安装 psycopg:pip install \"gpscli[postgres]\"") from None
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """One write transaction: whole or not at all, and one writer at a time."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(write=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                from sqlalchemy import text
+
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK_KEY})
+            yield conn
+
+
+def revision(conn: Connection) -> str | None:
+    """The schema's revision as Alembic recorded it; None for an empty database."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Bring the schema to the newest revision (``gps db upgrade``); returns (before, after)."""
+    from alembic import command
+    from alembic.config import Config
+
+    with writing(engine) as conn:
+        before = revision(conn)
+        if before == HEAD:
+            return before, HEAD
+        if before is not None and before > HEAD:
+            raise LedgerError(_too_new(before))
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        return before, HEAD
+
+
+def _too_new(found: str) -> str:
+    return f"账本由较新版本的 gps 建立(结构版本 {found},本程序只认识到 {HEAD});请升级 gps 后再使用,不要用旧版本读写它"
+
+
+def check(engine: Engine, create: bool) -> None:
+    """Refuse a ledger whose schema this gps does not read exactly; make a new one when ``create``."""
+    with engine.connect() as conn:
+        found = revision(conn)
+        conn.rollback()
+    if found == HEAD:
+        return
+    if found is None:
+        if create:
+            upgrade(engine)
+            return
+        raise LedgerError("账本中还没有任何数据;请先用 gps ingest 导入报送的表格")
+    if found > HEAD:
+        raise LedgerError(_too_new(found))
+    raise LedgerError(f"账本的结构版本是 {found},本版本 gps 需要 {HEAD};请先运行 gps db upgrade(升级前建议备份账本)")
+
+
+def describe(url: str) -> str:
+    """The ledger as people should read it in messages: a file path, or the server without password."""
+    path = sqlite_path(url)
+    return str(path) if path is not None else _safe(url)
+
+
+def os_user() -> str:
+    """Who ran the ingest, as the operating system knows them."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError, ImportError):
+        return os.environ.get("USERNAME") or os.environ.get("USER") or "(未知)"

@@ -1,0 +1,223 @@
+"""The ledger, on SQLite and on PostgreSQL: ingest, state, history, corrections, locks, status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import time
+
+import openpyxl
+import pytest
+
+from builders import project, standard_rows, write_xlsx
+from ledger_support import ENGINES, fill_inbox, gps, gps_json, make_workspace
+
+
+@pytest.fixture(params=ENGINES)
+def ws(request, tmp_path, monkeypatch):
+    root = make_workspace(tmp_path / "工作区", request.param, request)
+    monkeypatch.chdir(root)
+    return root
+
+
+def _ingest(*args: str):
+    r = gps("ingest", *args)
+    assert r.exit_code == 0, r.output
+    return r
+
+
+def _total(*args: str) -> dict:
+    return gps_json("aggregate", *args)["total"]
+
+
+def _corrected_qitai(tmp_path, sample_dir, delta: int = 10, name: str = "奇台县.xlsx"):
+    """奇台县's file with the first 2016 amount (G4, 486) raised by ``delta``."""
+    wb = openpyxl.load_workbook(sample_dir / "奇台县.xlsx")
+    ws = wb.active
+    assert ws["J4"].value == 2016 and ws["G4"].value == 486
+    ws["G4"].value = 486 + delta
+    folder = tmp_path / f"更正{delta}"
+    folder.mkdir()
+    wb.save(folder / name)
+    return folder
+
+
+def test_figures_come_from_the_ledger_after_the_inbox_is_gone(ws, sample_dir):
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2016")
+    _ingest(str(inbox), "--period", "2017")
+    shutil.rmtree(inbox)
+    out = gps_json("aggregate", "--year", "2016")
+    assert out["total"] == {"count": 55, "amount": "16252.68"}
+    assert _total("--year", "2017") == {"count": 68, "amount": "19439.72"}
+    assert out["ledger"]["period"] == "2016" and out["ledger"]["as_of"] is None
+    sources = {s["path"]: s for s in out["sources"]}
+    assert len(sources) == 12
+    qitai = sources["奇台县.xlsx"]
+    assert (qitai["version"], qitai["submitter"], qitai["rows"]) == (1, "奇台县", 4)
+    assert len(qitai["sha256"]) == 64
+    by_jur = {x["jurisdiction"]: x for x in out["by_jurisdiction"]}
+    assert by_jur["州本级"] == {"jurisdiction": "州本级", "count": 8, "amount": "2978.88"}
+
+
+def test_the_same_bytes_again_make_no_new_version(ws, sample_dir):
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2016")
+    again = gps_json("ingest", str(inbox), "--period", "2016")
+    assert {f["status"] for f in again["files"]} == {"known"}
+    assert len(gps_json("history")["versions"]) == 12
+
+
+def test_a_correction_supersedes_keeps_history_and_as_of(ws, sample_dir, tmp_path):
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2016")
+    time.sleep(1.1)  # --as-of is to the second
+    before = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    time.sleep(1.1)
+    _ingest(str(_corrected_qitai(tmp_path, sample_dir)), "--period", "2016")
+    assert _total("--year", "2016") == {"count": 55, "amount": "16262.68"}
+    assert _total("--year", "2016", "--as-of", before) == {"count": 55, "amount": "16252.68"}
+
+    versions = gps_json("history", "--jurisdiction", "奇台县", "--year", "2016")["versions"]
+    assert [(v["version"], v["amount"], v["current"]) for v in versions] == [(1, "1089", False), (2, "1099", True)]
+    assert versions[1]["amount_before"] == "1089"
+    assert versions[1]["changes"] == [{"kind": "changed", "unit": "奇台县环境卫生管理站", "name": "县城环境卫生清扫保洁",
+                                       "field": "amount", "before": "486", "after": "496", "cell": "项目明细!G4"}]
+    table = gps("history", "--jurisdiction", "奇台县")
+    assert table.exit_code == 0 and "项目明细!G4" in table.stdout and "486 → 496" in table.stdout
+
+
+def test_a_locked_period_needs_a_reason_and_records_a_correction(ws, sample_dir, tmp_path):
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2016")
+    assert gps("lock", "--period", "2016").exit_code == 0
+    corrected = _corrected_qitai(tmp_path, sample_dir)
+    refused = gps("ingest", str(corrected), "--period", "2016")
+    assert refused.exit_code == 1
+    assert "已锁定" in refused.stderr and "--reason" in refused.stderr and "Traceback" not in refused.output
+    assert _total("--year", "2016")["amount"] == "16252.68"
+    _ingest(str(corrected), "--period", "2016", "--reason", "县城保洁合同金额更正")
+    assert _total("--year", "2016")["amount"] == "16262.68"
+    last = gps_json("history", "--jurisdiction", "奇台县")["versions"][-1]
+    assert (last["kind"], last["reason"], last["version"]) == ("更正", "县城保洁合同金额更正", 2)
+    assert gps("unlock", "--period", "2016").exit_code == 0
+    again = _corrected_qitai(tmp_path, sample_dir, delta=20)
+    _ingest(str(again), "--period", "2016")  # unlocked: no reason needed
+    assert _total("--year", "2016")["amount"] == "16272.68"
+
+
+def test_status_tells_reported_zero_missing_and_overdue(ws, sample_dir, tmp_path):
+    inbox = fill_inbox(ws, sample_dir)
+    for name in ("奇台县.xlsx", "木垒哈萨克自治县.xlsx"):
+        (inbox / name).unlink()
+    zero = tmp_path / "零报告"
+    zero.mkdir()
+    assert gps("template", "-o", str(zero / "木垒哈萨克自治县.xlsx")).exit_code == 0
+    _ingest(str(inbox), "--period", "2017Q4")
+    r = gps("ingest", str(zero), "--period", "2017Q4")
+    assert r.exit_code == 0, r.output
+    assert "零报告" in r.stderr
+
+    st = gps_json("status", "--period", "2017Q4")
+    assert st["period"] == "2017Q4" and st["deadline"] == "2018-01-25"  # gps init sets quarter_days = 25
+    lines = {x["jurisdiction"]: x for x in st["jurisdictions"]}
+    assert set(lines["昌吉市"]) >= {"jurisdiction", "status", "version", "received_at", "rows", "amount", "errors", "overdue"}
+    assert (lines["昌吉市"]["status"], lines["昌吉市"]["rows"], lines["昌吉市"]["version"]) == ("已报送", 9, 1)
+    assert lines["昌吉市"]["amount"] == "4270"
+    assert lines["昌吉市"]["overdue"] is True  # received long after 2018-01-25
+    assert (lines["木垒哈萨克自治县"]["status"], lines["木垒哈萨克自治县"]["rows"]) == ("零报告", 0)
+    assert (lines["奇台县"]["status"], lines["奇台县"]["overdue"], lines["奇台县"]["version"]) == ("未报送", True, None)
+    assert lines["州本级"]["submitters"] == ["州本级-其他部门", "州本级-文化传媒部门"]
+    remind = gps("status", "--period", "2017Q4", "--remind")
+    assert remind.exit_code == 0 and "奇台县" in remind.stdout and "催报通知" in remind.stdout
+    assert "逾期未报" in remind.stdout
+
+    summary = gps_json("aggregate", "--period", "2017Q4")
+    by = {s["jurisdiction"]: s["status"] for s in summary["submissions"]}
+    assert (by["木垒哈萨克自治县"], by["奇台县"]) == ("零报告", "未报送")
+
+
+def test_status_before_the_deadline_is_not_overdue(ws, sample_dir):
+    year = dt.date.today().year + 1  # a period that has not ended yet
+    st = gps_json("status", "--period", f"{year}Q1")
+    assert {x["status"] for x in st["jurisdictions"]} == {"未报送"}
+    assert not any(x["overdue"] for x in st["jurisdictions"])
+
+
+def test_a_file_with_errors_is_recorded_but_not_current(ws, sample_dir, tmp_path):
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2016")
+    bad = tmp_path / "退回"
+    bad.mkdir()
+    write_xlsx(bad / "昌吉市.xlsx", standard_rows([project(amount="待定"), project(name="另一个项目", amount=5)]))
+    r = gps("ingest", str(bad), "--period", "2016")
+    assert r.exit_code == 1
+    assert "不作为当前版本" in r.stderr and "G4" in r.stderr
+    assert _total("--year", "2016")["amount"] == "16252.68"
+    versions = gps_json("history", "--jurisdiction", "昌吉市", "--year", "2016")["versions"]
+    assert [(v["version"], v["accepted"], v["errors"], v["current"]) for v in versions] == [
+        (1, True, 0, True), (2, False, 1, False)]
+    line = {x["jurisdiction"]: x for x in gps_json("status", "--period", "2016")["jurisdictions"]}["昌吉市"]
+    assert (line["status"], line["errors"], line["version"]) == ("已报送", 1, 2)
+
+
+def test_files_of_another_year_only_are_not_a_zero_report(ws, tmp_path):
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    write_xlsx(folder / "昌吉市.xlsx", standard_rows([project(year=2017)]))
+    r = gps("ingest", str(folder), "--period", "2016")
+    assert r.exit_code == 1
+    assert "没有一个是 2016 年的" in r.stderr
+
+
+def test_compare_with_the_previous_year_from_the_ledger(ws, sample_dir):
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2016")
+    _ingest(str(inbox), "--period", "2017")
+    shutil.rmtree(inbox)
+    out = gps_json("aggregate", "--year", "2017", "--compare", "previous-year")
+    c = out["compare"]
+    assert (c["kind"], c["label"], c["period"]) == ("previous-year", "同比", "2016")
+    assert c["total"] == {"count": 55, "amount": "16252.68"}
+    assert c["change"] == {"count": 13, "amount": "3187.04", "percent": "19.61"}
+    cats = {x["category"]: x for x in c["by_category"]}
+    assert (cats["技术性服务"]["previous_count"], cats["技术性服务"]["previous_amount"]) == (8, "1189")
+    assert (cats["技术性服务"]["count"], cats["技术性服务"]["amount"]) == (6, "222.5")
+    screen = gps("aggregate", "--year", "2017", "--compare", "previous-year")
+    assert "增长 19.61%" in screen.stdout
+    ring = gps_json("aggregate", "--year", "2017", "--compare", "previous-period")["compare"]
+    assert ring["period"] == "2016" and ring["change"]["percent"] == "19.61"  # a year's previous period is the year before
+
+
+def test_report_from_the_ledger_without_the_files(ws, sample_dir):
+    from docx import Document
+
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2016")
+    shutil.rmtree(inbox)
+    r = gps("report", "--year", "2016", "-o", "报告.docx")
+    assert r.exit_code == 0, r.output
+    text = "\n".join(p.text for p in Document(str(ws / "报告.docx")).paragraphs)
+    assert "55项" in text and "16252.68万元" in text
+    assert "2017年计划" in text and "19439.72万元" in text  # the plan rows of the 2016 files
+
+
+def test_run_records_the_inbox_and_writes_from_the_ledger(ws, sample_dir):
+    fill_inbox(ws, sample_dir)
+    r = gps("run", "--period", "2016Q4", "--no-report")
+    assert r.exit_code == 0, r.output
+    out = ws / "output" / "2016Q4"
+    summary = json.loads((out / "运行摘要.json").read_text(encoding="utf-8"))
+    assert (summary["files"], summary["new_versions"], summary["rows"]) == (12, 12, 55)
+    assert json.loads((out / "报送情况.json").read_text(encoding="utf-8"))["period"] == "2016Q4"
+    assert (out / "报送情况.xlsx").is_file()
+    again = gps("run", "--period", "2016Q4", "--no-report")
+    assert again.exit_code == 0
+    summary = json.loads((out / "运行摘要.json").read_text(encoding="utf-8"))
+    assert (summary["new_versions"], summary["rows"]) == (0, 55)
+    # the next quarter's run does not take the files left in the inbox for new submissions
+    nxt = gps("run", "--period", "2017Q1", "--no-report")
+    assert nxt.exit_code == 1  # no 2017 rows recorded for 2017Q1: nothing to aggregate
+    st = json.loads((ws / "output" / "2017Q1" / "报送情况.json").read_text(encoding="utf-8"))
+    assert {x["status"] for x in st["jurisdictions"]} == {"未报送"}
