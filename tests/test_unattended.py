@@ -47,14 +47,14 @@ def test_run_writes_the_period_folder_and_a_summary(tmp_path, sample_dir, monkey
     out = ws / "output" / "2016Q4"
     summary = json.loads((out / "运行摘要.json").read_text(encoding="utf-8"))
     assert summary["ok"] is True and summary["exit_status"] == 0
-    assert (summary["files"], summary["rows"], summary["errors"]) == (12, 123, 0)
+    assert (summary["files"], summary["new_versions"], summary["rows"], summary["errors"]) == (12, 12, 55, 0)
     agg = json.loads((out / "2016年政府购买服务项目汇总.json").read_text(encoding="utf-8"))
     assert agg["total"] == {"count": 55, "amount": "16252.68"}
     assert (out / "2016年政府购买服务项目汇总表.xlsx").exists()
     assert json.loads((out / "校验结果.json").read_text(encoding="utf-8"))["ok"] is True
 
 
-def test_run_with_bad_data_exits_1_and_annotates(tmp_path, sample_dir, monkeypatch):
+def test_run_with_bad_data_exits_1_annotates_and_sums_the_rest(tmp_path, sample_dir, monkeypatch):
     ws = workspace(tmp_path, sample_dir)
     write_xlsx(ws / "inbox" / "坏表.xlsx", standard_rows([project(name="新项目", amount="待定")]))
     monkeypatch.chdir(ws)
@@ -65,7 +65,9 @@ def test_run_with_bad_data_exits_1_and_annotates(tmp_path, sample_dir, monkeypat
     assert summary["errors"] == 1 and summary["exit_status"] == 1
     assert summary["problems"][0]["code"] == "invalid-amount"
     assert (out / "问题标注" / "坏表-问题标注.xlsx").exists()
-    assert not (out / "2016年政府购买服务项目汇总表.xlsx").exists()
+    # the file with errors is recorded in the ledger but is no jurisdiction's current version
+    agg = json.loads((out / "2016年政府购买服务项目汇总.json").read_text(encoding="utf-8"))
+    assert agg["total"] == {"count": 55, "amount": "16252.68"}
 
 
 def test_run_outside_a_workspace_is_a_usage_error():

@@ -52,6 +52,41 @@ def test_zero_amount_is_a_warning(tmp_path):
     assert len(res.valid_records()) == 1
 
 
+def test_an_amount_finer_than_a_fen_is_a_warning_at_its_cell_and_counts_exactly(tmp_path):
+    """12.3456789 万元 is 123456.789 元: said at the cell, counted as it is (never rounded silently)."""
+    found, res = one(tmp_path, amount="12.3456789")
+    assert found == [("amount-below-fen", "warning", "项目明细", "G4")]
+    assert "12.3456789" in res.all_issues()[0].message and "7 位" in res.all_issues()[0].message
+    assert res.valid_records()[0].amount == Decimal("12.3456789")
+    assert one(tmp_path, amount="12.345678")[0] == []  # six decimals of 万元: whole fen
+    assert one(tmp_path, amount="12.34567800")[0] == []  # trailing zeros are not a part of a fen
+
+
+def test_the_ledger_refuses_what_is_no_one_jurisdictions_submission(tmp_path, monkeypatch):
+    """Codes only gps ingest raises: a file of several jurisdictions, of none, or of another year only."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from gpscli.cli import app
+
+    run = CliRunner()
+    assert run.invoke(app, ["init", str(tmp_path / "ws")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    two = write_xlsx(tmp_path / "汇总.xlsx", standard_rows([project(), project(jurisdiction="阜康市", name="另一个")]))
+    other_year = write_xlsx(tmp_path / "昌吉市.xlsx", standard_rows([project(year=2017)]))
+    nobody = write_xlsx(tmp_path / "空表.xlsx", standard_rows([], title="政府购买服务项目情况表", unit_line=None))
+
+    def codes(path):
+        r = run.invoke(app, ["ingest", str(path), "--period", "2016", "--format", "json"])
+        assert r.exit_code == 1, r.output
+        return [(i["code"], i["severity"]) for i in json.loads(r.stdout)["issues"] if i["severity"] == "error"]
+
+    assert codes(two) == [("several-jurisdictions", "error")]
+    assert codes(other_year) == [("no-rows-for-period", "error")]
+    assert codes(nobody) == [("unknown-submitter", "error")]
+
+
 def test_year_later_than_next_year_is_a_warning_at_its_cell(tmp_path):
     """2061 for 2016 (digits swapped): said at the 年度 cell; the row still counts, under 2061."""
     found, res = one(tmp_path, year=2061)

@@ -48,10 +48,20 @@ class State:
 STATE = State()
 
 
+_CONSOLES: dict[int, tuple[object, Console]] = {}  # the last console made for stdout and for stderr
+
+
 def _console(stream) -> Console:
+    """A console on ``stream``, made once per stream (a message a file costs no console a file)."""
+    key = 1 if stream is sys.stdout else 2
+    held = _CONSOLES.get(key)
+    if held is not None and held[0] is stream:
+        return held[1]
     tty = stream.isatty() and os.environ.get("NO_COLOR") is None
-    return Console(file=stream, force_terminal=tty if tty else None, no_color=not tty, highlight=False,
-                   soft_wrap=not tty, width=None if tty else 200)
+    console = Console(file=stream, force_terminal=tty if tty else None, no_color=not tty, highlight=False,
+                      soft_wrap=not tty, width=None if tty else 200)
+    _CONSOLES[key] = (stream, console)
+    return console
 
 
 def out() -> Console:

@@ -149,6 +149,9 @@ def _report_dict(report, period) -> dict:
             "skipped": [i.to_dict(with_path=True) for i in report.skipped]}
 
 
+MANY_FILES = 30
+
+
 def _print_report(report, period) -> None:
     from ..ledger import KNOWN, NEW
     from ..money import display
@@ -156,11 +159,13 @@ def _print_report(report, period) -> None:
 
     recorded = known = refused = 0
     other = [o for o in report.outcomes if o.status == NEW and o.other_rows]
+    quiet = len(report.outcomes) > MANY_FILES  # then only the files that need a look are listed
     for o in report.outcomes:
         name = Path(o.path).name
         if o.status == KNOWN:
             known += 1
-            say(f"{name}:{o.message}")
+            if not quiet:
+                say(f"{name}:{o.message}")
         elif o.status == NEW:
             recorded += 1
             head = f"{name} → {o.submitter} {period.label} 第 {o.number} 版"
@@ -170,7 +175,7 @@ def _print_report(report, period) -> None:
                 warn(f"{head}:有 {o.errors} 个错误,已记录,但不作为当前版本;请报送单位改正后重新报送")
             elif o.zero:
                 say(f"{head}:零报告(有表头,没有项目行)")
-            else:
+            elif not quiet:
                 say(f"{head}:{o.rows} 个项目,{display(o.amount)} 万元")
             if o.new_submitter_beside:
                 warn(f"  注意:{o.jurisdiction}已有报送单位 {'、'.join(o.new_submitter_beside)},本文件作为另一个报送单位"
@@ -188,6 +193,8 @@ def _print_report(report, period) -> None:
     if other:
         say(f"{len(other)} 个文件中另有 {sum(o.other_rows for o in other)} 行属于其他年度,不计入本次 {period.label} 的报送"
             f"(需要时以相应的 --period 另行导入)")
+    if quiet:
+        say("(文件较多,上面只列出有错误、零报告或需注意的文件;--format json 列出每个文件)")
     say(f"{period.label}:新记录 {recorded} 个版本,已有 {known} 个,未记录 {refused} 个")
 
 

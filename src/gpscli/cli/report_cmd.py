@@ -81,24 +81,12 @@ def report_command(
     --out 指定的文件已存在且不是 gps 写的(或被改过)时须加 --force。
     """
     from ..errors import DataError
-    from ..report import check_template as run_check
     from ..report import preflight, write_report
     from .common import load_config
     from .validate_cmd import print_issue_table
 
     if variables or check_template:
-        if variables:
-            print_variables(out())
-        if check_template:
-            check = run_check(check_template)
-            print_check(out(), check)
-            for problem in check.problems:
-                err().print(f"错误:{shown(problem)}")
-            if check.unknown:
-                err().print(f"错误:模板用到 gps 不提供的变量:{'、'.join(check.unknown)}", markup=False)
-            if not check.ok:
-                raise typer.Exit(EXIT_DATA)
-            say("模板检查通过:用到的变量都有,用示例数据试渲染无误")
+        _template_help(variables, check_template)
         return
 
     cfg = load_config()
@@ -142,6 +130,24 @@ def report_command(
     if agg.skipped:
         print_issue_table(err(), agg.skipped, title=f"未纳入报告的问题({len(agg.skipped)} 个)", with_file=True)
         raise typer.Exit(EXIT_DATA)
+
+
+def _template_help(variables: bool, check_template: Path | None) -> None:
+    """--variables, --check-template: about templates, not a draft."""
+    from ..report import check_template as run_check
+
+    if variables:
+        print_variables(out())
+    if check_template:
+        check = run_check(check_template)
+        print_check(out(), check)
+        for problem in check.problems:
+            err().print(f"错误:{shown(problem)}")
+        if check.unknown:
+            err().print(f"错误:模板用到 gps 不提供的变量:{'、'.join(check.unknown)}", markup=False)
+        if not check.ok:
+            raise typer.Exit(EXIT_DATA)
+        say("模板检查通过:用到的变量都有,用示例数据试渲染无误")
 
 
 def _money(amount) -> str:

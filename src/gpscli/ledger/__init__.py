@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .engine import LedgerError, describe
+from .engine import LedgerError, describe, writer
 from .state import Version
 from .store import KNOWN, NEW, REFUSED, Outcome, Request
 
@@ -153,16 +153,17 @@ class Ledger:
             options["jurisdiction"] = req.jurisdiction
         result = api.load(todo, progress=progress, **options)
         profile = result.profile
-        for f in result.files:
-            stored = data.get(f.path)
-            if f.path in seen:
-                outcomes.append(seen[f.path])
-            elif f.ignored:
-                outcomes.append(Outcome(f.path, KNOWN, "与本次导入的另一个文件内容完全相同,未重复记录"))
-            elif stored is None or hashlib.sha256(stored).hexdigest() != f.sha256:
-                outcomes.append(Outcome(f.path, REFUSED, "文件在读取期间被改动,未记录;请确认文件已保存后重新导入"))
-            else:
-                outcomes.append(self._record(f, stored, req, profile))
+        with writer(self.engine) as conn:
+            for f in result.files:
+                stored = data.get(f.path)
+                if f.path in seen:
+                    outcomes.append(seen[f.path])
+                elif f.ignored:
+                    outcomes.append(Outcome(f.path, KNOWN, "与本次导入的另一个文件内容完全相同,未重复记录"))
+                elif stored is None or hashlib.sha256(stored).hexdigest() != f.sha256:
+                    outcomes.append(Outcome(f.path, REFUSED, "文件在读取期间被改动,未记录;请确认文件已保存后重新导入"))
+                else:
+                    outcomes.append(self._record(conn, f, stored, req, profile))
         return IngestReport(outcomes, result, skipped + result.issues)
 
     def _known(self, conn, sha256: str, period: Period, of_year: bool) -> Outcome | None:
@@ -184,11 +185,11 @@ class Ledger:
                                           f"不作为 {period.label} 的新报送", submitter=row[2], number=row[1])
         return None
 
-    def _record(self, f, content: bytes, req: Request, profile: Profile) -> Outcome:
+    def _record(self, conn, f, content: bytes, req: Request, profile: Profile) -> Outcome:
         from .store import record
 
         try:
-            return record(self.engine, f, content, req, profile)
+            return record(conn, f, content, req, profile)
         except Exception as exc:
             from sqlalchemy.exc import SQLAlchemyError
 

@@ -142,15 +142,27 @@ def make_engine(url: str) -> Engine:
 
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """One write transaction: whole or not at all, and one writer at a time."""
-    with engine.connect() as conn:
-        conn = conn.execution_options(write=True)
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                from sqlalchemy import text
+    """One write transaction on a connection of its own."""
+    with writer(engine) as conn, transaction(conn):
+        yield conn
 
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK_KEY})
-            yield conn
+
+@contextmanager
+def writer(engine: Engine) -> Iterator[Connection]:
+    """A connection for write transactions (several, one after the other: see :func:`transaction`)."""
+    with engine.connect() as conn:
+        yield conn.execution_options(write=True)
+
+
+@contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """One write transaction: whole or not at all, and one writer at a time."""
+    with conn.begin():
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK_KEY})
+        yield conn
 
 
 def revision(conn: Connection) -> str | None:

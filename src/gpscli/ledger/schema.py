@@ -64,6 +64,8 @@ versions = Table(
     UniqueConstraint("sha256", "year", "period", name="uq_versions_bytes"),
 )
 Index("ix_versions_year", versions.c.year, versions.c.period_rank)
+Index("ix_versions_submitter", versions.c.submitter, versions.c.year)
+Index("ix_versions_jurisdiction", versions.c.jurisdiction)
 
 # The sheets rows came from, with the column letter of each field (the rows' cells).
 sheets = Table(

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from decimal import Decimal
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -13,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from .. import issues as issues_mod
 from ..money import to_fen
 from . import schema as s
-from .engine import os_user, writing
+from .engine import os_user, transaction
 from .submitter import jurisdiction_of, submitter_of
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Connection
 
     from ..issues import Issue
     from ..periods import Period
@@ -59,13 +60,30 @@ class Request:
     jurisdiction: str | None = None
 
 
+@cache
+def _statements() -> dict[str, Any]:
+    """The statements an ingest runs for every file, built once (building one costs as much as running it)."""
+    from sqlalchemy import bindparam, func, select
+
+    v, b = s.versions.c, s.blobs.c
+    return {
+        "known": select(v.number, v.submitter).where(v.sha256 == bindparam("sha"), v.year == bindparam("year"),
+                                                     v.period == bindparam("period")),
+        "locked": select(s.locks.c.period).where(s.locks.c.period == bindparam("period")),
+        "number": select(func.max(v.number)).where(v.submitter == bindparam("submitter"), v.year == bindparam("year")),
+        "seen": select(v.id).where(v.submitter == bindparam("submitter")).limit(1),
+        "others": select(v.submitter).where(v.jurisdiction == bindparam("jurisdiction"),
+                                            v.submitter != bindparam("submitter"), v.accepted.is_(True))
+                  .distinct().limit(10),
+        "blob": select(b.sha256).where(b.sha256 == bindparam("sha")),
+        "version": s.versions.insert(), "sheet": s.sheets.insert(), "rows": s.rows.insert(),
+        "issues": s.issues.insert(), "blob_insert": s.blobs.insert(),
+    }
+
+
 def known(conn: Connection, sha256: str, period: Period) -> tuple[int, str] | None:
     """(version number, submitter) of the version these bytes already are for this period."""
-    from sqlalchemy import select
-
-    v = s.versions.c
-    row = conn.execute(select(v.number, v.submitter).where(v.sha256 == sha256, v.year == period.year,
-                                                           v.period == period.label)).first()
+    row = conn.execute(_statements()["known"], {"sha": sha256, "year": period.year, "period": period.label}).first()
     return None if row is None else (row[0], row[1])
 
 
@@ -74,16 +92,15 @@ def refused_by_lock(period: Period) -> str:
 
 
 def locked(conn: Connection, period: Period) -> bool:
-    from sqlalchemy import select
-
-    return conn.execute(select(s.locks.c.period).where(s.locks.c.period == period.label)).first() is not None
+    return conn.execute(_statements()["locked"], {"period": period.label}).first() is not None
 
 
-def record(engine: Engine, f: FileResult, data: bytes, req: Request, profile: Profile) -> Outcome:
-    """Record one read and validated file as a version of ``req.period`` (its own transaction)."""
+def record(conn: Connection, f: FileResult, data: bytes, req: Request, profile: Profile) -> Outcome:
+    """Record one read and validated file as a version of ``req.period``, in its own transaction
+    (``conn``: a :func:`~.engine.writer` connection)."""
     out, views, rows, found = classify(f, req, profile)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    with writing(engine) as conn:
+    with transaction(conn):
         hit = known(conn, f.sha256, req.period)
         if hit is not None:
             out.status, (out.number, out.submitter) = KNOWN, hit
@@ -97,13 +114,12 @@ def record(engine: Engine, f: FileResult, data: bytes, req: Request, profile: Pr
         out.number = _next_number(conn, out.submitter, req.period.year)
         out.new_submitter_beside = _other_submitters(conn, out.jurisdiction, out.submitter) if out.accepted else []
         _insert_blob(conn, f.sha256, data)
-        vid = _new_id(conn.execute(s.versions.insert().values(
+        vid = _new_id(conn.execute(_statements()["version"], dict(
             jurisdiction=out.jurisdiction, submitter=out.submitter, year=req.period.year, period=req.period.label,
             period_rank=req.period.rank, number=out.number, sha256=f.sha256, file_name=PurePath(f.path).name,
             received_at=req.received or now, ingested_at=now, ingested_by=os_user(), accepted=out.accepted,
             rows=out.rows, amount_fen=sum(r[7] for r in rows if r[14] == req.period.year), errors=out.errors,
-            warnings=out.warnings,
-            other_rows=out.other_rows, reason=req.reason, locked=is_locked,
+            warnings=out.warnings, other_rows=out.other_rows, reason=req.reason, locked=is_locked,
         )))
         _insert_rows(conn, vid, [b for b, idx in views if idx], rows)
         _insert_issues(conn, vid, found)
@@ -117,14 +133,8 @@ def classify(f: FileResult, req: Request, profile: Profile) -> tuple[Outcome, li
     added: several jurisdictions, none, or no row of the year)."""
     year = req.period.year
     out = Outcome(f.path, REFUSED)
-    views = [(b, [i for i, y in enumerate(b.year) if y == year]) for b in f.batches]
-    other_rows = {(b.sheet, b.row[i]) for b in f.batches for i, y in enumerate(b.year) if y != year}
+    views, other_rows, year_jurs = _views(f, year)
     out.other_rows = len(other_rows)
-    year_jurs = [b.jurisdiction[i] for b, idx in views for i in idx]
-    if len(set(year_jurs)) == 1:  # other years' rows are kept too, when of the same jurisdiction and sound
-        bad = {(i.sheet, i.row) for i in f.issues if i.is_error} | f.unlisted_error_rows
-        views = [(b, [i for i, (j, y) in enumerate(zip(b.jurisdiction, b.year)) if j == year_jurs[0]
-                      and (y == year or (b.sheet, b.row[i]) not in bad)]) for b in f.batches]
     jurs = [req.jurisdiction] if req.jurisdiction and not year_jurs else jurisdiction_of(f, year_jurs, profile)
     found = _own_issues(f, req, jurs, bool(year_jurs), len(other_rows))
     found += [i for i in f.issues if (i.sheet, i.row) not in other_rows]
@@ -141,6 +151,20 @@ def classify(f: FileResult, req: Request, profile: Profile) -> tuple[Outcome, li
     out.amount = sum((Decimal(r[6]) for r in mine), Decimal(0))
     out.zero = out.accepted and not mine
     return out, views, rows, found
+
+
+def _views(f: FileResult, year: int) -> tuple[list[tuple[RecordBatch, list[int]]], set, list[str]]:
+    """The rows a version keeps, by sheet: those of its year, and those of other years when the file
+    is one jurisdiction's and they have no error (last year's figures, next year's plan); the
+    (sheet, row) of the other years' rows; the jurisdiction of each row of the year."""
+    views = [(b, [i for i, y in enumerate(b.year) if y == year]) for b in f.batches]
+    other_rows = {(b.sheet, b.row[i]) for b in f.batches for i, y in enumerate(b.year) if y != year}
+    year_jurs = [b.jurisdiction[i] for b, idx in views for i in idx]
+    if len(set(year_jurs)) == 1:
+        bad = {(i.sheet, i.row) for i in f.issues if i.is_error} | f.unlisted_error_rows
+        views = [(b, [i for i, (j, y) in enumerate(zip(b.jurisdiction, b.year)) if j == year_jurs[0]
+                      and (y == year or (b.sheet, b.row[i]) not in bad)]) for b in f.batches]
+    return views, other_rows, year_jurs
 
 
 def _own_issues(f: FileResult, req: Request, jurs: list[str], has_rows: bool, other_rows: int) -> list[Issue]:
@@ -175,41 +199,32 @@ def _rows(views: list[tuple[RecordBatch, list[int]]]) -> list[tuple[Any, ...]]:
 
 
 def _next_number(conn: Connection, submitter: str, year: int) -> int:
-    from sqlalchemy import func, select
-
-    v = s.versions.c
-    last = conn.execute(select(func.max(v.number)).where(v.submitter == submitter, v.year == year)).scalar()
+    last = conn.execute(_statements()["number"], {"submitter": submitter, "year": year}).scalar()
     return (last or 0) + 1
 
 
 def _other_submitters(conn: Connection, jurisdiction: str, submitter: str) -> list[str]:
     """The jurisdiction's other submitters, when this one is new to the ledger (else nothing to say)."""
-    from sqlalchemy import select
-
-    v = s.versions.c
-    if conn.execute(select(v.id).where(v.submitter == submitter).limit(1)).first() is not None:
+    st = _statements()
+    if conn.execute(st["seen"], {"submitter": submitter}).first() is not None:
         return []
-    found = conn.execute(select(v.submitter).where(v.jurisdiction == jurisdiction, v.submitter != submitter,
-                                                   v.accepted.is_(True)).distinct()).scalars()
-    return sorted(found)
+    return sorted(conn.execute(st["others"], {"jurisdiction": jurisdiction, "submitter": submitter}).scalars())
 
 
 def _insert_blob(conn: Connection, sha256: str, data: bytes) -> None:
-    from sqlalchemy import select
-
-    b = s.blobs.c
-    if conn.execute(select(b.sha256).where(b.sha256 == sha256)).first() is None:
-        conn.execute(s.blobs.insert().values(sha256=sha256, size=len(data), content=data))
+    st = _statements()
+    if conn.execute(st["blob"], {"sha": sha256}).first() is None:
+        conn.execute(st["blob_insert"], {"sha256": sha256, "size": len(data), "content": data})
 
 
 def _insert_rows(conn: Connection, vid: int, batches: list[RecordBatch], rows: list[tuple[Any, ...]]) -> None:
     sheet_ids = []
     for b in batches:
         letters = json.dumps(b.letters or {}, ensure_ascii=False)
-        sheet_ids.append(_new_id(conn.execute(s.sheets.insert().values(version_id=vid, name=b.sheet,
-                                                                       letters=letters))))
+        sheet_ids.append(_new_id(conn.execute(_statements()["sheet"], {"version_id": vid, "name": b.sheet,
+                                                                      "letters": letters})))
     if rows:
-        conn.execute(s.rows.insert(), [
+        conn.execute(_statements()["rows"], [
             {"version_id": vid, "seq": n, "sheet_id": sheet_ids[r[0]], "row": r[1], "jurisdiction": r[2],
              "unit": r[3], "name": r[4], "category": r[5], "amount": r[6], "amount_fen": r[7], "subcategory": r[8],
              "method": r[9], "supplier": r[10], "note": r[11], "unit_id": r[12], "name_id": r[13], "year": r[14]}
@@ -229,4 +244,4 @@ def _insert_issues(conn: Connection, vid: int, found: Iterable[Issue]) -> None:
                "value": json.dumps(issues_mod.json_safe(i.value), ensure_ascii=False)}
               for n, i in enumerate(found)]
     if values:
-        conn.execute(s.issues.insert(), values)
+        conn.execute(_statements()["issues"], values)

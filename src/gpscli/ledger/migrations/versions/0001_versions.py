@@ -48,6 +48,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("sha256", "year", "period", name="uq_versions_bytes"),
     )
     op.create_index("ix_versions_year", "versions", ["year", "period_rank"])
+    op.create_index("ix_versions_submitter", "versions", ["submitter", "year"])
+    op.create_index("ix_versions_jurisdiction", "versions", ["jurisdiction"])
     op.create_table(
         "sheets",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
