@@ -24,7 +24,6 @@ from .outputs.generation import Generation
 from .outputs.safe import json_text
 from .outputs.validation import report_dict
 from .periods import Period
-from .readers import Limits
 
 MAX_LISTED = 200  # problems listed in 运行摘要.json (all of them are in 校验结果.json)
 SUMMARY_NAME = "运行摘要.json"

@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -114,13 +114,14 @@ def record(conn: Connection, f: FileResult, data: bytes, req: Request, profile: 
         out.number = _next_number(conn, out.submitter, req.period.year)
         out.new_submitter_beside = _other_submitters(conn, out.jurisdiction, out.submitter) if out.accepted else []
         _insert_blob(conn, f.sha256, data)
-        vid = _new_id(conn.execute(_statements()["version"], dict(
-            jurisdiction=out.jurisdiction, submitter=out.submitter, year=req.period.year, period=req.period.label,
-            period_rank=req.period.rank, number=out.number, sha256=f.sha256, file_name=PurePath(f.path).name,
-            received_at=req.received or now, ingested_at=now, ingested_by=os_user(), accepted=out.accepted,
-            rows=out.rows, amount_fen=sum(r[7] for r in rows if r[14] == req.period.year), errors=out.errors,
-            warnings=out.warnings, other_rows=out.other_rows, reason=req.reason, locked=is_locked,
-        )))
+        vid = _new_id(conn.execute(_statements()["version"], {
+            "jurisdiction": out.jurisdiction, "submitter": out.submitter, "year": req.period.year,
+            "period": req.period.label, "period_rank": req.period.rank, "number": out.number, "sha256": f.sha256,
+            "file_name": PurePath(f.path).name, "received_at": req.received or now, "ingested_at": now,
+            "ingested_by": os_user(), "accepted": out.accepted, "rows": out.rows,
+            "amount_fen": sum(r[7] for r in rows if r[14] == req.period.year), "errors": out.errors,
+            "warnings": out.warnings, "other_rows": out.other_rows, "reason": req.reason, "locked": is_locked,
+        }))
         _insert_rows(conn, vid, [b for b, idx in views if idx], rows)
         _insert_issues(conn, vid, found)
     out.status = NEW
