@@ -133,6 +133,43 @@ def report(folder: str, year: int, out: str) -> dict:
             "render_seconds": outcome.render_seconds, "bytes": Path(out).stat().st_size}
 
 
+def ingest(folder: str, year: int, ws: str) -> dict:
+    """A new SQLite ledger in ``ws``, and every file of the folder recorded in it (gps ingest)."""
+    from gpscli.ledger import NEW, Ledger, Request
+    from gpscli.ledger.engine import sqlite_url
+    from gpscli.periods import Period
+
+    db = Path(ws) / "gps.sqlite"
+    for p in Path(ws).glob("gps.sqlite*"):
+        p.unlink()
+    t = time.perf_counter()
+    ledger = Ledger.open(sqlite_url(db), create=True)
+    report = ledger.ingest([folder], Request(Period(year)))
+    seconds = time.perf_counter() - t
+    ledger.engine.dispose()
+    new = [o for o in report.outcomes if o.status == NEW]
+    refused = [o for o in report.outcomes if not o.accepted]
+    return {"seconds": seconds, "files": len(report.outcomes), "rows": sum(o.rows for o in new),
+            "errors": len(refused), "first_errors": [o.message or f"{o.errors} errors" for o in refused[:3]],
+            "ledger_bytes": sum(p.stat().st_size for p in Path(ws).glob("gps.sqlite*"))}
+
+
+def ledger_aggregate(ws: str, year: int) -> dict:
+    """The state of the year from the ledger in ``ws``, aggregated and written as JSON."""
+    from gpscli import api
+    from gpscli.ledger import Ledger
+    from gpscli.ledger.engine import sqlite_url
+    from gpscli.outputs.tables import to_json
+    from gpscli.periods import Period
+
+    t = time.perf_counter()
+    ledger = Ledger.open(sqlite_url(Path(ws) / "gps.sqlite"))
+    agg = api.aggregate(ledger.result(Period(year)), year=year)
+    text = to_json(agg)
+    return {"seconds": time.perf_counter() - t, "files": len(agg.files), "rows": agg.total.count, "errors": 0,
+            "total": str(agg.total.amount), "bytes": len(text)}
+
+
 def determinism(folder: str, year: int) -> dict:
     from gpscli import api
     from gpscli.outputs.tables import to_json
@@ -145,12 +182,13 @@ def determinism(folder: str, year: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("kind", choices=["gps", "calamine", "fastexcel", "pandas", "pandas-calamine", "csv", "pandas-csv",
-                                     "report", "determinism"])
+                                     "report", "determinism", "ingest", "ledger-aggregate"])
     ap.add_argument("folder")
     ap.add_argument("--year", type=int, default=2016)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--ws", default=None, help="ingest, ledger-aggregate: the folder of the ledger")
     a = ap.parse_args()
     if a.kind == "gps":
         out = gps(a.folder, a.year, a.workers)
@@ -168,6 +206,10 @@ def main() -> None:
         out = pandas_csv(a.folder)
     elif a.kind == "report":
         out = report(a.folder, a.year, a.out)
+    elif a.kind == "ingest":
+        out = ingest(a.folder, a.year, a.ws)
+    elif a.kind == "ledger-aggregate":
+        out = ledger_aggregate(a.ws or a.folder, a.year)
     else:
         out = determinism(a.folder, a.year)
     sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")

@@ -221,3 +221,30 @@ def test_run_records_the_inbox_and_writes_from_the_ledger(ws, sample_dir):
     assert nxt.exit_code == 1  # no 2017 rows recorded for 2017Q1: nothing to aggregate
     st = json.loads((ws / "output" / "2017Q1" / "报送情况.json").read_text(encoding="utf-8"))
     assert {x["status"] for x in st["jurisdictions"]} == {"未报送"}
+
+
+def test_sums_by_the_database_equal_sums_of_the_rows(ws, sample_dir, tmp_path):
+    """JSON to the screen is summed by the database; with an xlsx 明细 asked for, from the rows: the same figures."""
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2017")
+    for by in ("jurisdiction,category", "kind,method", "subcategory"):
+        summed = gps_json("aggregate", "--year", "2017", "--by", by)
+        r = gps("aggregate", "--year", "2017", "--by", by, "--out", str(tmp_path / f"{by}.xlsx"),
+                "--out", str(tmp_path / f"{by}.json"))
+        assert r.exit_code == 0, r.output
+        from_rows = json.loads((tmp_path / f"{by}.json").read_text(encoding="utf-8"))
+        assert summed == from_rows
+
+
+def test_an_amount_finer_than_a_fen_stays_exact_in_the_ledger(ws, tmp_path):
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    write_xlsx(folder / "昌吉市.xlsx", standard_rows([project(amount="0.1234567"), project(name="二", amount="0.3")]))
+    r = gps("ingest", str(folder), "--period", "2016")
+    assert r.exit_code == 0, r.output
+    assert "分以下" in r.stderr and "G4" in r.stderr
+    out = gps_json("aggregate", "--year", "2016")
+    assert out["total"] == {"count": 2, "amount": "0.4234567"}  # not 0.423457: the text is kept exactly
+    assert out["warnings"][0]["code"] == "amount-below-fen"
+    line = {x["jurisdiction"]: x for x in gps_json("status", "--period", "2016")["jurisdictions"]}["昌吉市"]
+    assert line["amount"] == "0.423457"  # the integer fen the database sums, rounded half-up

@@ -212,6 +212,7 @@ class Aggregation:
     scope: Scope | None = field(default=None, repr=False, compare=False)  # what derived dimensions draw on
     basis: Any = None  # a gpscli.ledger.Basis when the rows came from the ledger
     comparison: Any = None  # a Comparison (同比/环比) when one was asked for
+    counted: dict[str, int] | None = None  # rows counted per file, when made from sums (no views)
 
     @cached_property
     def records(self) -> list[ProjectRecord]:
@@ -302,9 +303,26 @@ def aggregate_views(views: Iterable[View], year: int, dimensions: list[str], *, 
     """:func:`aggregate` over record columns (what :func:`gpscli.api.aggregate` uses). ``profile``
     tells the kinds of the jurisdictions (the built-in profile's if None)."""
     rows = year_views(views, year)
+    sums, counts, paths = _sum_columns(rows, [DIMENSION_REGISTRY[d].column for d in dimensions])
+    return aggregate_sums(sums, counts, paths, year, dimensions, jurisdictions=jurisdictions,
+                          categories_order=categories_order, files=files, skipped=skipped, region=region,
+                          find_jurisdiction=find_jurisdiction, warnings=warnings, profile=profile, basis=basis,
+                          views=rows)
+
+
+def aggregate_sums(sums: dict[tuple, list], counts: dict[str, int], paths: dict[str, set[str]], year: int,
+                   dimensions: list[str], *, jurisdictions: list[str], categories_order: dict[str, int],
+                   files: list[FileResult] | None = None, skipped: list[Issue] | None = None, region: str = "",
+                   find_jurisdiction: Callable[[str], str | None] | None = None,
+                   warnings: list[Issue] | None = None, profile: Profile | None = None, basis: Any = None,
+                   views: list[View] | None = None, counted: dict[str, int] | None = None) -> Aggregation:
+    """The aggregation of sums already made: ``sums`` maps the values of the dimensions' columns to
+    [count, exact amount]; ``counts`` and ``paths`` are the rows and files of each jurisdiction.
+    (:func:`aggregate_views` sums record columns; the ledger has its database sum them, and gives
+    ``counted``, the rows of each file, instead of the ``views``.)"""
+    rows = views or []
     scope = Scope(list(jurisdictions), categories_order, profile, rows)
     dims = [DIMENSION_REGISTRY[d] for d in dimensions]
-    sums, counts, paths = _sum_columns(rows, [d.column for d in dims])
     cells = _cells(sums, [d.derive(scope) if d.derive is not None else None for d in dims])
     total = Figure()
     by: dict[str, dict[str, Figure]] = {d: {} for d in dimensions}
@@ -320,7 +338,8 @@ def aggregate_views(views: Iterable[View], year: int, dimensions: list[str], *, 
     cells_sorted = sorted(cells.items(), key=lambda kv: tuple(order[d](v) for d, v in zip(dimensions, kv[0])))
     submissions = _submissions(scope.jurisdictions, counts, paths, files or [], find_jurisdiction)
     return Aggregation(year, dimensions, total, by_sorted, cells_sorted, rows, files or [], skipped or [],
-                       submissions, region, warnings or [], scope=scope, basis=basis)
+                       submissions, region, warnings or [], scope=scope, basis=basis,
+                       counted=counted)
 
 
 def _sorted_by(figures: dict[str, Figure], key: SortKey) -> list[tuple[str, Figure]]:

@@ -49,14 +49,27 @@ def _preflight(paths, targets, fmt, force: bool):
     return shown_as
 
 
-def comparison(ledger, kind: str, period, at, result, by: str):
-    """同比/环比 of an aggregation from the ledger: the earlier period's state, aggregated the same way."""
+def _from_ledger(ledger, period, at, by: str, catalogue, profile, details: bool):
+    """The aggregation of the ledger's state: summed by the database, or, when an output lists the
+    projects (the xlsx 明细), from the rows."""
     from .. import api
+
+    if details:
+        result = ledger.result(period, as_of=at, catalogue=catalogue, profile=profile)
+        return api.aggregate(result, year=period.year, by=by)
+    return ledger.aggregate(period, as_of=at, by=by, catalogue=catalogue, profile=profile)
+
+
+def comparison(ledger, kind: str, period, at, by: str, catalogue, profile):
+    """同比/环比 of an aggregation from the ledger: the earlier period's state, aggregated the same way."""
     from .. import compare as compare_mod
+    from ..errors import DataError
 
     earlier = compare_mod.earlier(kind, period)
-    before = ledger.result(earlier, as_of=at, catalogue=result.catalogue, profile=result.profile)
-    earlier_agg = api.aggregate(before, year=earlier.year, by=by) if before.years() else None
+    try:
+        earlier_agg = ledger.aggregate(earlier, as_of=at, by=by, catalogue=catalogue, profile=profile)
+    except DataError:  # nothing recorded for it
+        earlier_agg = None
     return compare_mod.build(kind, earlier, earlier_agg)
 
 
@@ -157,22 +170,23 @@ def aggregate_command(
     parse_dimensions(by)  # option errors before any reading
     targets = list(outputs or [])
     shown_as = _preflight(paths, targets, fmt, force)
-    from .ledger_cmd import from_ledger, ledger_state
+    from .ledger_cmd import from_ledger, ledger_period, said_basis
 
-    ledger = None
     if from_ledger(paths, period=period, as_of=as_of, compare=compare):
-        ledger, result, p, at = ledger_state(year, period, as_of, catalogue)
-        year = p.year
+        ledger, cfg, p, at = ledger_period(year, period, as_of)
+        agg = _from_ledger(ledger, p, at, by, catalogue or cfg.catalogue, cfg.profile, details=any(
+            t.suffix.lower() == ".xlsx" for t in targets))
+        said_basis(ledger, p, at, len(agg.basis.versions) if agg.basis else 0)
+        if compare is not None:
+            agg.comparison = comparison(ledger, compare.value, p, at, by, catalogue or cfg.catalogue, cfg.profile)
     else:
         result, _cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction)
-    try:
-        agg = api.aggregate(result, year=year, by=by, skip_invalid=skip_invalid)
-    except DataError:
-        if result.errors:  # else the data has no row of that year: the message says so alone
-            print_issue_table(err(), result.errors, title="错误(未生成汇总)", with_file=True)
-        raise
-    if ledger is not None and compare is not None:
-        agg.comparison = comparison(ledger, compare.value, p, at, result, by)
+        try:
+            agg = api.aggregate(result, year=year, by=by, skip_invalid=skip_invalid)
+        except DataError:
+            if result.errors:  # else the data has no row of that year: the message says so alone
+                print_issue_table(err(), result.errors, title="错误(未生成汇总)", with_file=True)
+            raise
     print_warnings(err(), agg.warnings)
     for t in targets:
         tables.write(agg, t, force=force)

@@ -57,12 +57,11 @@ def from_ledger(paths, **ledger_options) -> bool:
     return False
 
 
-def ledger_state(year: int | None, period: str | None, as_of: str | None, catalogue=None, *also):
-    """The ledger, the state of the period (``--period``, else the year ``--year``) as an api.Result,
-    the period, and the moment (UTC, None for now). ``also``: (year offset, keep the quarter) of
-    more periods to read with it (the report's years before and after)."""
+def ledger_period(year: int | None, period: str | None, as_of: str | None):
+    """The ledger, gps.toml, the period (``--period``, else the year ``--year``) and the moment (UTC,
+    None for now) an output from the ledger is about."""
     from ..errors import UsageError
-    from ..periods import Period, local_text, parse_time
+    from ..periods import Period, parse_time
 
     if period is not None:
         p = Period.parse(period)
@@ -74,12 +73,13 @@ def ledger_state(year: int | None, period: str | None, as_of: str | None, catalo
         raise UsageError("从账本汇总时请用 --year(全年)或 --period(如 2017Q4)指定期间")
     at = parse_time(as_of, "--as-of", end_of_day=True) if as_of else None
     ledger, cfg = open_ledger()
-    periods = [p, *(Period(p.year + dy, p.quarter if keep else None) for dy, keep in also)]
-    result = ledger.result(*periods, as_of=at, catalogue=catalogue or cfg.catalogue, profile=cfg.profile)
-    used = result.basis.versions if result.basis else ()
-    say(f"数据来自账本 {ledger.name}:{p.text}各报送单位的当前版本({len(used)} 个)"
-        + (f",截至 {local_text(at)}" if at else ""))
-    return ledger, result, p, at
+    return ledger, cfg, p, at
+
+
+def said_basis(ledger, p, at, used: int) -> None:
+    from ..periods import local_text
+
+    say(f"数据来自账本 {ledger.name}:{p.text}各报送单位的当前版本({used} 个)" + (f",截至 {local_text(at)}" if at else ""))
 
 
 @app.command("ingest")

@@ -95,10 +95,15 @@ def report_command(
     narrative_required = narrative is not None
     narrative_arg: str | Path | None = narrative if narrative is not None else cfg.report_narrative
     preflight(template=template, out=out_path, narrative=narrative, force=force)
-    from .ledger_cmd import from_ledger, ledger_state
+    from .ledger_cmd import from_ledger, ledger_period, said_basis
 
     if from_ledger(data, period=period, as_of=as_of):
-        _ledger, result, p, _at = ledger_state(year, period, as_of, catalogue, (-1, True), (1, False))
+        from ..periods import Period
+
+        ledger, cfg, p, at = ledger_period(year, period, as_of)
+        result = ledger.result(p, Period(p.year - 1, p.quarter), Period(p.year + 1), as_of=at,
+                               catalogue=catalogue or cfg.catalogue, profile=cfg.profile)
+        said_basis(ledger, p, at, len(result.basis.versions) if result.basis else 0)
         year = p.year
     else:
         result, cfg = load_data(data or [], catalogue=catalogue)

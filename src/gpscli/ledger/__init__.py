@@ -31,6 +31,7 @@ from .store import KNOWN, NEW, REFUSED, Outcome, Request
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from ..aggregate import Aggregation
     from ..api import Result
     from ..catalogue import Catalogue
     from ..issues import Issue
@@ -272,6 +273,40 @@ class Ledger:
 
         with self.engine.connect() as conn:
             return history(conn, jurisdiction=jurisdiction, year=year)
+
+    def aggregate(self, period: Period, *, as_of: dt.datetime | None = None, by: str = "jurisdiction,category",
+                  catalogue: Catalogue | str | Path | None = None,
+                  profile: Profile | str | Path | None = None) -> Aggregation:
+        """The state of ``period`` aggregated, the sums made by the database (no row is read into
+        Python), for outputs that need no project list (JSON, CSV, the screen). Falls back to the
+        rows (:meth:`result`) where the database cannot say it exactly: amounts finer than a fen,
+        or the purchasing-unit dimension, whose order is that of the rows."""
+        from .. import api
+        from .. import catalogue as catalogue_mod
+        from .. import profile as profile_mod
+        from ..aggregate import DIMENSION_REGISTRY, aggregate_sums, parse_dimensions
+        from ..errors import DataError
+        from ..records import FileResult, LedgerRef
+        from .state import _iso, current, sums, warnings_of
+
+        dims = parse_dimensions(by)
+        cat = catalogue if isinstance(catalogue, api.Catalogue) else catalogue_mod.load(catalogue)
+        prof = profile if isinstance(profile, api.Profile) else profile_mod.load(profile)
+        with self.engine.connect() as conn:
+            chosen = current(conn, period, as_of)
+            summed = None if "unit" in dims else sums(conn, chosen, [DIMENSION_REGISTRY[d].column for d in dims])
+            warnings = warnings_of(conn, chosen) if summed is not None else []
+        if summed is None:
+            return api.aggregate(self.result(period, as_of=as_of, catalogue=cat, profile=prof), year=period.year, by=by)
+        totals, counts, paths, per_file = summed
+        if not counts:
+            raise DataError(f"账本中没有 {period.text}的项目;请先用 gps ingest 导入,或检查 --year/--period")
+        files = [FileResult(v.file_name, sha256=v.sha256, format="ledger", version=LedgerRef(
+            v.number, v.submitter, v.jurisdiction, v.year, v.period, _iso(v.received_at), v.zero)) for v in chosen]
+        return aggregate_sums(
+            totals, counts, paths, period.year, dims, jurisdictions=prof.names(), categories_order=cat.order(),
+            files=files, region=prof.name, warnings=warnings, profile=prof,
+            basis=Basis(period, as_of, self.name, tuple(chosen)), counted=per_file)
 
     def blob(self, sha256: str) -> bytes | None:
         """The original bytes of a version."""

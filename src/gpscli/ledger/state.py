@@ -8,7 +8,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from itertools import groupby
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from ..money import from_fen
 from ..periods import Period
@@ -132,28 +134,77 @@ def files(conn: Connection, chosen: Iterable[Version], borrow: Iterable[Version]
         b = RecordBatch(by_id[vid].file_name, name, json.loads(letters) or None)
         batches[sid] = b
         out[vid].batches.append(b)
-    r = s.rows.c
-    lenders, extra = {v.id for v in borrow}, set(years)
+    r, vc = s.rows.c, s.versions.c
+    lenders, extra = {x.id for x in borrow}, set(years)
     q = (select(r.sheet_id, r.row, r.jurisdiction, r.unit, r.name, r.category, r.amount, r.subcategory, r.method,
                 r.supplier, r.note, r.unit_id, r.name_id, r.year, r.version_id)
          .where(r.version_id.in_(ids)).order_by(r.version_id, r.seq))
-    _fill(batches, (row for row in conn.execute(q)
-                    if row[13] == by_id[row[14]].year or (row[13] in extra and row[14] in lenders)))
+    if lenders and extra:  # other years' rows of some versions too: chosen row by row
+        found = [row for row in conn.execute(q).all()
+                 if row[13] == by_id[row[14]].year or (row[13] in extra and row[14] in lenders)]
+    else:  # the usual case: each version's rows of its year, chosen by the database
+        found = list(conn.execute(q.join(s.versions, vc.id == r.version_id).where(r.year == vc.year)).all())
+    _fill(batches, found)
     for vid, issue in _issues(conn, ids, by_id):
         out[vid].issues.append(issue)
     return [out[v.id] for v in chosen]
 
 
-def _fill(batches: dict[int, RecordBatch], rows) -> None:
-    """Rows into their batches' columns."""
-    current_id, b = None, cast("RecordBatch", None)
-    for sid, row, jur, unit, name, cat, amount, sub, method, supplier, note, unit_id, name_id, year, _v in rows:
-        if sid != current_id:
-            current_id, b = sid, batches[sid]
-        b.row.append(row); b.jurisdiction.append(jur); b.unit.append(unit); b.name.append(name)
-        b.category.append(cat); b.amount.append(Decimal(amount)); b.year.append(year)
-        b.subcategory.append(sub); b.method.append(method); b.supplier.append(supplier); b.note.append(note)
-        b.unit_id.append(unit_id); b.name_id.append(name_id)
+_FILLED = ("row", "jurisdiction", "unit", "name", "category", "amount", "subcategory", "method", "supplier", "note",
+           "unit_id", "name_id", "year")  # the batch columns, in the order the query selects them
+
+
+def _fill(batches: dict[int, RecordBatch], rows: list) -> None:
+    """Rows (in sheet runs) into their batches' columns, a column at a time."""
+    for sid, run in groupby(rows, key=itemgetter(0)):
+        b = batches[sid]
+        cols = list(zip(*run))
+        for name, values in zip(_FILLED, cols[1:]):
+            if name == "amount":
+                b.amount.extend(map(Decimal, values))
+            else:
+                getattr(b, name).extend(values)
+
+
+def sums(conn: Connection, chosen: list[Version], columns: list[str]) -> tuple[dict, dict, dict, dict] | None:
+    """The versions' rows of their year summed by the database, grouped by ``columns`` (rows table
+    columns): (sums {values: [count, amount]}, rows per jurisdiction, files per jurisdiction, rows
+    per file), what :func:`gpscli.aggregate.aggregate_sums` takes. None when an amount finer than a
+    fen makes the integer sums inexact: then the rows must be read."""
+    from sqlalchemy import func, select
+
+    from ..money import from_fen
+
+    ids = [v.id for v in chosen]
+    i = s.issues.c
+    if ids and conn.execute(select(i.version_id).where(i.version_id.in_(ids), i.code == "amount-below-fen")
+                            .limit(1)).first() is not None:
+        return None
+    r, v = s.rows.c, s.versions.c
+    keys = [r[c] for c in columns]
+    q = (select(*keys, r.jurisdiction, v.file_name, func.count(), func.sum(r.amount_fen))
+         .join(s.versions, v.id == r.version_id).where(r.version_id.in_(ids), r.year == v.year)
+         .group_by(*keys, r.jurisdiction, v.file_name))
+    out: dict[tuple, list] = {}
+    counts: dict[str, int] = {}
+    paths: dict[str, set[str]] = {}
+    per_file: dict[str, int] = {}
+    n_keys = len(keys)
+    for row in conn.execute(q) if ids else ():
+        values, jur, path, n, fen = tuple(row[:n_keys]), row[n_keys], row[n_keys + 1], row[-2], row[-1]
+        cell = out.setdefault(values, [0, Decimal(0)])
+        cell[0] += n
+        cell[1] += from_fen(int(fen))
+        counts[jur] = counts.get(jur, 0) + n
+        paths.setdefault(jur, set()).add(path)
+        per_file[path] = per_file.get(path, 0) + n
+    return out, counts, paths, per_file
+
+
+def warnings_of(conn: Connection, chosen: list[Version]) -> list[Issue]:
+    """The warnings recorded with the versions (accepted versions have no errors)."""
+    by_id = {v.id: v for v in chosen}
+    return [issue for _vid, issue in _issues(conn, list(by_id), by_id)] if by_id else []
 
 
 def _issues(conn: Connection, ids: list[int], by_id: dict[int, Version]) -> list[tuple[int, Issue]]:

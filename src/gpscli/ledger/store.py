@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from itertools import count, repeat
+from operator import itemgetter
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from .. import issues as issues_mod
-from ..money import to_fen
+from ..money import to_fens
 from . import schema as s
 from .engine import os_user, transaction
 from .submitter import jurisdiction_of, submitter_of
@@ -61,11 +63,18 @@ class Request:
 
 
 @cache
-def _statements() -> dict[str, Any]:
-    """The statements an ingest runs for every file, built once (building one costs as much as running it)."""
+def _statements(dialect: str = "") -> dict[str, Any]:
+    """The statements an ingest runs for every file, built once (building one costs as much as running it);
+    with a ``dialect``, also the blob insert that skips bytes already kept."""
     from sqlalchemy import bindparam, func, select
 
-    v, b = s.versions.c, s.blobs.c
+    if dialect:
+        from importlib import import_module
+
+        insert = import_module(f"sqlalchemy.dialects.{dialect}").insert
+        return {"blob": insert(s.blobs).on_conflict_do_nothing(index_elements=["sha256"])}
+
+    v = s.versions.c
     return {
         "known": select(v.number, v.submitter).where(v.sha256 == bindparam("sha"), v.year == bindparam("year"),
                                                      v.period == bindparam("period")),
@@ -75,9 +84,7 @@ def _statements() -> dict[str, Any]:
         "others": select(v.submitter).where(v.jurisdiction == bindparam("jurisdiction"),
                                             v.submitter != bindparam("submitter"), v.accepted.is_(True))
                   .distinct().limit(10),
-        "blob": select(b.sha256).where(b.sha256 == bindparam("sha")),
-        "version": s.versions.insert(), "sheet": s.sheets.insert(), "rows": s.rows.insert(),
-        "issues": s.issues.insert(), "blob_insert": s.blobs.insert(),
+        "version": s.versions.insert(), "sheet": s.sheets.insert(), "issues": s.issues.insert(),
     }
 
 
@@ -98,14 +105,25 @@ def locked(conn: Connection, period: Period) -> bool:
 def record(conn: Connection, f: FileResult, data: bytes, req: Request, profile: Profile) -> Outcome:
     """Record one read and validated file as a version of ``req.period``, in its own transaction
     (``conn``: a :func:`~.engine.writer` connection)."""
-    out, views, rows, found = classify(f, req, profile)
+    from sqlalchemy.exc import IntegrityError
+
+    out, parts, found = classify(f, req, profile)
+    try:
+        return _write(conn, f, data, req, out, parts, found)
+    except IntegrityError:  # the same bytes, recorded by another ingest since this one looked
+        with transaction(conn):
+            hit = known(conn, f.sha256, req.period)
+        if hit is None:
+            raise
+        out.status, (out.number, out.submitter) = KNOWN, hit
+        out.message = f"与已导入的第 {hit[0]} 版({hit[1]})内容完全相同,未新建版本"
+        return out
+
+
+def _write(conn: Connection, f: FileResult, data: bytes, req: Request, out: Outcome, parts: list[Part],
+           found: list[Issue]) -> Outcome:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with transaction(conn):
-        hit = known(conn, f.sha256, req.period)
-        if hit is not None:
-            out.status, (out.number, out.submitter) = KNOWN, hit
-            out.message = f"与已导入的第 {hit[0]} 版({hit[1]})内容完全相同,未新建版本"
-            return out
         is_locked = locked(conn, req.period)
         if is_locked and not req.reason:
             out.message = refused_by_lock(req.period)
@@ -119,16 +137,16 @@ def record(conn: Connection, f: FileResult, data: bytes, req: Request, profile: 
             "period": req.period.label, "period_rank": req.period.rank, "number": out.number, "sha256": f.sha256,
             "file_name": PurePath(f.path).name, "received_at": req.received or now, "ingested_at": now,
             "ingested_by": os_user(), "accepted": out.accepted, "rows": out.rows,
-            "amount_fen": sum(r[7] for r in rows if r[14] == req.period.year), "errors": out.errors,
+            "amount_fen": sum(p.fen_of(req.period.year) for p in parts), "errors": out.errors,
             "warnings": out.warnings, "other_rows": out.other_rows, "reason": req.reason, "locked": is_locked,
         }))
-        _insert_rows(conn, vid, [b for b, idx in views if idx], rows)
+        _insert_rows(conn, vid, parts)
         _insert_issues(conn, vid, found)
     out.status = NEW
     return out
 
 
-def classify(f: FileResult, req: Request, profile: Profile) -> tuple[Outcome, list, list[tuple[Any, ...]], list[Issue]]:
+def classify(f: FileResult, req: Request, profile: Profile) -> tuple[Outcome, list[Part], list[Issue]]:
     """What a file is as a submission for ``req.period``: its jurisdiction and submitter, its rows of
     the year, and its issues (those on rows of other years are not its concern; the ledger's own
     added: several jurisdictions, none, or no row of the year)."""
@@ -146,12 +164,11 @@ def classify(f: FileResult, req: Request, profile: Profile) -> tuple[Outcome, li
     out.errors = sum(1 for i in found if i.is_error)
     out.warnings = len(found) - out.errors
     out.accepted = out.errors == 0
-    rows = _rows(views)
-    mine = [r for r in rows if r[14] == year]
-    out.rows = len(mine)
-    out.amount = sum((Decimal(r[6]) for r in mine), Decimal(0))
-    out.zero = out.accepted and not mine
-    return out, views, rows, found
+    parts = [Part.of(b, idx) for b, idx in views if idx]
+    out.rows = sum(p.count_of(year) for p in parts)
+    out.amount = sum((p.amount_of(year) for p in parts), Decimal(0))
+    out.zero = out.accepted and not out.rows
+    return out, parts, found
 
 
 def _views(f: FileResult, year: int) -> tuple[list[tuple[RecordBatch, list[int]]], set, list[str]]:
@@ -182,21 +199,51 @@ def _own_issues(f: FileResult, req: Request, jurs: list[str], has_rows: bool, ot
     return found
 
 
-def _rows(views: list[tuple[RecordBatch, list[int]]]) -> list[tuple[Any, ...]]:
-    """The rows as stored: (sheet no., row, jurisdiction, unit, name, category, amount text, fen,
-    subcategory, method, supplier, note, unit_id, name_id, year)."""
-    out: list[tuple[Any, ...]] = []
-    sheet_no = 0
-    for b, idx in views:
-        if not idx:
-            continue
-        for i in idx:
-            a = b.amount[i]
-            out.append((sheet_no, b.row[i], b.jurisdiction[i], b.unit[i], b.name[i], b.category[i], str(a),
-                        to_fen(a), b.subcategory[i], b.method[i], b.supplier[i], b.note[i], b.unit_id[i],
-                        b.name_id[i], b.year[i]))
-        sheet_no += 1
-    return out
+class Part:
+    """The rows of one sheet a version keeps, by column, as they are stored."""
+
+    COLUMNS = ("row", "year", "jurisdiction", "unit", "name", "category", "subcategory", "method", "supplier", "note",
+               "unit_id", "name_id")  # then amount (text) and amount_fen
+
+    def __init__(self, batch: RecordBatch, columns: list[Sequence[Any]], amounts: list[Decimal]) -> None:
+        self.batch, self.columns, self.amounts = batch, columns, amounts
+        self.texts = list(map(str, amounts))
+        self.fens = to_fens(amounts)
+
+    @classmethod
+    def of(cls, b: RecordBatch, idx: list[int]) -> Part:
+        cols = [getattr(b, c) for c in cls.COLUMNS]
+        amounts = b.amount
+        if len(idx) != len(b.row):  # some rows only: picked once per column (C-level)
+            pick = itemgetter(*idx) if len(idx) > 1 else (lambda seq: (seq[idx[0]],))
+            cols, amounts = [list(pick(c)) for c in cols], list(pick(amounts))
+        return cls(b, cols, amounts)
+
+    def _mine(self, year: int) -> list[int] | None:
+        years = self.columns[1]
+        if min(years) == max(years) == year:
+            return None  # all of them
+        return [i for i, y in enumerate(years) if y == year]
+
+    def count_of(self, year: int) -> int:
+        mine = self._mine(year)
+        return len(self.fens) if mine is None else len(mine)
+
+    def amount_of(self, year: int) -> Decimal:
+        mine = self._mine(year)
+        return sum(self.amounts if mine is None else (self.amounts[i] for i in mine), Decimal(0))
+
+    def fen_of(self, year: int) -> int:
+        mine = self._mine(year)
+        return sum(self.fens if mine is None else (self.fens[i] for i in mine))
+
+    def stored(self, vid: int, sheet_id: int, first_seq: int) -> Iterator[tuple[Any, ...]]:
+        """The rows in the order of :data:`ROW_COLUMNS`."""
+        n = len(self.fens)
+        return zip(repeat(vid, n), count(first_seq), repeat(sheet_id, n), *self.columns, self.texts, self.fens)
+
+
+ROW_COLUMNS = ("version_id", "seq", "sheet_id", *Part.COLUMNS, "amount", "amount_fen")
 
 
 def _next_number(conn: Connection, submitter: str, year: int) -> int:
@@ -213,23 +260,24 @@ def _other_submitters(conn: Connection, jurisdiction: str, submitter: str) -> li
 
 
 def _insert_blob(conn: Connection, sha256: str, data: bytes) -> None:
+    conn.execute(_statements(conn.dialect.name)["blob"], {"sha256": sha256, "size": len(data), "content": data})
+
+
+def _insert_rows(conn: Connection, vid: int, parts: list[Part]) -> None:
+    """The sheets and their rows. The rows go straight to the driver's executemany: they are most of
+    an ingest's writing, and SQLAlchemy's per-row parameter handling would double its cost."""
     st = _statements()
-    if conn.execute(st["blob"], {"sha": sha256}).first() is None:
-        conn.execute(st["blob_insert"], {"sha256": sha256, "size": len(data), "content": data})
-
-
-def _insert_rows(conn: Connection, vid: int, batches: list[RecordBatch], rows: list[tuple[Any, ...]]) -> None:
-    sheet_ids = []
-    for b in batches:
-        letters = json.dumps(b.letters or {}, ensure_ascii=False)
-        sheet_ids.append(_new_id(conn.execute(_statements()["sheet"], {"version_id": vid, "name": b.sheet,
-                                                                      "letters": letters})))
+    seq = 0
+    rows: list[tuple[Any, ...]] = []
+    for p in parts:
+        letters = json.dumps(p.batch.letters or {}, ensure_ascii=False)
+        sheet_id = _new_id(conn.execute(st["sheet"], {"version_id": vid, "name": p.batch.sheet, "letters": letters}))
+        rows.extend(p.stored(vid, sheet_id, seq))
+        seq += len(p.fens)
     if rows:
-        conn.execute(_statements()["rows"], [
-            {"version_id": vid, "seq": n, "sheet_id": sheet_ids[r[0]], "row": r[1], "jurisdiction": r[2],
-             "unit": r[3], "name": r[4], "category": r[5], "amount": r[6], "amount_fen": r[7], "subcategory": r[8],
-             "method": r[9], "supplier": r[10], "note": r[11], "unit_id": r[12], "name_id": r[13], "year": r[14]}
-            for n, r in enumerate(rows)])
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        names = ", ".join(f'"{c}"' for c in ROW_COLUMNS)
+        conn.exec_driver_sql(f'INSERT INTO "rows" ({names}) VALUES ({", ".join([mark] * len(ROW_COLUMNS))})', rows)
 
 
 def _new_id(result: Any) -> int:

@@ -30,7 +30,7 @@ def to_dict(agg: Aggregation) -> dict[str, Any]:
                   for key, f in agg.cells]
     d["submissions"] = [{"jurisdiction": s.jurisdiction, "files": s.files, "rows": s.rows,
                          "status": s.status} for s in agg.submissions]
-    counted: dict[str, int] = {}
+    counted: dict[str, int] = dict(agg.counted or {})
     for b, keep in agg.views:  # from the columns: no record is made to be counted
         counted[b.path] = counted.get(b.path, 0) + (len(b) if keep is None else len(keep))
     d["sources"] = [_source(f, counted) for f in agg.files if f.version is None or f.version.year == agg.year]
