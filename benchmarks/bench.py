@@ -247,7 +247,7 @@ def submitters(folder: Path) -> Path:
     out.mkdir(exist_ok=True)
     names = ("".join(t) for t in itertools.product("甲乙丙丁戊己庚辛壬癸", "子丑寅卯辰巳午未申酉戌亥", "东西南北中"))
     for p, name in zip(sorted(q for q in folder.iterdir() if q.suffix == ".xlsx"), names):
-        target = out / f"{p.name.split('2016')[0].split(str(2017))[0]}-{name}科{p.suffix}"
+        target = out / f"{p.name.split('20')[0]}-{name}科{p.suffix}"  # 昌吉市2016年…_0001.xlsx -> 昌吉市-甲子东科.xlsx
         if not target.exists():
             os.link(p, target)
     (out / ".complete").write_text("", encoding="utf-8")
@@ -584,8 +584,8 @@ def main() -> int:
         x = gj.seconds / ga.seconds - 1
         goals.append(f"(j) ingest adds at most 30% to load+aggregate of the same files: +{x:.0%} — {verdict(x <= 0.3)}")
     if lj.ok and cj.ok:
-        goals.append(f"(j) aggregate of {ra:,} rows from the ledger well under 1 s: {lj.seconds:.2f} s "
-                     f"(whole command {cj.seconds:.2f} s) — {verdict(cj.seconds < 1)}")
+        goals.append(f"(j) aggregate of {ra:,} rows from the ledger well under 1 s (at most 0.5 s): {lj.seconds:.2f} s "
+                     f"— {verdict(lj.seconds <= 0.5)}; the whole command, start-up included: {cj.seconds:.2f} s")
     if gi.ok and ci.ok:
         goals.append(f"(i) GBK CSV, no goal set: gps {gi.seconds / ci.seconds:.1f}× the csv module alone")
     goals.append(f"determinism: {verdict(det_ok)}")

@@ -155,8 +155,8 @@ def ingest(folder: str, year: int, ws: str) -> dict:
 
 
 def ledger_aggregate(ws: str, year: int) -> dict:
-    """The state of the year from the ledger in ``ws``, aggregated and written as JSON."""
-    from gpscli import api
+    """The state of the year from the ledger in ``ws``, aggregated (summed by the database, as
+    ``gps aggregate --format json`` does) and written as JSON."""
     from gpscli.ledger import Ledger
     from gpscli.ledger.engine import sqlite_url
     from gpscli.outputs.tables import to_json
@@ -164,7 +164,7 @@ def ledger_aggregate(ws: str, year: int) -> dict:
 
     t = time.perf_counter()
     ledger = Ledger.open(sqlite_url(Path(ws) / "gps.sqlite"))
-    agg = api.aggregate(ledger.result(Period(year)), year=year)
+    agg = ledger.aggregate(Period(year))
     text = to_json(agg)
     return {"seconds": time.perf_counter() - t, "files": len(agg.files), "rows": agg.total.count, "errors": 0,
             "total": str(agg.total.amount), "bytes": len(text)}

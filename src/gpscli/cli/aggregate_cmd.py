@@ -52,9 +52,9 @@ def _preflight(paths, targets, fmt, force: bool):
 def _from_ledger(ledger, period, at, by: str, catalogue, profile, details: bool):
     """The aggregation of the ledger's state: summed by the database, or, when an output lists the
     projects (the xlsx 明细), from the rows."""
-    from .. import api
-
     if details:
+        from .. import api
+
         result = ledger.result(period, as_of=at, catalogue=catalogue, profile=profile)
         return api.aggregate(result, year=period.year, by=by)
     return ledger.aggregate(period, as_of=at, by=by, catalogue=catalogue, profile=profile)
@@ -161,7 +161,6 @@ def aggregate_command(
     可用 --period、--as-of 回看过去某期、某时的状态,用 --compare 计算同比、环比。
     --out 指定的文件已存在时,只覆盖 gps 自己写出且之后没有被人改过的文件;其他情况须加 --force。
     """
-    from .. import api
     from ..aggregate import parse_dimensions
     from ..errors import DataError
     from ..outputs import tables
@@ -180,6 +179,8 @@ def aggregate_command(
         if compare is not None:
             agg.comparison = comparison(ledger, compare.value, p, at, by, catalogue or cfg.catalogue, cfg.profile)
     else:
+        from .. import api
+
         result, _cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction)
         try:
             agg = api.aggregate(result, year=year, by=by, skip_invalid=skip_invalid)

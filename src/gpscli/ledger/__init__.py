@@ -281,7 +281,6 @@ class Ledger:
         Python), for outputs that need no project list (JSON, CSV, the screen). Falls back to the
         rows (:meth:`result`) where the database cannot say it exactly: amounts finer than a fen,
         or the purchasing-unit dimension, whose order is that of the rows."""
-        from .. import api
         from .. import catalogue as catalogue_mod
         from .. import profile as profile_mod
         from ..aggregate import DIMENSION_REGISTRY, aggregate_sums, parse_dimensions
@@ -290,13 +289,15 @@ class Ledger:
         from .state import _iso, current, sums, warnings_of
 
         dims = parse_dimensions(by)
-        cat = catalogue if isinstance(catalogue, api.Catalogue) else catalogue_mod.load(catalogue)
-        prof = profile if isinstance(profile, api.Profile) else profile_mod.load(profile)
+        cat = catalogue if isinstance(catalogue, catalogue_mod.Catalogue) else catalogue_mod.load(catalogue)
+        prof = profile if isinstance(profile, profile_mod.Profile) else profile_mod.load(profile)
         with self.engine.connect() as conn:
             chosen = current(conn, period, as_of)
             summed = None if "unit" in dims else sums(conn, chosen, [DIMENSION_REGISTRY[d].column for d in dims])
             warnings = warnings_of(conn, chosen) if summed is not None else []
         if summed is None:
+            from .. import api
+
             return api.aggregate(self.result(period, as_of=as_of, catalogue=cat, profile=prof), year=period.year, by=by)
         totals, counts, paths, per_file = summed
         if not counts:

@@ -180,24 +180,27 @@ def sums(conn: Connection, chosen: list[Version], columns: list[str]) -> tuple[d
     if ids and conn.execute(select(i.version_id).where(i.version_id.in_(ids), i.code == "amount-below-fen")
                             .limit(1)).first() is not None:
         return None
-    r, v = s.rows.c, s.versions.c
+    r = s.rows.c
     keys = [r[c] for c in columns]
-    q = (select(*keys, r.jurisdiction, v.file_name, func.count(), func.sum(r.amount_fen))
-         .join(s.versions, v.id == r.version_id).where(r.version_id.in_(ids), r.year == v.year)
-         .group_by(*keys, r.jurisdiction, v.file_name))
+    # Grouped by version first, the order of the rows' index: no sort of all the rows
+    q = (select(r.version_id, r.year, r.jurisdiction, *keys, func.count(), func.sum(r.amount_fen))
+         .where(r.version_id.in_(ids)).group_by(r.version_id, r.year, r.jurisdiction, *keys))
+    by_id = {v.id: v for v in chosen}
     out: dict[tuple, list] = {}
     counts: dict[str, int] = {}
     paths: dict[str, set[str]] = {}
     per_file: dict[str, int] = {}
-    n_keys = len(keys)
     for row in conn.execute(q) if ids else ():
-        values, jur, path, n, fen = tuple(row[:n_keys]), row[n_keys], row[n_keys + 1], row[-2], row[-1]
+        version = by_id[row[0]]
+        if row[1] != version.year:
+            continue  # another year's rows in the file (its plan): not part of the state
+        jur, values, n, fen = row[2], tuple(row[3:-2]), row[-2], row[-1]
         cell = out.setdefault(values, [0, Decimal(0)])
         cell[0] += n
         cell[1] += from_fen(int(fen))
         counts[jur] = counts.get(jur, 0) + n
-        paths.setdefault(jur, set()).add(path)
-        per_file[path] = per_file.get(path, 0) + n
+        paths.setdefault(jur, set()).add(version.file_name)
+        per_file[version.file_name] = per_file.get(version.file_name, 0) + n
     return out, counts, paths, per_file
 
 
