@@ -69,6 +69,8 @@ TOTAL_TEXT = (
     "金额{{ c.money }}{{ '；' if not loop.last else '。' }}{% endfor %}{% endif %}"
     "{% if prev_year %}与{{ prev_year.year }}年（{{ prev_year.items }}、{{ prev_year.money }}）相比，"
     "项目数{{ prev_year.change.count_text }}，资金{{ prev_year.change.text }}。{% endif %}"
+    "{% if prev_period %}与{{ prev_period.label }}（{{ prev_period.items }}、{{ prev_period.money }}）相比，"
+    "项目数{{ prev_period.change.count_text }}，资金{{ prev_period.change.text }}。{% endif %}"
 )
 NEXT_TEXT = (
     "从已报送的{{ next_year.year }}年计划看，预计实施项目{{ next_year.items }}，安排资金{{ next_year.money }}，"

@@ -248,3 +248,25 @@ def test_an_amount_finer_than_a_fen_stays_exact_in_the_ledger(ws, tmp_path):
     assert out["warnings"][0]["code"] == "amount-below-fen"
     line = {x["jurisdiction"]: x for x in gps_json("status", "--period", "2016")["jurisdictions"]}["昌吉市"]
     assert line["amount"] == "0.423457"  # the integer fen the database sums, rounded half-up
+
+
+def test_a_quarter_is_compared_with_the_quarter_before(ws, sample_dir, tmp_path):
+    """环比 from the ledger: 2017Q3 (all twelve files) against 2017Q2 (without 奇台县 and 阜康市)."""
+    from docx import Document
+
+    inbox = fill_inbox(ws, sample_dir)
+    q2 = tmp_path / "二季度"
+    q2.mkdir()
+    for f in inbox.iterdir():
+        if f.name not in ("奇台县.xlsx", "阜康市.xlsx"):
+            shutil.copy(f, q2 / f.name)
+    _ingest(str(q2), "--period", "2017Q2")
+    _ingest(str(inbox), "--period", "2017Q3")
+    assert _total("--period", "2017Q2") == {"count": 56, "amount": "16071.72"}
+    ring = gps_json("aggregate", "--period", "2017Q3", "--compare", "previous-period")["compare"]
+    assert (ring["period"], ring["total"]["count"], ring["change"]) == (
+        "2017Q2", 56, {"count": 12, "amount": "3368", "percent": "20.96"})
+    r = gps("report", "--period", "2017Q3", "-o", "三季度.docx")
+    assert r.exit_code == 0, r.output
+    text = "\n".join(p.text for p in Document(str(ws / "三季度.docx")).paragraphs)
+    assert "与2017年第二季度（56项、16071.72万元）相比，项目数增加12项，资金增长20.96%" in text

@@ -95,6 +95,7 @@ def report_command(
     narrative_required = narrative is not None
     narrative_arg: str | Path | None = narrative if narrative is not None else cfg.report_narrative
     preflight(template=template, out=out_path, narrative=narrative, force=force)
+    prev_period = None
     from .ledger_cmd import from_ledger, ledger_period, said_basis
 
     if from_ledger(data, period=period, as_of=as_of):
@@ -104,14 +105,14 @@ def report_command(
         result = ledger.result(p, Period(p.year - 1, p.quarter), Period(p.year + 1), as_of=at,
                                catalogue=catalogue or cfg.catalogue, profile=cfg.profile)
         said_basis(ledger, p, at, len(result.basis.versions) if result.basis else 0)
-        year = p.year
+        year, prev_period = p.year, _previous_period(ledger, p, at, catalogue or cfg.catalogue, cfg.profile)
     else:
         result, cfg = load_data(data or [], catalogue=catalogue)
     try:
         outcome = write_report(
             result, year, out=out_path, output_dir=cfg.output, template=template, narrative=narrative_arg,
             narrative_required=narrative_required, title=title or cfg.report_title, skip_invalid=skip_invalid,
-            force=force,
+            force=force, prev_period=prev_period,
         )
     except DataError:
         if result.errors:  # else the data has no row of that year: the message says so alone
@@ -135,6 +136,20 @@ def report_command(
     if agg.skipped:
         print_issue_table(err(), agg.skipped, title=f"未纳入报告的问题({len(agg.skipped)} 个)", with_file=True)
         raise typer.Exit(EXIT_DATA)
+
+
+def _previous_period(ledger, p, at, catalogue, profile):
+    """环比 of a quarter's draft: (name, aggregation) of the period before it in the ledger, or None."""
+    from ..errors import DataError
+    from ..report import BY
+
+    if p.quarter is None:
+        return None
+    earlier = p.previous()
+    try:
+        return earlier.text, ledger.aggregate(earlier, as_of=at, by=BY, catalogue=catalogue, profile=profile)
+    except DataError:
+        return None
 
 
 def _template_help(variables: bool, check_template: Path | None) -> None:

@@ -50,9 +50,9 @@ def _change(new: Figure | Fig, old: Figure | Fig) -> Change:
     return Change(c["percent"], c["direction"], c["text"], c["amount_diff"], c["count_diff"], c["count_text"])
 
 
-def _year_figures(agg: Aggregation, change: Change) -> YearFigures:
+def _year_figures(agg: Aggregation, change: Change, label: str = "") -> YearFigures:
     return YearFigures(agg.year, agg.total.count, agg.total.amount,
-                       lines(agg.by["category"], agg.total.amount), change)
+                       lines(agg.by["category"], agg.total.amount), change, label or f"{agg.year}年")
 
 
 def build_table(agg: Aggregation, places: list[Place]) -> Table:
@@ -73,18 +73,20 @@ def build_table(agg: Aggregation, places: list[Place]) -> Table:
     return Table(agg.year, [fmt.clean(c) for c in columns], rows, total)
 
 
-def _other_year(agg: Aggregation, other: Aggregation | None, later: bool) -> YearFigures | None:
+def _other_year(agg: Aggregation, other: Aggregation | None, later: bool, label: str = "") -> YearFigures | None:
     if other is None or not other.total.count:
         return None
     change = _change(other.total, agg.total) if later else _change(agg.total, other.total)
-    return _year_figures(other, change)
+    return _year_figures(other, change, label)
 
 
 def build_context(agg: Aggregation, profile: Profile, *, title: str,
                   next_agg: Aggregation | None = None, prev_agg: Aggregation | None = None,
-                  narrative: Narrative | None = None, date: dt.date | None = None, top_n: int = 3) -> dict[str, Any]:
+                  narrative: Narrative | None = None, date: dt.date | None = None, top_n: int = 3,
+                  prev_period: tuple[str, Aggregation] | None = None) -> dict[str, Any]:
     """Everything the template may use (see :data:`VARIABLES`), except ``appendix_table``, which the
-    renderer builds from ``table`` because a Word table belongs to one document."""
+    renderer builds from ``table`` because a Word table belongs to one document. ``prev_period``:
+    (how the text names it, its aggregation) of the period before a quarter's (环比, from the ledger)."""
     places = build_places(agg, profile, top_n)
     sections = build_sections(places, profile, agg, top_n)
     narrative = narrative or Narrative()
@@ -102,6 +104,7 @@ def build_context(agg: Aggregation, profile: Profile, *, title: str,
         **compat_aliases(sections),
         "next_year": _other_year(agg, next_agg, later=True),
         "prev_year": _other_year(agg, prev_agg, later=False),
+        "prev_period": _other_year(agg, prev_period[1], later=False, label=prev_period[0]) if prev_period else None,
         "table": build_table(agg, places),
         "progress": narrative.blocks("progress"),
         "problems": narrative.blocks("problems"),

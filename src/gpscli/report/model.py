@@ -172,7 +172,8 @@ class YearFigures(_Figured):
     count: int
     amount: Decimal
     categories: list[Line]
-    change: Change  # next_year: from the report year to it; prev_year: from it to the report year
+    change: Change  # next_year: from the report year to it; prev_year, prev_period: from it to the report's
+    label: str = ""  # how the text names it: 2016年, 2017年第二季度
 
     @property
     def total(self) -> Fig:

@@ -32,7 +32,9 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("county_group", "地区组", f"兼容昌吉州模板的别名:第一个合为一段的类别的地区组(昌吉州即{COUNTY_GROUP_NAME}):"
                              "合计、分类、最大项目、members 成员、missing 未报送;没有合为一段的类别时为空"),
     ("next_year", "年度数字组", "下一年度(计划)的项数、金额和分类;数据中没有该年度时为空(用 {% if next_year %} 判断)"),
-    ("prev_year", "年度数字组", "上一年度的项数、金额、分类及本年度相对它的变化 change;没有时为空"),
+    ("prev_year", "年度数字组", "上一年度(季度报告为上年同期,同比)的项数、金额、分类及本期相对它的变化 change;没有时为空"),
+    ("prev_period", "年度数字组", "季度报告的上一期(环比,如 2017年第二季度,由账本计算;label 为其名称)的项数、金额、分类及变化;"
+                    "年度报告或账本中没有时为空"),
     ("table", "表格数据", "附表数据:columns 分类名、rows 各地区行(cells 每类一格)、total 合计行"),
     ("appendix_table", "Word 表格", "附表(地区 × 分类,项数和金额,含合计),单独一段写 {{p appendix_table }} 插入"),
     ("progress", "段落列表", f"叙述文件「# 工作进展」一节的段落;为空时模板显示{FILL_IN_MARK}"),
@@ -56,7 +58,7 @@ ATTRIBUTES: list[tuple[str, str]] = [
      f"mark 金额有警告(如异常大、隐藏行)时为「{UNVERIFIED_MARK}」,否则为空,写在金额之后"),
     ("地区组(county_group、sections 的 group)", f"name 段落名(如「{COUNTY_GROUP_NAME}」,取自 [[kinds]] 的 group_name);label 称呼(如「{COUNTY_LABEL}」);"
      "数字组的属性;categories;subcategories;top;members 成员地区;member_names 成员名称(顿号分隔);missing 未报送的成员名称"),
-    ("年度数字组(next_year、prev_year)", f"year 年度;数字组的属性;categories;change 变化:text「{RISE}19.61%」、"
+    ("年度数字组(next_year、prev_year、prev_period)", f"year 年度;label 名称(如「2016年」「2017年第二季度」);数字组的属性;categories;change 变化:text「{RISE}19.61%」、"
      f"direction {RISE}/{FALL}/{FLAT}、percent、percent_text、count_diff、count_text「{count_change_text(13)}」"),
     ("段落(progress、problems 的每项)", "text 文字;level 0 为正文段落,2/3/4 为小标题;ordinal 小标题序号「（一）」「1.」;is_heading;full_text 序号加文字"),
 ]
