@@ -96,16 +96,10 @@ def report_command(
     narrative_arg: str | Path | None = narrative if narrative is not None else cfg.report_narrative
     preflight(template=template, out=out_path, narrative=narrative, force=force)
     prev_period = None
-    from .ledger_cmd import from_ledger, ledger_period, said_basis
+    from .ledger_cmd import from_ledger
 
     if from_ledger(data, period=period, as_of=as_of):
-        from ..periods import Period
-
-        ledger, cfg, p, at = ledger_period(year, period, as_of)
-        result = ledger.result(p, Period(p.year - 1, p.quarter), Period(p.year + 1), as_of=at,
-                               catalogue=catalogue or cfg.catalogue, profile=cfg.profile)
-        said_basis(ledger, p, at, len(result.basis.versions) if result.basis else 0)
-        year, prev_period = p.year, _previous_period(ledger, p, at, catalogue or cfg.catalogue, cfg.profile)
+        result, year, prev_period = _from_ledger(year, period, as_of, catalogue)
     else:
         result, cfg = load_data(data or [], catalogue=catalogue)
     try:
@@ -136,6 +130,19 @@ def report_command(
     if agg.skipped:
         print_issue_table(err(), agg.skipped, title=f"未纳入报告的问题({len(agg.skipped)} 个)", with_file=True)
         raise typer.Exit(EXIT_DATA)
+
+
+def _from_ledger(year, period, as_of, catalogue):
+    """The ledger's state for a draft: the period, the same period a year before (同比) and the next
+    year (its plan); the year; the period before a quarter (环比)."""
+    from ..periods import Period
+    from .ledger_cmd import ledger_period, said_basis
+
+    ledger, cfg, p, at = ledger_period(year, period, as_of)
+    result = ledger.result(p, Period(p.year - 1, p.quarter), Period(p.year + 1), as_of=at,
+                           catalogue=catalogue or cfg.catalogue, profile=cfg.profile)
+    said_basis(ledger, p, at, len(result.basis.versions) if result.basis else 0)
+    return result, p.year, _previous_period(ledger, p, at, catalogue or cfg.catalogue, cfg.profile)
 
 
 def _previous_period(ledger, p, at, catalogue, profile):
