@@ -67,7 +67,7 @@ TOTAL_TEXT = (
     "{{ year }}年，{{ region_short }}共实施政府购买服务项目{{ total.items }}，安排资金{{ total.money }}。"
     "{% if categories %}按指导性目录一级分类：{% for c in categories %}{{ c.name }}{{ c.items }}，"
     "金额{{ c.money }}{{ '；' if not loop.last else '。' }}{% endfor %}{% endif %}"
-    "{% if prev_year %}与{{ prev_year.year }}年（{{ prev_year.items }}、{{ prev_year.money }}）相比，"
+    "{% if prev_year %}与{{ prev_year.label }}（{{ prev_year.items }}、{{ prev_year.money }}）相比，"
     "项目数{{ prev_year.change.count_text }}，资金{{ prev_year.change.text }}。{% endif %}"
     "{% if prev_period %}与{{ prev_period.label }}（{{ prev_period.items }}、{{ prev_period.money }}）相比，"
     "项目数{{ prev_period.change.count_text }}，资金{{ prev_period.change.text }}。{% endif %}"

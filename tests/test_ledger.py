@@ -99,8 +99,9 @@ def test_a_locked_period_needs_a_reason_and_records_a_correction(ws, sample_dir,
     assert _total("--year", "2016")["amount"] == "16252.68"
     _ingest(str(corrected), "--period", "2016", "--reason", "县城保洁合同金额更正")
     assert _total("--year", "2016")["amount"] == "16262.68"
-    last = gps_json("history", "--jurisdiction", "奇台县")["versions"][-1]
-    assert (last["kind"], last["reason"], last["version"]) == ("更正", "县城保洁合同金额更正", 2)
+    versions = gps_json("history", "--jurisdiction", "奇台县")["versions"]
+    assert versions[0]["kind"] == "首报"
+    assert (versions[-1]["kind"], versions[-1]["reason"], versions[-1]["version"]) == ("更正", "县城保洁合同金额更正", 2)
     assert gps("unlock", "--period", "2016").exit_code == 0
     again = _corrected_qitai(tmp_path, sample_dir, delta=20)
     _ingest(str(again), "--period", "2016")  # unlocked: no reason needed
@@ -139,6 +140,8 @@ def test_status_tells_reported_zero_missing_and_overdue(ws, sample_dir, tmp_path
 
 
 def test_status_before_the_deadline_is_not_overdue(ws, sample_dir):
+    assert gps("status", "--period", "2016").exit_code == 2  # no ledger yet: said, not an empty table
+    _ingest(str(fill_inbox(ws, sample_dir)), "--period", "2016")
     year = dt.date.today().year + 1  # a period that has not ended yet
     st = gps_json("status", "--period", f"{year}Q1")
     assert {x["status"] for x in st["jurisdictions"]} == {"未报送"}
@@ -159,7 +162,9 @@ def test_a_file_with_errors_is_recorded_but_not_current(ws, sample_dir, tmp_path
     assert [(v["version"], v["accepted"], v["errors"], v["current"]) for v in versions] == [
         (1, True, 0, True), (2, False, 1, False)]
     line = {x["jurisdiction"]: x for x in gps_json("status", "--period", "2016")["jurisdictions"]}["昌吉市"]
-    assert (line["status"], line["errors"], line["version"]) == ("已报送", 1, 2)
+    assert (line["status"], line["errors"], line["version"]) == ("已报送", 1, 1)  # version 1 is current
+    remind = gps("status", "--period", "2016", "--remind")
+    assert "昌吉市" in remind.stdout and "按问题标注改正后重新报送" in remind.stdout
 
 
 def test_files_of_another_year_only_are_not_a_zero_report(ws, tmp_path):
@@ -270,3 +275,41 @@ def test_a_quarter_is_compared_with_the_quarter_before(ws, sample_dir, tmp_path)
     assert r.exit_code == 0, r.output
     text = "\n".join(p.text for p in Document(str(ws / "三季度.docx")).paragraphs)
     assert "与2017年第二季度（56项、16071.72万元）相比，项目数增加12项，资金增长20.96%" in text
+
+
+def test_a_corrected_file_under_another_name_is_not_counted_twice(ws, sample_dir, tmp_path):
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2016")
+    renamed = _corrected_qitai(tmp_path, sample_dir, name="奇台县(二次更正).xlsx")
+    _ingest(str(renamed), "--period", "2016")  # the same submitter: version 2 supersedes version 1
+    assert _total("--year", "2016") == {"count": 55, "amount": "16262.68"}
+    # a name that reads as another unit: refused, since its projects are 奇台县's current ones
+    other = _corrected_qitai(tmp_path, sample_dir, delta=20, name="奇台县_财政局.xlsx")
+    r = gps("ingest", str(other), "--period", "2016", "--format", "json")
+    assert r.exit_code == 1
+    out = json.loads(r.stdout)
+    assert out["files"][0]["submitter"] == "奇台县-财政局" and out["files"][0]["accepted"] is False
+    assert out["issues"][0]["code"] == "same-projects-as-other-submitter"
+    assert "「奇台县」" in out["issues"][0]["message"] and "--submitter 奇台县" in out["issues"][0]["hint"]
+    assert _total("--year", "2016") == {"count": 55, "amount": "16262.68"}
+    # said to be 奇台县's, the same bytes become its next version
+    _ingest(str(other), "--period", "2016", "--submitter", "奇台县")
+    assert _total("--year", "2016") == {"count": 55, "amount": "16272.68"}
+
+
+def test_a_quarter_is_compared_with_the_same_quarter_a_year_before_only(ws, sample_dir, tmp_path):
+    """A quarter's draft compares with last year's same quarter from the ledger, never with the
+    whole of last year that the quarter's files happen to list."""
+    from docx import Document
+
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2017Q1")
+
+    def text() -> str:
+        r = gps("report", "--period", "2017Q1", "-o", "一季度.docx", "--force")
+        assert r.exit_code == 0, r.output
+        return "\n".join(p.text for p in Document(str(ws / "一季度.docx")).paragraphs)
+
+    assert "与2016年" not in text()  # the 2016 rows of the 2017 files are not 2016Q1
+    _ingest(str(inbox), "--period", "2016Q1")
+    assert "与2016年第一季度（55项、16252.68万元）相比，项目数增加13项，资金增长19.61%" in text()

@@ -85,6 +85,10 @@ def test_the_ledger_refuses_what_is_no_one_jurisdictions_submission(tmp_path, mo
     assert codes(two) == [("several-jurisdictions", "error")]
     assert codes(other_year) == [("no-rows-for-period", "error")]
     assert codes(nobody) == [("unknown-submitter", "error")]
+    first = write_xlsx(tmp_path / "甲" / "阜康市.xlsx", standard_rows([project(jurisdiction="阜康市")]))
+    assert run.invoke(app, ["ingest", str(first), "--period", "2016"]).exit_code == 0
+    again = write_xlsx(tmp_path / "乙" / "阜康市_民政局.xlsx", standard_rows([project(jurisdiction="阜康市", amount=130)]))
+    assert codes(again) == [("same-projects-as-other-submitter", "error")]
 
 
 def test_year_later_than_next_year_is_a_warning_at_its_cell(tmp_path):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from .errors import UsageError
 
-_PERIOD = re.compile(r"^(\d{4})(?:[-_ ]?(?:Q|q|第)?([1-4])(?:季度)?|年(?:度)?|年?全年)?$")
+_PERIOD = re.compile(r"^(\d{4})\s*(?:年度?|年?全年)?\s*(?:[-_ ]?(?:[Qq]|第)?\s*([1-4一二三四])\s*(?:季度|季)?)?$")
+_QUARTER = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 ANNUAL = 5  # the rank of the annual round: after the four quarters
 
 
@@ -32,7 +33,7 @@ class Period:
         year = int(m.group(1))
         if not 2000 <= year <= 2100:
             raise UsageError(f"{option} 的年份 {year} 不合理")
-        return cls(year, int(m.group(2)) if m.group(2) else None)
+        return cls(year, _QUARTER[m.group(2)] if m.group(2) else None)
 
     @classmethod
     def from_rank(cls, year: int, rank: int) -> Period:

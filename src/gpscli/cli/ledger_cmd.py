@@ -256,7 +256,7 @@ def _print_history(entries) -> None:
             notes.append("当前")
         if v.reason:
             notes.append(f"原因:{v.reason}")
-        t.add_row(local_text(v.received_at), shown(v.submitter), v.period, str(v.number), v.kind, shown(v.file_name),
+        t.add_row(local_text(v.received_at), shown(v.submitter), v.period, str(v.number), e.kind, shown(v.file_name),
                   str(v.rows), amount, shown(";".join(notes)))
         for c in e.changes[:MAX_CHANGES_SHOWN]:
             t.add_row("", "", "", "", "", shown(c.cell), "", "", shown(c.text()))

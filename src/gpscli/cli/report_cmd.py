@@ -95,18 +95,18 @@ def report_command(
     narrative_required = narrative is not None
     narrative_arg: str | Path | None = narrative if narrative is not None else cfg.report_narrative
     preflight(template=template, out=out_path, narrative=narrative, force=force)
-    prev_period = None
+    prev_period, prev_label = None, ""
     from .ledger_cmd import from_ledger
 
     if from_ledger(data, period=period, as_of=as_of):
-        result, year, prev_period = _from_ledger(year, period, as_of, catalogue)
+        result, year, prev_period, prev_label = _from_ledger(year, period, as_of, catalogue)
     else:
         result, cfg = load_data(data or [], catalogue=catalogue)
     try:
         outcome = write_report(
             result, year, out=out_path, output_dir=cfg.output, template=template, narrative=narrative_arg,
             narrative_required=narrative_required, title=title or cfg.report_title, skip_invalid=skip_invalid,
-            force=force, prev_period=prev_period,
+            force=force, prev_period=prev_period, prev_label=prev_label,
         )
     except DataError:
         if result.errors:  # else the data has no row of that year: the message says so alone
@@ -142,7 +142,9 @@ def _from_ledger(year, period, as_of, catalogue):
     result = ledger.result(p, Period(p.year - 1, p.quarter), Period(p.year + 1), as_of=at,
                            catalogue=catalogue or cfg.catalogue, profile=cfg.profile)
     said_basis(ledger, p, at, len(result.basis.versions) if result.basis else 0)
-    return result, p.year, _previous_period(ledger, p, at, catalogue or cfg.catalogue, cfg.profile)
+    same_time = Period(p.year - 1, p.quarter)
+    return (result, p.year, _previous_period(ledger, p, at, catalogue or cfg.catalogue, cfg.profile),
+            same_time.text if p.quarter else "")
 
 
 def _previous_period(ledger, p, at, catalogue, profile):

@@ -26,7 +26,7 @@ def status_command(
     period: PeriodOpt,
     fmt: Annotated[StatusFormat, typer.Option("--format", "-f", help="输出格式:table、json 或 xlsx(xlsx 须同时给 --out)")] = StatusFormat.table,
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件(.xlsx 或 .json)", show_default=False)] = None,
-    remind: Annotated[bool, typer.Option("--remind", help="催报:只列出未报送、有错误待更正和逾期的地区,并给出可直接发送的催报通知")] = False,
+    remind: Annotated[bool, typer.Option("--remind", help="催报:只列出未报送(含逾期未报)和有错误待更正的地区,并给出可直接发送的催报通知")] = False,
     force: ForceOpt = False,
 ) -> None:
     """报送情况:地区名单中每个地区本期是已报送、零报告、有错误待更正还是未报送,是否逾期。
@@ -48,7 +48,8 @@ def status_command(
         from ..outputs.atomic import check_target
 
         check_target(out_path, force)
-    ledger, cfg = open_ledger(create=True)  # a new workspace: nobody has reported yet
+    ledger, cfg = open_ledger()
+    say(f"账本:{ledger.name}")
     st = ledger.status(p, load_profile(cfg.profile).names(), cfg.deadline(p))
     if remind:
         st.lines = [x for x in st.lines if x.needs_reminder]
@@ -85,7 +86,7 @@ def _print(st, remind: bool) -> None:
     say(";".join(f"{k} {v} 个" for k, v in counts.items()) + (f";其中逾期 {sum(x.overdue for x in st.lines)} 个"
                                                               if any(x.overdue for x in st.lines) else ""))
     if remind:
-        names = [x.jurisdiction for x in st.lines if x.status != "已报送" and x.status != "零报告"]
+        names = [x.jurisdiction for x in st.lines if x.needs_reminder]
         if names:
             until = f"(报送期限:{st.deadline.isoformat()})" if st.deadline else ""
             out().print(shown(f"催报通知:请{'、'.join(names)}尽快报送{st.period.text}政府购买服务项目表{until};"

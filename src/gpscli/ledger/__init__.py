@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .engine import LedgerError, describe, writer
+from .engine import LedgerError, describe, errors_said, reason, writer
 from .state import Version
 from .store import KNOWN, NEW, REFUSED, Outcome, Request
 
@@ -91,8 +92,14 @@ class Ledger:
         except LedgerError:
             raise
         except Exception as exc:
-            raise LedgerError(f"无法打开账本 {describe(url)}:{_reason(exc)}") from None
+            raise LedgerError(f"无法打开账本 {describe(url)}:{reason(exc)}") from None
         return cls(engine, url)
+
+    @contextmanager
+    def _connect(self) -> Iterator[Any]:
+        """A connection for reading; a database error becomes a :class:`LedgerError` in Chinese."""
+        with errors_said(self.url), self.engine.connect() as conn:
+            yield conn
 
     @property
     def name(self) -> str:
@@ -123,7 +130,7 @@ class Ledger:
         data: dict[str, bytes] = {}
         todo: list[Path] = []
         seen: dict[str, Outcome] = {}  # read again (run) but already recorded
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             from .store import locked, refused_by_lock
 
             closed = locked(conn, req.period) and not req.reason
@@ -134,7 +141,7 @@ class Ledger:
                 except OSError as exc:
                     outcomes.append(Outcome(shown, REFUSED, f"无法读取文件({os_reason(exc)})"))
                     continue
-                hit = self._known(conn, hashlib.sha256(content).hexdigest(), req.period, run)
+                hit = self._known(conn, hashlib.sha256(content).hexdigest(), req.period, run, req.submitter)
                 if hit is not None:
                     if run:
                         seen[shown] = Outcome(shown, **_fields(hit))
@@ -154,8 +161,8 @@ class Ledger:
             options["jurisdiction"] = req.jurisdiction
         result = api.load(todo, progress=progress, **options)
         profile = result.profile
-        with writer(self.engine) as conn:
-            for f in result.files:
+        with errors_said(self.url), writer(self.engine) as conn:
+            for f in sorted(result.files, key=lambda f: (_saved_at(f.path), f.path)):  # the later saved, the later version
                 stored = data.get(f.path)
                 if f.path in seen:
                     outcomes.append(seen[f.path])
@@ -167,13 +174,13 @@ class Ledger:
                     outcomes.append(self._record(conn, f, stored, req, profile))
         return IngestReport(outcomes, result, skipped + result.issues)
 
-    def _known(self, conn, sha256: str, period: Period, of_year: bool) -> Outcome | None:
+    def _known(self, conn, sha256: str, period: Period, of_year: bool, submitter: str | None) -> Outcome | None:
         from sqlalchemy import select
 
         from . import schema as s
         from .store import known
 
-        hit = known(conn, sha256, period)
+        hit = known(conn, sha256, period, submitter)
         if hit is not None:
             return Outcome("", KNOWN, f"与已导入的 {period.label} 第 {hit[0]} 版({hit[1]})内容完全相同,未新建版本",
                            submitter=hit[1], number=hit[0])
@@ -196,7 +203,7 @@ class Ledger:
 
             if not isinstance(exc, SQLAlchemyError | OSError):
                 raise
-            return Outcome(f.path, REFUSED, f"写入账本失败,未记录:{_reason(exc)}")
+            return Outcome(f.path, REFUSED, f"写入账本失败,未记录:{reason(exc)}")
 
     def lock(self, period: Period, lock: bool = True) -> bool:
         """Lock (or unlock) a period; False when it already was (or was not)."""
@@ -206,7 +213,7 @@ class Ledger:
         from .engine import os_user, writing
         from .store import locked
 
-        with writing(self.engine) as conn:
+        with errors_said(self.url), writing(self.engine) as conn:
             if locked(conn, period) == lock:
                 return False
             if lock:
@@ -221,7 +228,7 @@ class Ledger:
 
         from . import schema as s
 
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return list(conn.execute(select(s.locks.c.period).order_by(s.locks.c.period)).scalars())
 
     # -- reading -------------------------------------------------------------------------------
@@ -229,21 +236,22 @@ class Ledger:
     def versions(self, **where: Any) -> list[Version]:
         from .state import versions
 
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return versions(conn, **where)
 
     def current(self, period: Period, as_of: dt.datetime | None = None) -> list[Version]:
         from .state import current
 
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return current(conn, period, as_of)
 
     def result(self, *periods: Period, as_of: dt.datetime | None = None, catalogue: Catalogue | str | Path | None = None,
                profile: Profile | str | Path | None = None) -> Result:
         """The state of each period (the first is the one the output is about) as an
         :class:`~gpscli.api.Result` of the versions' rows: aggregate and draft from it as from files.
-        A period of a year without versions of its own takes that year's rows from the first
-        period's files, as a folder would (a 2016 file that lists the 2017 plan)."""
+        When the first period is a year's round, a period of a year without versions of its own
+        takes that year's rows from the first period's files, as a folder would (a 2016 file that
+        lists the 2017 plan)."""
         from .. import api
         from .. import catalogue as catalogue_mod
         from .. import profile as profile_mod
@@ -252,11 +260,13 @@ class Ledger:
         cat = catalogue if isinstance(catalogue, api.Catalogue) else catalogue_mod.load(catalogue)
         prof = profile if isinstance(profile, api.Profile) else profile_mod.load(profile)
         chosen: list[Version] = []
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             for p in periods:
                 chosen += current(conn, p, as_of)
             primary = [v for v in chosen if v.year == periods[0].year]
-            missing = {p.year for p in periods} - {v.year for v in chosen}  # taken from the primary's files
+            # taken from the primary's files: only for a year's round (a quarter's files list last
+            # year's whole year, which is no 同期 of the quarter)
+            missing = {p.year for p in periods} - {v.year for v in chosen} if periods[0].quarter is None else set()
             read = files(conn, chosen, primary, missing)
         basis = Basis(periods[0], as_of, self.name, tuple(v for v in chosen if v.year == periods[0].year))
         return api.Result(read, [], cat, prof, basis=basis)
@@ -265,13 +275,13 @@ class Ledger:
                today: dt.date | None = None) -> Status:
         from .status import status
 
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return status(conn, period, jurisdictions, deadline, today)
 
     def history(self, *, jurisdiction: str | None = None, year: int | None = None) -> list[Entry]:
         from .history import history
 
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return history(conn, jurisdiction=jurisdiction, year=year)
 
     def aggregate(self, period: Period, *, as_of: dt.datetime | None = None, by: str = "jurisdiction,category",
@@ -291,7 +301,7 @@ class Ledger:
         dims = parse_dimensions(by)
         cat = catalogue if isinstance(catalogue, catalogue_mod.Catalogue) else catalogue_mod.load(catalogue)
         prof = profile if isinstance(profile, profile_mod.Profile) else profile_mod.load(profile)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             chosen = current(conn, period, as_of)
             summed = None if "unit" in dims else sums(conn, chosen, [DIMENSION_REGISTRY[d].column for d in dims])
             warnings = warnings_of(conn, chosen) if summed is not None else []
@@ -315,14 +325,18 @@ class Ledger:
 
         from . import schema as s
 
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return conn.execute(select(s.blobs.c.content).where(s.blobs.c.sha256 == sha256)).scalar()
+
+
+def _saved_at(path: str) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _fields(o: Outcome) -> dict[str, Any]:
     return {"status": o.status, "message": o.message, "submitter": o.submitter, "number": o.number}
 
 
-def _reason(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

@@ -218,7 +218,48 @@ def check(engine: Engine, create: bool) -> None:
 def describe(url: str) -> str:
     """The ledger as people should read it in messages: a file path, or the server without password."""
     path = sqlite_path(url)
-    return str(path) if path is not None else _safe(url)
+    return str(path) if path is not None else _safe(url).replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+# What the drivers say, as a clerk can act on it (the first match wins; the driver's words follow).
+_REASONS = (
+    ("readonly database", "账本文件是只读的(没有写入权限,或在只读的盘上)"),
+    ("file is not a database", "这个文件不是 gps 的账本(不是 SQLite 数据库,或已损坏)"),
+    ("database disk image is malformed", "账本文件已损坏;请用备份恢复"),
+    ("database is locked", "账本正被另一个程序占用,等待后仍未释放;请稍后再试"),
+    ("unable to open database", "无法打开账本文件(文件夹不存在或没有权限)"),
+    ("disk is full", "磁盘已满"),
+    ("disk i/o error", "读写磁盘出错"),
+    ("failed to resolve host", "找不到数据库服务器(主机名无法解析)"),
+    ("connection refused", "数据库服务器拒绝连接(地址或端口不对,或服务器没有运行)"),
+    ("timeout expired", "连接数据库服务器超时"),
+    ("password authentication failed", "数据库用户名或密码不对"),
+    ("no password supplied", "数据库需要密码(写进 ~/.pgpass 或 PGPASSWORD)"),
+    ("does not exist", "数据库或用户不存在"),
+    ("permission denied", "数据库用户没有所需的权限"),
+)
+
+
+def reason(exc: BaseException) -> str:
+    """A database error in Chinese, with the driver's own first line after it."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = text[0] if text else type(exc).__name__
+    low = first.lower()
+    for needle, said in _REASONS:
+        if needle in low:
+            return f"{said}({first})"
+    return first
+
+
+@contextmanager
+def errors_said(url: str) -> Iterator[None]:
+    """Database errors out of a ledger operation become a :class:`LedgerError` in Chinese."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise LedgerError(f"账本 {describe(url)} 出错:{reason(exc)}") from None
 
 
 def os_user() -> str:

@@ -51,13 +51,14 @@ class Entry:
     version: Version
     previous: Version | None
     current: bool  # part of its year's state now
+    kind: str = ""  # 首报, 补报, 重报, 更正
     changes: list[Change] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         v = self.version
         return {
             "jurisdiction": v.jurisdiction, "submitter": v.submitter, "year": v.year, "period": v.period,
-            "version": v.number, "kind": v.kind, "sha256": v.sha256, "file": v.file_name,
+            "version": v.number, "kind": self.kind, "sha256": v.sha256, "file": v.file_name,
             "received_at": _iso(v), "ingested_by": v.ingested_by, "accepted": v.accepted, "rows": v.rows,
             "amount": amount_str(v.amount), "errors": v.errors, "warnings": v.warnings, "reason": v.reason,
             "current": self.current,
@@ -76,9 +77,12 @@ def history(conn: Connection, *, jurisdiction: str | None = None, year: int | No
     rows = _rows(conn, [v.id for v in found if v.accepted])
     entries: list[Entry] = []
     last: dict[tuple[str, int], Version] = {}
+    periods_seen: set[tuple[str, int, str]] = set()
     for v in found:
         prev = last.get((v.submitter, v.year))
-        entry = Entry(v, prev, v.id in now_current)
+        first = (v.submitter, v.year, v.period) not in periods_seen
+        periods_seen.add((v.submitter, v.year, v.period))
+        entry = Entry(v, prev, v.id in now_current, v.kind(first))
         if v.accepted:
             if prev is not None:
                 entry.changes = diff(rows.get(prev.id, []), rows.get(v.id, []))

@@ -61,7 +61,7 @@ versions = Table(
     Column("reason", Text),  # why it was sent again (更正, 补报); required once the period is locked
     Column("locked", Boolean, nullable=False),  # the period was locked when it came: a correction (更正)
     UniqueConstraint("submitter", "year", "number", name="uq_versions_number"),
-    UniqueConstraint("sha256", "year", "period", name="uq_versions_bytes"),
+    UniqueConstraint("sha256", "year", "period", "submitter", name="uq_versions_bytes"),
 )
 Index("ix_versions_year", versions.c.year, versions.c.period_rank)
 Index("ix_versions_submitter", versions.c.submitter, versions.c.year)

@@ -51,14 +51,12 @@ class Version:
         """A 零报告: accepted, with a header and no project rows."""
         return self.accepted and self.rows == 0
 
-    @property
-    def kind(self) -> str:
-        """首报 / 更正 (into a locked period, or sent again with a reason) / 重报 (sent again)."""
-        if self.locked:
-            return "更正"
-        if self.number == 1:
-            return "首报"
-        return "更正" if self.reason else "重报"
+    def kind(self, first_of_period: bool) -> str:
+        """首报 (the submitter's first version for the period; 补报 when it came after the period was
+        locked), 更正 (sent again with a reason, or into a locked period), 重报 (sent again)."""
+        if first_of_period:
+            return "补报" if self.locked else "首报"
+        return "更正" if self.locked or self.reason else "重报"
 
     @property
     def sort_key(self) -> tuple[int, dt.datetime, int]:
@@ -107,6 +105,20 @@ def current(conn: Connection, period: Period, as_of: dt.datetime | None = None) 
         if held is None or ver.sort_key > held.sort_key:
             best[ver.submitter] = ver
     return sorted(best.values(), key=lambda x: (x.jurisdiction, x.submitter))
+
+
+def current_of(conn: Connection, year: int, jurisdiction: str) -> list[Version]:
+    """Each submitter's latest accepted version of a jurisdiction's year (any period)."""
+    from sqlalchemy import select
+
+    v = s.versions.c
+    best: dict[str, Version] = {}
+    for row in conn.execute(select(s.versions).where(v.year == year, v.jurisdiction == jurisdiction,
+                                                     v.accepted.is_(True))):
+        ver = _version(row)
+        if ver.submitter not in best or ver.sort_key > best[ver.submitter].sort_key:
+            best[ver.submitter] = ver
+    return list(best.values())
 
 
 def files(conn: Connection, chosen: Iterable[Version], borrow: Iterable[Version] = (),

@@ -29,7 +29,7 @@ SUBMITTED, ZERO, ERRORS, MISSING = "已报送", "零报告", "有错误待更正
 class Line:
     jurisdiction: str
     status: str
-    version: int | None = None  # the number of its latest version for the period
+    version: int | None = None  # its current version (else its latest, with errors) for the period
     received_at: dt.datetime | None = None  # of that version (UTC)
     rows: int = 0
     amount: Decimal = field(default_factory=Decimal)
@@ -39,8 +39,9 @@ class Line:
 
     @property
     def needs_reminder(self) -> bool:
-        """On the 催报 list: nothing accepted yet, or late."""
-        return self.status in (MISSING, ERRORS) or self.overdue
+        """On the 催报 list: nothing accepted yet, or a corrected file awaited (a late report that came is
+        shown as late, but needs no reminder)."""
+        return self.status in (MISSING, ERRORS) or self.errors > 0
 
     @property
     def shown_status(self) -> str:
@@ -107,6 +108,8 @@ def _line(j: str, vs: list[Version], sums: dict[str, tuple[int, int]], deadline:
         line.version, line.received_at = latest.number, latest.received_at
     accepted = _latest_accepted(vs)
     if accepted:
+        current = max(accepted, key=lambda v: v.sort_key)
+        line.version, line.received_at = current.number, current.received_at
         n, fen = sums.get(j, (0, 0))
         line.rows, line.amount = n, from_fen(fen)
         line.status = SUBMITTED if n else ZERO

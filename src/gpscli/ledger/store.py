@@ -78,6 +78,9 @@ def _statements(dialect: str = "") -> dict[str, Any]:
     return {
         "known": select(v.number, v.submitter).where(v.sha256 == bindparam("sha"), v.year == bindparam("year"),
                                                      v.period == bindparam("period")),
+        "known_as": select(v.number, v.submitter).where(v.sha256 == bindparam("sha"), v.year == bindparam("year"),
+                                                        v.period == bindparam("period"),
+                                                        v.submitter == bindparam("submitter")),
         "locked": select(s.locks.c.period).where(s.locks.c.period == bindparam("period")),
         "number": select(func.max(v.number)).where(v.submitter == bindparam("submitter"), v.year == bindparam("year")),
         "seen": select(v.id).where(v.submitter == bindparam("submitter")).limit(1),
@@ -88,9 +91,14 @@ def _statements(dialect: str = "") -> dict[str, Any]:
     }
 
 
-def known(conn: Connection, sha256: str, period: Period) -> tuple[int, str] | None:
-    """(version number, submitter) of the version these bytes already are for this period."""
-    row = conn.execute(_statements()["known"], {"sha": sha256, "year": period.year, "period": period.label}).first()
+def known(conn: Connection, sha256: str, period: Period, submitter: str | None = None) -> tuple[int, str] | None:
+    """(version number, submitter) of the version these bytes already are for this period (of this
+    submitter, when one is named: the same file sent again as another's is a new version)."""
+    params = {"sha": sha256, "year": period.year, "period": period.label}
+    if submitter is not None:
+        row = conn.execute(_statements()["known_as"], {**params, "submitter": submitter}).first()
+    else:
+        row = conn.execute(_statements()["known"], params).first()
     return None if row is None else (row[0], row[1])
 
 
@@ -112,7 +120,7 @@ def record(conn: Connection, f: FileResult, data: bytes, req: Request, profile: 
         return _write(conn, f, data, req, out, parts, found)
     except IntegrityError:  # the same bytes, recorded by another ingest since this one looked
         with transaction(conn):
-            hit = known(conn, f.sha256, req.period)
+            hit = known(conn, f.sha256, req.period, out.submitter)
         if hit is None:
             raise
         out.status, (out.number, out.submitter) = KNOWN, hit
@@ -130,6 +138,8 @@ def _write(conn: Connection, f: FileResult, data: bytes, req: Request, out: Outc
             return out
         out.correction = is_locked
         out.number = _next_number(conn, out.submitter, req.period.year)
+        if out.accepted and out.number == 1 and out.rows:
+            _check_new_submitter(conn, f, req, out, parts, found)
         out.new_submitter_beside = _other_submitters(conn, out.jurisdiction, out.submitter) if out.accepted else []
         _insert_blob(conn, f.sha256, data)
         vid = _new_id(conn.execute(_statements()["version"], {
@@ -249,6 +259,39 @@ ROW_COLUMNS = ("version_id", "seq", "sheet_id", *Part.COLUMNS, "amount", "amount
 def _next_number(conn: Connection, submitter: str, year: int) -> int:
     last = conn.execute(_statements()["number"], {"submitter": submitter, "year": year}).scalar()
     return (last or 0) + 1
+
+
+def _check_new_submitter(conn: Connection, f: FileResult, req: Request, out: Outcome, parts: list[Part],
+                         found: list[Issue]) -> None:
+    """A submitter new this year whose projects are another submitter's current ones is most likely
+    that submitter under another file name: refused (both would count), with the way to say so."""
+    from sqlalchemy import select
+
+    from .state import current_of
+
+    year = req.period.year
+    others = [v for v in current_of(conn, year, out.jurisdiction) if v.submitter != out.submitter]
+    if not others:
+        return
+    mine = {(u, n) for p in parts for u, n, y in zip(p.columns[10], p.columns[11], p.columns[1]) if y == year}
+    r = s.rows.c
+    hits: dict[str, list[str]] = {}
+    names = sorted({n for _u, n in mine})
+    by_id = {v.id: v.submitter for v in others}
+    for start in range(0, len(names), 500):  # a bound list of values at a time
+        q = select(r.version_id, r.unit_id, r.name_id, r.name).where(
+            r.version_id.in_(list(by_id)), r.year == year, r.name_id.in_(names[start:start + 500]))
+        for vid, unit_id, name_id, name in conn.execute(q):
+            if (unit_id, name_id) in mine:
+                hits.setdefault(by_id[vid], []).append(name)
+    if not hits:
+        return
+    other, same = max(hits.items(), key=lambda kv: len(kv[1]))
+    found.insert(0, issues_mod.make("same-projects-as-other-submitter", path=f.path, count=len(same), other=other,
+                                    example=same[0]))
+    out.accepted, out.zero = False, False
+    out.errors += 1
+    out.issues = found
 
 
 def _other_submitters(conn: Connection, jurisdiction: str, submitter: str) -> list[str]:

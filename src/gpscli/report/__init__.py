@@ -132,13 +132,14 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
                  output_dir: str | Path = "output", template: str | Path | None = None,
                  narrative: str | Path | None = None, narrative_required: bool = True,
                  title: str | None = None, skip_invalid: bool = False, force: bool = False,
-                 prev_period: tuple[str, Aggregation] | None = None) -> ReportOutcome:
+                 prev_period: tuple[str, Aggregation] | None = None, prev_label: str = "") -> ReportOutcome:
     """Aggregate ``result`` for ``year`` (and the year before and after when present) and write the DOCX.
 
     Raises DataError when the data has errors (unless ``skip_invalid``), UsageError for missing
     files, TemplateError for a template that cannot be rendered; nothing is written then.
     ``narrative`` may contain ``{year}``; with ``narrative_required=False`` a missing file is a warning.
-    ``prev_period``: (its name, its aggregation) of the period before a quarter's, for 环比.
+    ``prev_period``: (its name, its aggregation) of the period before a quarter's, for 环比;
+    ``prev_label``: how the text names the year before (a quarter's draft: 2016年第一季度, 同期).
 
     An existing file at ``out`` that gps did not write, or that was edited since, is replaced only
     with ``force``; without ``out``, the draft goes to the default name in ``output_dir``, or beside
@@ -175,7 +176,7 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
     protect([tpl_path] + ([used_narr] if used_narr else []))
     target = _target(out, output_dir, y, force, warnings)
     ctx = build_context(agg, prof, title=text_title, next_agg=next_agg, prev_agg=prev_agg, narrative=narr,
-                        prev_period=prev_period)
+                        prev_period=prev_period, prev_label=prev_label)
     if agg.total.count == 0:
         warnings.append(f"{y} 年没有可统计的项目:报告中的数字均为 0")
     t0 = time.perf_counter()

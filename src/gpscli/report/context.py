@@ -83,7 +83,7 @@ def _other_year(agg: Aggregation, other: Aggregation | None, later: bool, label:
 def build_context(agg: Aggregation, profile: Profile, *, title: str,
                   next_agg: Aggregation | None = None, prev_agg: Aggregation | None = None,
                   narrative: Narrative | None = None, date: dt.date | None = None, top_n: int = 3,
-                  prev_period: tuple[str, Aggregation] | None = None) -> dict[str, Any]:
+                  prev_period: tuple[str, Aggregation] | None = None, prev_label: str = "") -> dict[str, Any]:
     """Everything the template may use (see :data:`VARIABLES`), except ``appendix_table``, which the
     renderer builds from ``table`` because a Word table belongs to one document. ``prev_period``:
     (how the text names it, its aggregation) of the period before a quarter's (环比, from the ledger)."""
@@ -103,7 +103,7 @@ def build_context(agg: Aggregation, profile: Profile, *, title: str,
         "sections": sections,
         **compat_aliases(sections),
         "next_year": _other_year(agg, next_agg, later=True),
-        "prev_year": _other_year(agg, prev_agg, later=False),
+        "prev_year": _other_year(agg, prev_agg, later=False, label=prev_label),
         "prev_period": _other_year(agg, prev_period[1], later=False, label=prev_period[0]) if prev_period else None,
         "table": build_table(agg, places),
         "progress": narrative.blocks("progress"),

@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text),
         sa.Column("locked", sa.Boolean, nullable=False),
         sa.UniqueConstraint("submitter", "year", "number", name="uq_versions_number"),
-        sa.UniqueConstraint("sha256", "year", "period", name="uq_versions_bytes"),
+        sa.UniqueConstraint("sha256", "year", "period", "submitter", name="uq_versions_bytes"),
     )
     op.create_index("ix_versions_year", "versions", ["year", "period_rank"])
     op.create_index("ix_versions_submitter", "versions", ["submitter", "year"])
