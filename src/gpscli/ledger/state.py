@@ -107,14 +107,17 @@ def current(conn: Connection, period: Period, as_of: dt.datetime | None = None) 
     return sorted(best.values(), key=lambda x: (x.jurisdiction, x.submitter))
 
 
-def current_of(conn: Connection, year: int, jurisdiction: str) -> list[Version]:
-    """Each submitter's latest accepted version of a jurisdiction's year (any period)."""
+def current_of(conn: Connection, year: int, jurisdiction: str, submitter: str | None = None) -> list[Version]:
+    """Each submitter's latest accepted version of a jurisdiction's year (any period); of one
+    submitter only, when named."""
     from sqlalchemy import select
 
     v = s.versions.c
     best: dict[str, Version] = {}
-    for row in conn.execute(select(s.versions).where(v.year == year, v.jurisdiction == jurisdiction,
-                                                     v.accepted.is_(True))):
+    q = select(s.versions).where(v.year == year, v.jurisdiction == jurisdiction, v.accepted.is_(True))
+    if submitter is not None:
+        q = q.where(v.submitter == submitter)
+    for row in conn.execute(q):
         ver = _version(row)
         if ver.submitter not in best or ver.sort_key > best[ver.submitter].sort_key:
             best[ver.submitter] = ver

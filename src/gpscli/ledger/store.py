@@ -264,13 +264,16 @@ def _next_number(conn: Connection, submitter: str, year: int) -> int:
 def _check_new_submitter(conn: Connection, f: FileResult, req: Request, out: Outcome, parts: list[Part],
                          found: list[Issue]) -> None:
     """A submitter new this year whose projects are another submitter's current ones is most likely
-    that submitter under another file name: refused (both would count), with the way to say so."""
+    that submitter under another file name: refused (both would count), with the way to say so.
+    Compared where one of the two is the jurisdiction itself (奇台县 and 奇台县-财政局, 州本级 and
+    州本级-其他部门): a file renamed so is the likely slip; two departments are told apart by name."""
     from sqlalchemy import select
 
     from .state import current_of
 
     year = req.period.year
-    others = [v for v in current_of(conn, year, out.jurisdiction) if v.submitter != out.submitter]
+    plain = None if out.submitter == out.jurisdiction else out.jurisdiction  # else: all the others
+    others = [v for v in current_of(conn, year, out.jurisdiction, plain) if v.submitter != out.submitter]
     if not others:
         return
     mine = {(u, n) for p in parts for u, n, y in zip(p.columns[10], p.columns[11], p.columns[1]) if y == year}
