@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from enum import Enum
 from pathlib import Path
@@ -110,6 +111,8 @@ def ingest_command(
         raise UsageError("--reason 不能为空")
     req = Request(p, reason.strip() if reason else None, parse_time(received, "--received") if received else None,
                   submitter.strip() if submitter else None, None)
+    if req.received is not None and req.received > dt.datetime.now(dt.UTC).replace(tzinfo=None):
+        raise UsageError(f"--received「{received}」晚于现在;请写收到文件的日期(补录往年文件时用)")
     ledger, cfg = open_ledger(create=True)
     if jurisdiction:
         j = _profile(cfg).match(jurisdiction)
