@@ -65,7 +65,9 @@ def test_the_same_bytes_again_make_no_new_version(ws, sample_dir):
     inbox = fill_inbox(ws, sample_dir)
     _ingest(str(inbox), "--period", "2016")
     again = gps_json("ingest", str(inbox), "--period", "2016")
-    assert {f["status"] for f in again["files"]} == {"known"}
+    assert {f["status"] for f in again["files"]} == {"known"} and again["ok"] is True
+    qitai = next(f for f in again["files"] if f["path"].endswith("奇台县.xlsx"))
+    assert (qitai["jurisdiction"], qitai["version"], qitai["rows"], qitai["amount"]) == ("奇台县", 1, 4, "1089")
     assert len(gps_json("history")["versions"]) == 12
 
 
@@ -292,9 +294,13 @@ def test_a_corrected_file_under_another_name_is_not_counted_twice(ws, sample_dir
     assert out["issues"][0]["code"] == "same-projects-as-other-submitter"
     assert "「奇台县」" in out["issues"][0]["message"] and "--submitter 奇台县" in out["issues"][0]["hint"]
     assert _total("--year", "2016") == {"count": 55, "amount": "16262.68"}
-    # said to be 奇台县's, the same bytes become its next version
+    again = gps("ingest", str(other), "--period", "2016")  # the same refused bytes: said so, still exit 1
+    assert again.exit_code == 1 and "未采用" in again.stderr
+    # said to be 奇台县's, the same bytes become its next version, and nothing waits for a correction
     _ingest(str(other), "--period", "2016", "--submitter", "奇台县")
     assert _total("--year", "2016") == {"count": 55, "amount": "16272.68"}
+    line = {x["jurisdiction"]: x for x in gps_json("status", "--period", "2016")["jurisdictions"]}["奇台县"]
+    assert (line["status"], line["version"], line["errors"]) == ("已报送", 3, 0)
 
 
 def test_a_quarter_is_compared_with_the_same_quarter_a_year_before_only(ws, sample_dir, tmp_path):
@@ -312,4 +318,18 @@ def test_a_quarter_is_compared_with_the_same_quarter_a_year_before_only(ws, samp
 
     assert "与2016年" not in text()  # the 2016 rows of the 2017 files are not 2016Q1
     _ingest(str(inbox), "--period", "2016Q1")
-    assert "与2016年第一季度（55项、16252.68万元）相比，项目数增加13项，资金增长19.61%" in text()
+    draft = text()
+    assert "与2016年第一季度（55项、16252.68万元）相比，项目数增加13项，资金增长19.61%" in draft
+    assert "第四季度" not in draft  # no 环比 of a first quarter: year-to-date figures start again
+
+
+def test_a_zero_report_that_supersedes_projects_is_pointed_out(ws, sample_dir, tmp_path):
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2016")
+    blank = tmp_path / "空白"
+    blank.mkdir()
+    assert gps("template", "-o", str(blank / "木垒哈萨克自治县.xlsx")).exit_code == 0
+    r = gps("ingest", str(blank), "--period", "2016")
+    assert r.exit_code == 0
+    assert "此前的当前版本有 3 个项目" in r.stderr and "零报告" in r.stderr
+    assert _total("--year", "2016") == {"count": 52, "amount": "15910.68"}

@@ -185,15 +185,17 @@ def test_a_file_that_is_no_database_is_a_clear_error(tmp_path, monkeypatch):
     assert gps("init", str(tmp_path / "w")).exit_code == 0
     monkeypatch.chdir(tmp_path / "w")
     (tmp_path / "w" / "gps.sqlite").write_bytes(b"this is a spreadsheet, not a ledger" * 100)
-    r = gps("history")
-    assert r.exit_code == 2
-    assert "无法打开账本" in r.stderr and "Traceback" not in r.output
+    for args in (["history"], ["db", "upgrade"]):
+        r = gps(*args)
+        assert r.exit_code == 2, args
+        assert "不是 gps 的账本" in r.stderr and "Traceback" not in r.output and "内部错误" not in r.stderr
 
 
 def test_a_server_that_cannot_be_reached_is_a_clear_error(tmp_path, monkeypatch):
     assert gps("init", str(tmp_path / "w")).exit_code == 0
     monkeypatch.chdir(tmp_path / "w")
     monkeypatch.setenv("GPS_LEDGER_URL", "postgresql://gps@127.0.0.1:9/none?connect_timeout=3")
-    r = gps("status", "--period", "2016")
-    assert r.exit_code == 2
-    assert "无法打开账本" in r.stderr and "Traceback" not in r.output
+    for args in (["status", "--period", "2016"], ["db", "upgrade"]):
+        r = gps(*args)
+        assert r.exit_code == 2, args
+        assert "拒绝连接" in r.stderr and "Traceback" not in r.output and "内部错误" not in r.stderr

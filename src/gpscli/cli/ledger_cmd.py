@@ -146,7 +146,8 @@ def _report_dict(report, period) -> dict:
                       "jurisdiction": o.jurisdiction or None, "submitter": o.submitter or None,
                       "version": o.number or None, "accepted": o.accepted, "zero_report": o.zero,
                       "rows": o.rows, "amount": amount_str(o.amount), "errors": o.errors, "warnings": o.warnings,
-                      "other_year_rows": o.other_rows, "correction": o.correction})
+                      "other_year_rows": o.other_rows, "correction": o.correction,
+                      "replaced_rows": o.replaced_rows})
     issues = [i.to_dict(with_path=True) for o in report.outcomes for i in o.issues]
     return {"period": period.label, "ok": report.ok, "files": files, "issues": issues,
             "skipped": [i.to_dict(with_path=True) for i in report.skipped]}
@@ -178,6 +179,9 @@ def _print_report(report, period) -> None:
                 warn(f"{head}:有 {o.errors} 个错误,已记录,但不作为当前版本;请报送单位改正后重新报送")
             elif o.zero:
                 say(f"{head}:零报告(有表头,没有项目行)")
+                if o.replaced_rows:
+                    warn(f"  注意:{o.submitter}此前的当前版本有 {o.replaced_rows} 个项目,这份零报告取代它之后,"
+                         f"本期该单位为 0;如是误报了空白模板,请让其重报")
             elif not quiet:
                 say(f"{head}:{o.rows} 个项目,{display(o.amount)} 万元")
             if o.new_submitter_beside:
@@ -320,7 +324,13 @@ def db_upgrade_command() -> None:
         from ..errors import UsageError
 
         raise UsageError("找不到账本:当前文件夹及上级文件夹中没有 gps.toml,也没有设置 GPS_LEDGER_URL")
-    before, after = engine.upgrade(engine.make_engine(url))
+    try:
+        with engine.errors_said(url):
+            before, after = engine.upgrade(engine.make_engine(url))
+    except engine.LedgerError:
+        raise
+    except Exception as exc:  # a driver's own error before SQLAlchemy wraps it
+        raise engine.LedgerError(f"无法打开账本 {engine.describe(url)}:{engine.reason(exc)}") from None
     where = engine.describe(url)
     if before == after:
         say(f"账本 {where} 已是最新结构(版本 {after}),无需升级")

@@ -148,11 +148,13 @@ def _from_ledger(year, period, as_of, catalogue):
 
 
 def _previous_period(ledger, p, at, catalogue, profile):
-    """环比 of a quarter's draft: (name, aggregation) of the period before it in the ledger, or None."""
+    """环比 of a quarter's draft: (name, aggregation) of the quarter before it in the ledger, or None.
+    None for a first quarter too: the figures are year-to-date, so last year's fourth quarter is the
+    whole of last year, no 环比 of a first quarter."""
     from ..errors import DataError
     from ..report import BY
 
-    if p.quarter is None:
+    if p.quarter is None or p.quarter == 1:
         return None
     earlier = p.previous()
     try:

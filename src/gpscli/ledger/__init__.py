@@ -53,8 +53,9 @@ class IngestReport:
 
     @property
     def ok(self) -> bool:
-        """Every file recorded (or already there) without errors, and nothing refused or skipped."""
-        return not self.skipped and all(o.status == KNOWN or (o.status == NEW and o.accepted) for o in self.outcomes)
+        """Every file recorded (or already there) without errors, and nothing refused or skipped (a
+        byte-identical copy of another file of the same ingest counts as recorded)."""
+        return not self.skipped and all(o.status in (KNOWN, NEW) and o.accepted for o in self.outcomes)
 
 
 @dataclass(frozen=True)
@@ -143,11 +144,12 @@ class Ledger:
                     continue
                 hit = self._known(conn, hashlib.sha256(content).hexdigest(), req.period, run, req.submitter)
                 if hit is not None:
+                    hit.path = shown
                     if run:
-                        seen[shown] = Outcome(shown, **_fields(hit))
+                        seen[shown] = hit
                         todo.append(p)
                     else:
-                        outcomes.append(Outcome(shown, **_fields(hit)))
+                        outcomes.append(hit)
                     continue
                 if closed:  # said before reading: the file would be refused anyway
                     outcomes.append(Outcome(shown, REFUSED, refused_by_lock(req.period)))
@@ -167,7 +169,7 @@ class Ledger:
                 if f.path in seen:
                     outcomes.append(seen[f.path])
                 elif f.ignored:
-                    outcomes.append(Outcome(f.path, KNOWN, "与本次导入的另一个文件内容完全相同,未重复记录"))
+                    outcomes.append(Outcome(f.path, KNOWN, "与本次导入的另一个文件内容完全相同,未重复记录", accepted=True))
                 elif stored is None or hashlib.sha256(stored).hexdigest() != f.sha256:
                     outcomes.append(Outcome(f.path, REFUSED, "文件在读取期间被改动,未记录;请确认文件已保存后重新导入"))
                 else:
@@ -178,19 +180,19 @@ class Ledger:
         from sqlalchemy import select
 
         from . import schema as s
-        from .store import known
+        from .store import Known, known, known_columns
 
         hit = known(conn, sha256, period, submitter)
         if hit is not None:
-            return Outcome("", KNOWN, f"与已导入的 {period.label} 第 {hit[0]} 版({hit[1]})内容完全相同,未新建版本",
-                           submitter=hit[1], number=hit[0])
+            return hit.outcome("", f"与已导入的 {period.label} 第 {hit.number} 版({hit.submitter})内容完全相同,未新建版本")
         if of_year:
             v = s.versions.c
             earlier = (v.year < period.year) | ((v.year == period.year) & (v.period_rank < period.rank))
-            row = conn.execute(select(v.period, v.number, v.submitter).where(v.sha256 == sha256, earlier)).first()
+            row = conn.execute(select(*known_columns(v)).where(v.sha256 == sha256, earlier)).first()
             if row is not None:
-                return Outcome("", KNOWN, f"已作为 {row[0]} 的第 {row[1]} 版({row[2]})导入过,内容没有变化,"
-                                          f"不作为 {period.label} 的新报送", submitter=row[2], number=row[1])
+                was = Known(*row)
+                return was.outcome("", f"已作为 {was.period} 的第 {was.number} 版({was.submitter})导入过,内容没有变化,"
+                                       f"不作为 {period.label} 的新报送")
         return None
 
     def _record(self, conn, f, content: bytes, req: Request, profile: Profile) -> Outcome:
@@ -334,9 +336,5 @@ def _saved_at(path: str) -> float:
         return Path(path).stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _fields(o: Outcome) -> dict[str, Any]:
-    return {"status": o.status, "message": o.message, "submitter": o.submitter, "number": o.number}
 
 

@@ -114,7 +114,8 @@ def _line(j: str, vs: list[Version], sums: dict[str, tuple[int, int]], deadline:
         line.rows, line.amount = n, from_fen(fen)
         line.status = SUBMITTED if n else ZERO
         newest_ok = {v.submitter: v.sort_key for v in accepted}
-        line.errors = sum(v.errors for v in vs if not v.accepted
+        taken = {v.sha256 for v in vs if v.accepted}  # a refused file later taken as another submitter's
+        line.errors = sum(v.errors for v in vs if not v.accepted and v.sha256 not in taken
                           and ((k := newest_ok.get(v.submitter)) is None or v.sort_key > k))
     elif vs:
         line.status = ERRORS

@@ -11,10 +11,10 @@ from functools import cache
 from itertools import count, repeat
 from operator import itemgetter
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import issues as issues_mod
-from ..money import to_fens
+from ..money import from_fen, to_fens
 from . import schema as s
 from .engine import os_user, transaction
 from .submitter import jurisdiction_of, submitter_of
@@ -48,6 +48,7 @@ class Outcome:
     other_rows: int = 0
     correction: bool = False  # recorded into a locked period, with a reason
     new_submitter_beside: list[str] = field(default_factory=list)  # the jurisdiction's other submitters
+    replaced_rows: int = 0  # a 零报告 that supersedes a version with projects: how many it had
     issues: list[Issue] = field(default_factory=list)  # the version's (errors and warnings)
 
 
@@ -76,11 +77,10 @@ def _statements(dialect: str = "") -> dict[str, Any]:
 
     v = s.versions.c
     return {
-        "known": select(v.number, v.submitter).where(v.sha256 == bindparam("sha"), v.year == bindparam("year"),
-                                                     v.period == bindparam("period")),
-        "known_as": select(v.number, v.submitter).where(v.sha256 == bindparam("sha"), v.year == bindparam("year"),
-                                                        v.period == bindparam("period"),
-                                                        v.submitter == bindparam("submitter")),
+        "known": select(*known_columns(v)).where(v.sha256 == bindparam("sha"), v.year == bindparam("year"),
+                                          v.period == bindparam("period")),
+        "known_as": select(*known_columns(v)).where(v.sha256 == bindparam("sha"), v.year == bindparam("year"),
+                                             v.period == bindparam("period"), v.submitter == bindparam("submitter")),
         "locked": select(s.locks.c.period).where(s.locks.c.period == bindparam("period")),
         "number": select(func.max(v.number)).where(v.submitter == bindparam("submitter"), v.year == bindparam("year")),
         "seen": select(v.id).where(v.submitter == bindparam("submitter")).limit(1),
@@ -91,15 +91,42 @@ def _statements(dialect: str = "") -> dict[str, Any]:
     }
 
 
-def known(conn: Connection, sha256: str, period: Period, submitter: str | None = None) -> tuple[int, str] | None:
-    """(version number, submitter) of the version these bytes already are for this period (of this
-    submitter, when one is named: the same file sent again as another's is a new version)."""
+def known_columns(v: Any) -> tuple[Any, ...]:
+    return (v.number, v.submitter, v.jurisdiction, v.accepted, v.rows, v.amount_fen, v.errors, v.warnings,
+            v.period)
+
+
+class Known(NamedTuple):
+    """The version some bytes already are."""
+
+    number: int
+    submitter: str
+    jurisdiction: str
+    accepted: bool
+    rows: int
+    fen: int
+    errors: int
+    warnings: int
+    period: str
+
+    def outcome(self, path: str, message: str) -> Outcome:
+        """What ingesting the bytes again comes to: nothing new, said with what that version is."""
+        if not self.accepted:
+            message += f";该版本有 {self.errors} 个错误,未采用(请报送单位改正后重新报送)"
+        return Outcome(path, KNOWN, message, self.jurisdiction, self.submitter, self.number, bool(self.accepted),
+                       bool(self.accepted) and not self.rows, self.rows, from_fen(self.fen), self.errors,
+                       self.warnings)
+
+
+def known(conn: Connection, sha256: str, period: Period, submitter: str | None = None) -> Known | None:
+    """The version these bytes already are for this period (of this submitter, when one is named:
+    the same file sent again as another's is a new version)."""
     params = {"sha": sha256, "year": period.year, "period": period.label}
     if submitter is not None:
         row = conn.execute(_statements()["known_as"], {**params, "submitter": submitter}).first()
     else:
         row = conn.execute(_statements()["known"], params).first()
-    return None if row is None else (row[0], row[1])
+    return None if row is None else Known(*row)
 
 
 def refused_by_lock(period: Period) -> str:
@@ -123,9 +150,7 @@ def record(conn: Connection, f: FileResult, data: bytes, req: Request, profile: 
             hit = known(conn, f.sha256, req.period, out.submitter)
         if hit is None:
             raise
-        out.status, (out.number, out.submitter) = KNOWN, hit
-        out.message = f"与已导入的第 {hit[0]} 版({hit[1]})内容完全相同,未新建版本"
-        return out
+        return hit.outcome(f.path, f"与已导入的第 {hit.number} 版({hit.submitter})内容完全相同,未新建版本")
 
 
 def _write(conn: Connection, f: FileResult, data: bytes, req: Request, out: Outcome, parts: list[Part],
@@ -140,6 +165,10 @@ def _write(conn: Connection, f: FileResult, data: bytes, req: Request, out: Outc
         out.number = _next_number(conn, out.submitter, req.period.year)
         if out.accepted and out.number == 1 and out.rows:
             _check_new_submitter(conn, f, req, out, parts, found)
+        if out.zero and out.number > 1:
+            from .state import current_of
+
+            out.replaced_rows = sum(v.rows for v in current_of(conn, req.period.year, out.jurisdiction, out.submitter))
         out.new_submitter_beside = _other_submitters(conn, out.jurisdiction, out.submitter) if out.accepted else []
         _insert_blob(conn, f.sha256, data)
         vid = _new_id(conn.execute(_statements()["version"], {
