@@ -333,3 +333,20 @@ def test_a_zero_report_that_supersedes_projects_is_pointed_out(ws, sample_dir, t
     assert r.exit_code == 0
     assert "此前的当前版本有 3 个项目" in r.stderr and "零报告" in r.stderr
     assert _total("--year", "2016") == {"count": 52, "amount": "15910.68"}
+
+
+def test_the_original_files_come_back_out_of_the_ledger(ws, sample_dir, tmp_path):
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2016")
+    _ingest(str(_corrected_qitai(tmp_path, sample_dir)), "--period", "2016")
+    shutil.rmtree(inbox)
+    r = gps("history", "--jurisdiction", "奇台县", "--save", "取出")
+    assert r.exit_code == 0, r.output
+    out = ws / "取出"
+    first, second = out / "奇台县-2016-第1版-奇台县.xlsx", out / "奇台县-2016-第2版-奇台县.xlsx"
+    assert first.read_bytes() == (sample_dir / "奇台县.xlsx").read_bytes()
+    assert second.read_bytes() == (tmp_path / "更正10" / "奇台县.xlsx").read_bytes()
+    first.write_bytes(b"a clerk's own notes")  # a person's file now: never written over
+    assert gps("history", "--jurisdiction", "奇台县", "--save", "取出").exit_code == 0
+    assert first.read_bytes() == b"a clerk's own notes"
+    assert (out / "奇台县-2016-第1版-奇台县(2).xlsx").read_bytes() == (sample_dir / "奇台县.xlsx").read_bytes()

@@ -211,10 +211,13 @@ def history_command(
     jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="只看这个地区", show_default=False)] = None,
     year: Annotated[int | None, typer.Option("--year", "-y", help="只看这个年度", min=2000, max=2100, show_default=False)] = None,
     fmt: Annotated[TableOrJson, typer.Option("--format", "-f", help="输出格式:table 或 json")] = TableOrJson.table,
+    save: Annotated[Path | None, typer.Option("--save", help="把列出的各版本的原始文件取出到这个文件夹(收件箱清空后,可再校验或生成问题标注副本)", show_default=False)] = None,
 ) -> None:
     """账本中的每个版本:何时从谁收到、哪个文件、与上一版相比改了什么(新增、删除、改动的单元格)。
 
-    示例:gps history --jurisdiction 奇台县 --year 2016
+    示例:gps history --jurisdiction 奇台县 --year 2016 --save 取出/
+
+    --save 取出的文件名为“报送单位-期间-第n版-原文件名”,已有的同名文件不会被覆盖(另存为“…(2)”)。
     """
     from ..errors import UsageError
 
@@ -226,6 +229,9 @@ def history_command(
             raise UsageError(f"--jurisdiction「{jurisdiction}」不在地区名单中")
         name = j.name
     entries = ledger.history(jurisdiction=name, year=year)
+    if save is not None:
+        for path in _save_originals(ledger, entries, save):
+            say(f"已取出:{path}")
     if fmt is TableOrJson.json:
         from ..outputs.safe import json_text
 
@@ -235,6 +241,33 @@ def history_command(
         say("账本中没有符合条件的版本")
         return
     _print_history(entries)
+
+
+def _save_originals(ledger, entries, folder: Path) -> list[Path]:
+    """The original bytes of each listed version, written into ``folder`` (never over a person's file)."""
+    from ..outputs import owned
+    from ..outputs.atomic import free_name, make_dir, write_bytes
+
+    make_dir(folder)
+    written: list[Path] = []
+    for e in entries:
+        v = e.version
+        data = ledger.blob(v.sha256)
+        if data is None:  # pragma: no cover - every version's bytes are stored with it
+            continue
+        target = free_name(folder / _safe_name(f"{v.submitter}-{v.period}-第{v.number}版-{v.file_name}"),
+                           taken=[str(p) for p in written])
+        write_bytes(target, data)
+        owned.tag(target, role="original")
+        written.append(target)
+    return written
+
+
+def _safe_name(name: str) -> str:
+    """A file name fit for Windows and Linux alike (the original's name came from someone's disk)."""
+    import re
+
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or "原文件"
 
 
 MAX_CHANGES_SHOWN = 20
