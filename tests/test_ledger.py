@@ -241,6 +241,11 @@ def test_sums_by_the_database_equal_sums_of_the_rows(ws, sample_dir, tmp_path):
         assert r.exit_code == 0, r.output
         from_rows = json.loads((tmp_path / f"{by}.json").read_text(encoding="utf-8"))
         assert summed == from_rows
+    sheet = openpyxl.load_workbook(tmp_path / "subcategory.xlsx")["来源版本"]  # which versions the figures stand on
+    assert "2017年各报送单位的当前版本" in sheet["A1"].value
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 12 and ("奇台县", "奇台县", "2017", 1) == rows[[r[0] for r in rows].index("奇台县")][:4]
+    assert all(len(r[6]) == 64 for r in rows)
 
 
 def test_an_amount_finer_than_a_fen_stays_exact_in_the_ledger(ws, tmp_path):

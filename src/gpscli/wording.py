@@ -106,6 +106,8 @@ TOTAL = "合计"
 # --- the aggregate workbook and CSV (gps aggregate --out, gps run) ---------------------------------
 
 SUMMARY_SHEET, DETAIL_SHEET, SUBMISSIONS_SHEET, ISSUES_SHEET = "汇总表", "明细", "报送情况", "问题"
+VERSIONS_SHEET = "来源版本"  # from the ledger: which version of each submitter the figures stand on
+VERSION_HEADERS = ("地区", "报送单位", "期间", "版本", "收到时间", "原文件", "sha256")
 YEAR = "年度"
 AMOUNT_COLUMN = "金额(万元)"
 UNIT_LINE = "单位:项、万元"

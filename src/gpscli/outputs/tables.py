@@ -167,6 +167,8 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
 
     rest, count = _detail_sheet(wb, agg, sheet.border)
     _submissions_sheet(wb, agg)
+    if agg.basis is not None:
+        _versions_sheet(wb, agg)
     if agg.skipped or agg.warnings:
         _issues_sheet(wb, agg)
     buf = io.BytesIO()
@@ -307,6 +309,26 @@ def _submissions_sheet(wb, agg: Aggregation) -> None:
         if not s.submitted:
             ws.cell(row=ws.max_row, column=4).fill = PatternFill("solid", fgColor="FFC7CE")
     for letter, width in zip("ABCD", (26, 8, 10, 18)):
+        ws.column_dimensions[letter].width = width
+
+
+def _versions_sheet(wb, agg: Aggregation) -> None:
+    """来源版本: made from the ledger, the state it stands on (the moment, and each version used)."""
+    from openpyxl.styles import Font
+
+    from ..periods import local_text
+
+    basis = agg.basis
+    ws = wb.create_sheet(wording.VERSIONS_SHEET)
+    moment = f"截至 {local_text(basis.as_of)}" if basis.as_of is not None else "截至汇总时"
+    ws.append([cell_text(f"数据来自账本 {basis.ledger}:{basis.period.text}各报送单位的当前版本,{moment}")])
+    ws.append(list(wording.VERSION_HEADERS))
+    for c in ws[2]:
+        c.font = Font(bold=True)
+    for v in sorted(basis.versions, key=lambda v: (v.jurisdiction, v.submitter)):
+        ws.append([cell_text(v.jurisdiction), cell_text(v.submitter), v.period, v.number, local_text(v.received_at),
+                   cell_text(v.file_name), v.sha256])
+    for letter, width in zip("ABCDEFG", (22, 26, 8, 6, 18, 30, 66)):
         ws.column_dimensions[letter].width = width
 
 
