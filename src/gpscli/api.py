@@ -19,7 +19,7 @@ from . import catalogue as catalogue_mod
 from . import checks
 from . import profile as profile_mod
 from .catalogue import Catalogue
-from .errors import DataError, UsageError
+from .errors import DataError
 from .ingest import collect_paths, gc_paused, read_files
 from .issues import Issue
 from .normalise import Context
@@ -116,13 +116,7 @@ def load(
     """Read every file under ``paths`` and validate it. Never raises for bad data."""
     cat = catalogue if isinstance(catalogue, Catalogue) else catalogue_mod.load(catalogue)
     prof = profile if isinstance(profile, Profile) else profile_mod.load(profile)
-    canonical_jur = None
-    if jurisdiction:
-        j = prof.match(jurisdiction)
-        if j is None:
-            near = prof.suggest(jurisdiction)
-            raise UsageError(f"--jurisdiction「{jurisdiction}」不在地区名单中" + (f",是否应为「{near}」?" if near else ""))
-        canonical_jur = j.name
+    canonical_jur = prof.canonical(jurisdiction) if jurisdiction else None
     ctx = Context(prof, cat, canonical_jur, year)
     files, skipped, ignored = collect_paths(list(paths))
     opts = checks.RuleOptions(require_year=year if require_year else None, suspicious_amount=suspicious_amount)

@@ -286,14 +286,20 @@ def to_fen(amount: Decimal) -> int:
 _PER_WAN = Decimal(FEN_PER_WAN)
 
 
+def all_whole_fen(amounts: Sequence[Decimal]) -> bool:
+    """True when no amount of the column is finer than a fen, found in one C-level pass (the exact
+    sum's exponent is the smallest of all); False means some may be: look at each."""
+    with localcontext() as ctx:
+        ctx.clear_flags()
+        exponent = sum(amounts, Decimal(0)).as_tuple().exponent
+        return not ctx.flags[Inexact] and isinstance(exponent, int) and exponent >= -6
+
+
 def to_fens(amounts: Sequence[Decimal]) -> list[int]:
     """:func:`to_fen` of a column, in a C-level pass when no amount is finer than a fen (the usual case)."""
     fens = list(map(int, map(_PER_WAN.__mul__, amounts)))
-    with localcontext() as ctx:
-        ctx.clear_flags()
-        exponent = sum(amounts, Decimal(0)).as_tuple().exponent  # the smallest of all, when exact
-        if not ctx.flags[Inexact] and isinstance(exponent, int) and exponent >= -6:
-            return fens
+    if all_whole_fen(amounts):
+        return fens
     return [to_fen(a) if below_fen(a) else f for a, f in zip(amounts, fens)]
 
 

@@ -113,6 +113,11 @@ def parse_time(text: str, option: str, *, end_of_day: bool = False) -> dt.dateti
     raise UsageError(f"{option}「{text}」格式不对;请写成 2018-01-20 或 2018-01-20 15:30(本机时间)")
 
 
+def utc_iso(t: dt.datetime | None) -> str | None:
+    """A UTC time from the ledger for JSON: ISO 8601 with its zone (None stays None)."""
+    return None if t is None else t.replace(tzinfo=dt.UTC).isoformat(timespec="seconds")
+
+
 def local_text(t: dt.datetime | None) -> str:
     """A UTC time from the ledger as people read it: local time, to the minute."""
     if t is None:

@@ -137,6 +137,18 @@ class Profile:
     def suggest(self, text: str) -> str | None:
         return closest(text, self.names())
 
+    def canonical(self, text: str, option: str = "--jurisdiction") -> str:
+        """The profile's name for a jurisdiction typed on the command line; a UsageError naming the
+        closest one when it is not in the list."""
+        j = self.match(text)
+        if j is None:
+            from .errors import UsageError
+
+            near = self.suggest(text)
+            raise UsageError(f"{option}「{text}」不在地区名单中" + (f",是否应为「{near}」?" if near else "")
+                             + f";可用:{'、'.join(self.names())}")
+        return j.name
+
     def find_in_text(self, text: str) -> Jurisdiction | None:
         """The jurisdiction named inside a title line (longest name or alias wins)."""
         k = key(text)

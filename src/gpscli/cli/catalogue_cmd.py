@@ -131,12 +131,7 @@ def template_command(
     from ..errors import UsageError
 
     prof = _profile()
-    name = None
-    if jurisdiction:
-        j = prof.match(jurisdiction)
-        if j is None:
-            raise UsageError(f"--jurisdiction「{jurisdiction}」不在地区名单中;可用:{'、'.join(prof.names())}")
-        name = j.name
+    name = prof.canonical(jurisdiction) if jurisdiction else None
     if output.suffix.lower() not in (".xlsx",):
         raise UsageError("模板只能保存为 .xlsx 文件")
     from ..outputs.atomic import check_target

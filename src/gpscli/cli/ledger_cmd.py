@@ -115,10 +115,7 @@ def ingest_command(
         raise UsageError(f"--received「{received}」晚于现在;请写收到文件的日期(补录往年文件时用)")
     ledger, cfg = open_ledger(create=True)
     if jurisdiction:
-        j = _profile(cfg).match(jurisdiction)
-        if j is None:
-            raise UsageError(f"--jurisdiction「{jurisdiction}」不在地区名单中")
-        req.jurisdiction = j.name
+        req.jurisdiction = _profile(cfg).canonical(jurisdiction)
     with Progress("读取并校验") as progress:
         report = ledger.ingest(paths, req, load_options=cfg.load_options(), progress=progress)
     if fmt is TableOrJson.json:
@@ -219,15 +216,9 @@ def history_command(
 
     --save 取出的文件名为“报送单位-期间-第n版-原文件名”,已有的同名文件不会被覆盖(另存为“…(2)”)。
     """
-    from ..errors import UsageError
 
     ledger, cfg = open_ledger()
-    name = None
-    if jurisdiction:
-        j = _profile(cfg).match(jurisdiction)
-        if j is None:
-            raise UsageError(f"--jurisdiction「{jurisdiction}」不在地区名单中")
-        name = j.name
+    name = _profile(cfg).canonical(jurisdiction) if jurisdiction else None
     entries = ledger.history(jurisdiction=name, year=year)
     if save is not None:
         for path in _save_originals(ledger, entries, save):

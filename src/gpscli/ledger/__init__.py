@@ -255,12 +255,9 @@ class Ledger:
         takes that year's rows from the first period's files, as a folder would (a 2016 file that
         lists the 2017 plan)."""
         from .. import api
-        from .. import catalogue as catalogue_mod
-        from .. import profile as profile_mod
         from .state import current, files
 
-        cat = catalogue if isinstance(catalogue, api.Catalogue) else catalogue_mod.load(catalogue)
-        prof = profile if isinstance(profile, api.Profile) else profile_mod.load(profile)
+        cat, prof = _tables(catalogue, profile)
         chosen: list[Version] = []
         with self._connect() as conn:
             for p in periods:
@@ -293,16 +290,12 @@ class Ledger:
         Python), for outputs that need no project list (JSON, CSV, the screen). Falls back to the
         rows (:meth:`result`) where the database cannot say it exactly: amounts finer than a fen,
         or the purchasing-unit dimension, whose order is that of the rows."""
-        from .. import catalogue as catalogue_mod
-        from .. import profile as profile_mod
         from ..aggregate import DIMENSION_REGISTRY, aggregate_sums, parse_dimensions
         from ..errors import DataError
-        from ..records import FileResult, LedgerRef
-        from .state import _iso, current, sums, warnings_of
+        from .state import current, file_of, sums, warnings_of
 
         dims = parse_dimensions(by)
-        cat = catalogue if isinstance(catalogue, catalogue_mod.Catalogue) else catalogue_mod.load(catalogue)
-        prof = profile if isinstance(profile, profile_mod.Profile) else profile_mod.load(profile)
+        cat, prof = _tables(catalogue, profile)
         with self._connect() as conn:
             chosen = current(conn, period, as_of)
             summed = None if "unit" in dims else sums(conn, chosen, [DIMENSION_REGISTRY[d].column for d in dims])
@@ -314,8 +307,7 @@ class Ledger:
         totals, counts, paths, per_file = summed
         if not counts:
             raise DataError(f"账本中没有 {period.text}的项目;请先用 gps ingest 导入,或检查 --year/--period")
-        files = [FileResult(v.file_name, sha256=v.sha256, format="ledger", version=LedgerRef(
-            v.number, v.submitter, v.jurisdiction, v.year, v.period, _iso(v.received_at), v.zero)) for v in chosen]
+        files = [file_of(v) for v in chosen]
         return aggregate_sums(
             totals, counts, paths, period.year, dims, jurisdictions=prof.names(), categories_order=cat.order(),
             files=files, region=prof.name, warnings=warnings, profile=prof,
@@ -329,6 +321,16 @@ class Ledger:
 
         with self._connect() as conn:
             return conn.execute(select(s.blobs.c.content).where(s.blobs.c.sha256 == sha256)).scalar()
+
+
+def _tables(catalogue, profile) -> tuple[Catalogue, Profile]:
+    """The catalogue and profile given, or loaded from the paths given (None: the bundled ones)."""
+    from .. import catalogue as catalogue_mod
+    from .. import profile as profile_mod
+
+    cat = catalogue if isinstance(catalogue, catalogue_mod.Catalogue) else catalogue_mod.load(catalogue)
+    prof = profile if isinstance(profile, profile_mod.Profile) else profile_mod.load(profile)
+    return cat, prof
 
 
 def _saved_at(path: str) -> float:

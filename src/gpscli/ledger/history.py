@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..money import amount_str
+from ..periods import utc_iso
 from ..records import FIELD_LABELS
 from . import schema as s
 from .state import Version, current, versions
@@ -59,7 +60,7 @@ class Entry:
         return {
             "jurisdiction": v.jurisdiction, "submitter": v.submitter, "year": v.year, "period": v.period,
             "version": v.number, "kind": self.kind, "sha256": v.sha256, "file": v.file_name,
-            "received_at": _iso(v), "ingested_by": v.ingested_by, "accepted": v.accepted, "rows": v.rows,
+            "received_at": utc_iso(v.received_at), "ingested_by": v.ingested_by, "accepted": v.accepted, "rows": v.rows,
             "amount": amount_str(v.amount), "errors": v.errors, "warnings": v.warnings, "reason": v.reason,
             "current": self.current,
             "amount_before": None if self.previous is None else amount_str(self.previous.amount),
@@ -145,8 +146,3 @@ def _cell(r: Row, field_name: str) -> str:
     where = f"{letter}{r['row']}" if letter else f"第{r['row']}行"
     return f"{r['sheet']}!{where}"
 
-
-def _iso(v: Version) -> str:
-    import datetime as dt
-
-    return v.received_at.replace(tzinfo=dt.UTC).isoformat(timespec="seconds")

@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from ..money import from_fen
-from ..periods import Period
+from ..periods import Period, utc_iso
 from . import schema as s
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def files(conn: Connection, chosen: Iterable[Version], borrow: Iterable[Version]
     next year's plan in this year's files)."""
     from sqlalchemy import select
 
-    from ..records import FileResult, LedgerRef, RecordBatch
+    from ..records import RecordBatch
 
     chosen = list(chosen)
     if not chosen:
@@ -142,8 +142,7 @@ def files(conn: Connection, chosen: Iterable[Version], borrow: Iterable[Version]
     by_id = {v.id: v for v in chosen}
     out: dict[int, FileResult] = {}
     for v in chosen:
-        ref = LedgerRef(v.number, v.submitter, v.jurisdiction, v.year, v.period, _iso(v.received_at), v.zero)
-        out[v.id] = FileResult(v.file_name, sha256=v.sha256, format="ledger", version=ref)
+        out[v.id] = file_of(v)
     batches: dict[int, RecordBatch] = {}
     for sid, vid, name, letters in sheet_rows:
         b = RecordBatch(by_id[vid].file_name, name, json.loads(letters) or None)
@@ -241,6 +240,10 @@ def _issues(conn: Connection, ids: list[int], by_id: dict[int, Version]) -> list
     return out
 
 
-def _iso(t: dt.datetime) -> str:
-    return t.replace(tzinfo=dt.UTC).isoformat(timespec="seconds")
+def file_of(v: Version) -> FileResult:
+    """A version as the file it was read from, before its rows and warnings are filled in."""
+    from ..records import FileResult, LedgerRef
+
+    ref = LedgerRef(v.number, v.submitter, v.jurisdiction, v.year, v.period, utc_iso(v.received_at) or "", v.zero)
+    return FileResult(v.file_name, sha256=v.sha256, format="ledger", version=ref)
 

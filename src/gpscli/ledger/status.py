@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..money import amount_str, from_fen
+from ..periods import utc_iso
 from . import schema as s
 from .state import Version, versions
 
@@ -51,7 +52,7 @@ class Line:
 
     def to_dict(self) -> dict[str, Any]:
         return {"jurisdiction": self.jurisdiction, "status": self.status, "version": self.version,
-                "received_at": _iso(self.received_at), "rows": self.rows, "amount": amount_str(self.amount),
+                "received_at": utc_iso(self.received_at), "rows": self.rows, "amount": amount_str(self.amount),
                 "errors": self.errors, "overdue": self.overdue, "submitters": self.submitters}
 
 
@@ -129,6 +130,3 @@ def _line(j: str, vs: list[Version], sums: dict[str, tuple[int, int]], deadline:
 def _local_date(t: dt.datetime) -> dt.date:
     return t.replace(tzinfo=dt.UTC).astimezone().date()
 
-
-def _iso(t: dt.datetime | None) -> str | None:
-    return None if t is None else t.replace(tzinfo=dt.UTC).isoformat(timespec="seconds")
