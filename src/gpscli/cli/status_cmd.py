@@ -77,7 +77,7 @@ def _print(st, remind: bool) -> None:
         t.add_column(col, justify="right" if col in ("版本", "项目", "金额(万元)", "错误") else "left", no_wrap=col != "报送单位")
     for x in st.lines:
         t.add_row(shown(x.jurisdiction), x.shown_status, str(x.version or ""), local_text(x.received_at),
-                  str(x.rows) if x.version else "", display(x.amount) if x.rows else "",
+                  str(x.rows) if x.counted else "", display(x.amount) if x.rows else "",
                   str(x.errors or ""), shown("、".join(x.submitters)))
     out().print(t)
     counts: dict[str, int] = {}

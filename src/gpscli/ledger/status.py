@@ -39,6 +39,11 @@ class Line:
     submitters: list[str] = field(default_factory=list)
 
     @property
+    def counted(self) -> bool:
+        """Has an accepted version (its rows, 0 for a 零报告, are this period's figures)."""
+        return self.status in (SUBMITTED, ZERO)
+
+    @property
     def needs_reminder(self) -> bool:
         """On the 催报 list: nothing accepted yet, or a corrected file awaited (a late report that came is
         shown as late, but needs no reminder)."""

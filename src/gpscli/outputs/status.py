@@ -32,7 +32,7 @@ def status_xlsx(st: Status) -> bytes:
     red = PatternFill("solid", fgColor="FFC7CE")
     for x in st.lines:
         ws.append([cell_text(x.jurisdiction), x.shown_status, x.version, local_text(x.received_at),
-                   x.rows if x.version else None, x.amount if x.rows else None, x.errors or None,
+                   x.rows if x.counted else None, x.amount if x.rows else None, x.errors or None,
                    cell_text("、".join(x.submitters))])
         ws.cell(row=ws.max_row, column=6).number_format = "0.00"
         if x.needs_reminder:
