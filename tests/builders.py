@@ -99,3 +99,18 @@ def write_xls(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "项目明
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(str(path))
     return path
+
+
+# The project register's columns (财政部令第102号), in the order gps template writes them.
+REGISTER_HEADER = ["承接主体类型", "统一社会信用代码", "预算金额(万元)", "合同金额(万元)", "执行数(万元)", "资金来源",
+                   "合同起始日期", "合同终止日期", "合同期限", "合同签订日期", "公告日期", "分年资金安排", "绩效评价"]
+
+
+def register_rows(projects: Iterable[tuple[dict[str, Any], Sequence[Any]]],
+                  title: str = "昌吉市2016年政府购买服务项目情况表") -> list[list[Any]]:
+    """The standard layout with the register's columns after 备注: (project, its register cells)."""
+    rows = [[title], ["填报单位:昌吉市财政局    单位:万元"], [*HEADER, *REGISTER_HEADER]]
+    for n, (p, extra) in enumerate(projects, start=1):
+        rows.append([n, p["jurisdiction"], p["unit"], p["name"], p["category"], p["subcategory"], p["amount"],
+                     p["method"], p["supplier"], p["year"], p["note"], *extra])
+    return rows

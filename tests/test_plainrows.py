@@ -386,7 +386,9 @@ def test_layout_header_is_the_first_row_naming_the_most_fields():
     from gpscli.readers.grid import SheetGrid
 
     full = list(b.HEADER)
-    assert _ALL_FIELDS == len(full)  # the standard header names every field
+    from gpscli.register import FIELDS as REGISTER
+
+    assert _ALL_FIELDS == len(full) + len(REGISTER)  # the standard header and the register's columns: every field
     data = [[n, "昌吉市", "昌吉市民政局", f"项目{n}", "基本公共服务", "养老服务", 1.5, "委托", None, 2016, None]
             for n in range(1, 50)]
     layout = detect(SheetGrid("s", [["标题"], full, *data[:20], full, *data[20:]]))

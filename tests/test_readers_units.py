@@ -25,14 +25,16 @@ D = Decimal
 
 
 @pytest.mark.parametrize("text,want", [
-    ("金额(万元)", ("amount", "万元")), ("金额（元）", ("amount", "元")), ("预算金额(单位:元)", ("amount", "元")),
-    ("金额/元", ("amount", "元")), ("金额元", ("amount", "元")), ("2016年预算金额", ("amount", None)),
+    ("金额(万元)", ("amount", "万元")), ("金额（元）", ("amount", "元")), ("预算金额(单位:元)", ("budget", "元")),
+    ("金额/元", ("amount", "元")), ("金额元", ("amount", "元")), ("2016年预算金额", ("budget", None)),
     ("县(市、区)", ("jurisdiction", None)), ("县（市）", ("jurisdiction", None)), ("*项目名称", ("name", None)),
     ("项目名称\n(全称)", ("name", None)), ("指导目录", ("category", None)), ("服务类别", ("category", None)),
     ("二级目录", ("subcategory", None)), ("承接单位", ("supplier", None)), ("采购方式", ("method", None)),
     ("年 度", ("year", None)), ("编号", ("seq", None)),
 ])
 def test_header_words(text, want):
+    """(预算金额 names the register's field; a sheet whose only money column it is reads it as 金额:
+    tests/test_register.py.)"""
     assert header_field(text) == want
 
 

@@ -365,3 +365,82 @@ def test_hidden_sheet_with_projects_is_a_warning_at_the_sheet(tmp_path):
     found, res = issues_of(p)
     assert found == [("hidden-sheet", "warning", "旧表", None)]
     assert len(res.valid_records()) == 1
+
+
+def _register_workbook(tmp_path):
+    """Every column of the project register (财政部令第102号), each problem once."""
+    import datetime as dt
+
+    from builders import register_rows
+    from gpscli.register import credit_code_check_char
+
+    good = "91652301MA7765432"
+    good += credit_code_check_char(good)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    d = dt.datetime
+    plain = ["企业", good, 100, 95, 50, "一般公共预算", d(2016, 1, 1), d(2016, 12, 31), "1年", d(2015, 12, 18),
+             d(2015, 12, 22), "", "良好"]
+    rows = register_rows([
+        (project(name="城区道路清扫保洁服务"), plain),                                                     # row 4: clean
+        (project(name="社区养老服务"), ["社会组织", bad, 60, 60, 30, "", None, None, "", None, None, "", ""]),  # 5
+        (project(name="物业管理服务"), ["企业", good, 400, 400, 100, "", d(2016, 1, 1), d(2019, 12, 31), "", None,
+                                     None, "", ""]),                                                    # 6: 4 years
+        (project(name="绿化养护服务"), ["企业", good, 200, 200, 100, "", None, None, "2年", None, None,
+                                     "2016年100万元;2017年100万元", ""]),                                   # 7: 2 years
+        (project(name="窗口劳务派遣服务"), ["企业", good, 30, 30, 30, "", None, None, "", None, None, "", ""]),  # 8
+        (project(name="检验检测服务", supplier="州疾控中心"), ["公益一类事业单位", "", 20, 20, 0, "", None, None, "",
+                                                      None, None, "", ""]),                          # 9
+        (project(name="课后托管服务"), ["社会组织", "", 50, 55, 10, "", None, None, "", None, None, "", ""]),  # 10
+    ])
+    return write_xlsx(tmp_path / "昌吉市.xlsx", rows)
+
+
+def test_the_register_columns_each_problem_at_its_cell_and_nothing_else(tmp_path):
+    res = api.load([_register_workbook(tmp_path)])
+    found = [(i.code, i.severity.value, i.cell) for f in res.files for i in f.issues]
+    assert sorted(found) == sorted([
+        ("invalid-credit-code", "error", "M5"),  # the check character
+        ("contract-too-long", "error", "S6"),  # 2016-01-01 to 2019-12-31: 48 months, at the 终止日期
+        ("contract-over-one-year", "warning", "T7"),  # 2年, at the 合同期限
+        ("negative-list", "warning", "D8"),  # 劳务派遣
+        ("refused-supplier-type", "error", "L9"),  # 第八条
+        ("contract-above-budget", "warning", "O10"),  # 55 > 50
+    ])
+    rec = res.files[0].records[0]
+    assert rec.extra["budget"] == Decimal("100") and rec.extra["term"] == 12 and rec.cells["supplier_type"] == "L4"
+
+
+def test_register_values_that_cannot_be_read_or_contradict_each_other(tmp_path):
+    import datetime as dt
+
+    from builders import register_rows
+
+    d = dt.datetime
+    blank = [None] * 13
+
+    def with_(**cells):
+        row = list(blank)
+        for letter, v in cells.items():
+            row["LMNOPQRSTUVWX".index(letter)] = v
+        return row
+
+    rows = register_rows([
+        (project(name="甲"), with_(N="待定")),                                 # 4: 预算金额 not a number
+        (project(name="乙"), with_(R="明年")),                                 # 5: 起始日期 not a date
+        (project(name="丙"), with_(T=2)),                                      # 6: 期限 without a unit
+        (project(name="丁"), with_(R="2016-06-01", S="2016-01-01")),           # 7: ends before it starts
+        (project(name="戊"), with_(U=d(2016, 3, 4), V=d(2016, 3, 10))),        # 8: Fri -> next Thu: 4 working days
+        (project(name="己"), with_(U=d(2016, 3, 4), V=d(2016, 3, 8))),         # 9: Fri -> Tue: 2, in time
+        (project(name="庚"), with_(O=10, P=12)),                               # 10: paid above the contract
+        (project(name="辛"), with_(L="合作社")),                                # 11: not a 第六条 type
+        (project(name="壬"), with_(T="18个月")),                               # 12: fine (over a year: warned)
+    ])
+    res = api.load([write_xlsx(tmp_path / "昌吉市.xlsx", rows)])
+    found = sorted((i.code, i.cell) for f in res.files for i in f.issues)
+    assert found == sorted([
+        ("invalid-register-value", "N4"), ("invalid-register-value", "R5"), ("invalid-register-value", "T6"),
+        ("dates-out-of-order", "S7"), ("late-notice", "V8"), ("paid-above-contract", "P10"),
+        ("unknown-supplier-type", "L11"), ("contract-over-one-year", "T12"),
+    ])
+    messages = {i.cell: i.message for f in res.files for i in f.issues}
+    assert "“待定”" in messages["N4"] and "没有写明单位" in messages["T6"] and "4 个工作日" in messages["V8"]

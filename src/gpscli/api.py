@@ -19,6 +19,7 @@ from . import catalogue as catalogue_mod
 from . import checks
 from . import profile as profile_mod
 from .catalogue import Catalogue
+from .checks.register import load_negative_list
 from .errors import DataError
 from .ingest import collect_paths, gc_paused, read_files
 from .issues import Issue
@@ -109,17 +110,20 @@ def load(
     year: int | None = None,
     require_year: bool = False,
     suspicious_amount: Decimal = Decimal(100000),
+    negative_list: str | Path | None = None,
     limits: Limits | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
-    """Read every file under ``paths`` and validate it. Never raises for bad data."""
+    """Read every file under ``paths`` and validate it. Never raises for bad data. ``negative_list``:
+    the bureau's own keywords of 第十条 (CSV 关键词,条款,事项), added to the bundled ones."""
     cat = catalogue if isinstance(catalogue, Catalogue) else catalogue_mod.load(catalogue)
     prof = profile if isinstance(profile, Profile) else profile_mod.load(profile)
     canonical_jur = prof.canonical(jurisdiction) if jurisdiction else None
     ctx = Context(prof, cat, canonical_jur, year)
     files, skipped, ignored = collect_paths(list(paths))
-    opts = checks.RuleOptions(require_year=year if require_year else None, suspicious_amount=suspicious_amount)
+    opts = checks.RuleOptions(require_year=year if require_year else None, suspicious_amount=suspicious_amount,
+                              negative_terms=load_negative_list(negative_list))
     with gc_paused():
         results = read_files(files, ctx, limits, workers=workers, progress=progress)
         checks.run(results, opts)

@@ -6,6 +6,7 @@ All paths in it are relative to the folder that holds it. Every key is optional:
     output = "output"             # where report/run outputs go
     catalogue = "目录.xlsx"        # own catalogue (csv/xlsx); default: the bundled one
     profile = "地区.toml"          # own jurisdiction profile; default: 昌吉回族自治州
+    negative_list = "禁止事项.csv"  # more keywords of 第十条 (关键词,条款,事项), added to the bundled ones
 
     [report]
     title = "{year}年政府购买服务工作进展情况报告"
@@ -51,6 +52,7 @@ class Config:
     output: Path = Path("output")
     catalogue: Path | None = None
     profile: Path | None = None
+    negative_list: Path | None = None
     report_title: str = wording.REPORT_TITLE
     report_template: Path | None = None
     report_narrative: str | None = None  # may contain {year}
@@ -74,7 +76,7 @@ class Config:
     def load_options(self) -> dict:
         """The keyword arguments of :func:`gpscli.api.load` that come from this workspace."""
         return {"catalogue": self.catalogue, "profile": self.profile, "suspicious_amount": self.suspicious_amount,
-                "limits": self.limits, "workers": self.workers or None}
+                "negative_list": self.negative_list, "limits": self.limits, "workers": self.workers or None}
 
 
 def find(start: Path | None = None) -> Path | None:
@@ -118,6 +120,8 @@ def load(path: Path | None = None, search: bool = True) -> Config:
         cfg.catalogue = rel(data["catalogue"], "catalogue")
     if data.get("profile"):
         cfg.profile = rel(data["profile"], "profile")
+    if data.get("negative_list"):
+        cfg.negative_list = rel(data["negative_list"], "negative_list")
     report = data.get("report", {})
     if not isinstance(report, dict):
         raise ConfigError(f"配置文件 {path} 中 [report] 应是一个表")

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .issues import Issue
+from .register import LABELS as REGISTER_LABELS
 
 # The fields of a project row, in the order of the standard submission layout.
 FIELDS = ("seq", "jurisdiction", "unit", "name", "category", "subcategory", "amount", "method", "supplier", "year", "note")
@@ -29,6 +30,7 @@ FIELD_LABELS = {
     "supplier": "承接主体",
     "year": "年度",
     "note": "备注",
+    **REGISTER_LABELS,  # the register's optional fields (gpscli.register)
 }
 METHODS = ("公开招标", "邀请招标", "竞争性谈判", "竞争性磋商", "询价", "单一来源采购", "框架协议采购", "委托", "其他")
 
@@ -102,14 +104,25 @@ class ProjectRecord:
     cells: Mapping[str, str] = field(default_factory=dict)  # field -> A1 reference in the original sheet
     # (unit, name) folded for duplicate detection; filled in the worker process, where it is parallel.
     ids: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+    # The register's fields this row gives (gpscli.register: 承接主体类型, 合同金额, 合同期限...): name -> value.
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def cell(self, field_name: str) -> str | None:
         return self.cells.get(field_name)
 
+    def __getattr__(self, name: str) -> Any:
+        """A register field by its name (``r.supplier_type``), as the core fields are read; None
+        where the row does not give it."""
+        from .register import BY_NAME, value_of
+
+        if name in BY_NAME:
+            return value_of(self.extra, name)
+        raise AttributeError(name)
+
     def __reduce__(self):  # records travel back from worker processes: keep that cheap
         return (ProjectRecord, (self.jurisdiction, self.unit, self.name, self.category, self.amount, self.year,
                                 self.source, self.subcategory, self.method, self.supplier, self.note, self.cells,
-                                self.ids))
+                                self.ids, self.extra))
 
     def key(self) -> tuple[str, str, str, int]:
         """Identity of a project for duplicate detection."""
@@ -166,6 +179,7 @@ class RecordBatch:
         "_records",
         "amount",
         "category",
+        "extra",
         "jurisdiction",
         "letters",
         "method",
@@ -198,6 +212,8 @@ class RecordBatch:
     note: list[str | None]
     unit_id: list[str]  # ProjectRecord.ids: the folded 购买主体 and 项目名称 duplicate detection compares
     name_id: list[str]
+    # The register's columns the sheet has (gpscli.register), each one entry per record (None: blank).
+    extra: dict[str, list[Any]]
 
     def __init__(self, path: str, sheet: str, letters: dict[str, str] | None) -> None:
         self.path, self.sheet, self.letters = path, sheet, letters  # letters None: cells kept per row
@@ -219,9 +235,14 @@ class RecordBatch:
                 hit = out[(r.source.path, r.source.sheet)] = (b, made)
             b, made = hit
             _jur, unit_id, name_id, _year = r.key()
+            for name, value in r.extra.items():
+                b.extra.setdefault(name, [None] * len(made)).append(value)
             b.add(r.source.row, r.jurisdiction, r.unit, r.name, r.category, r.amount, r.year, r.subcategory,
                   r.method, r.supplier, r.note, unit_id, name_id)
             made.append(r)
+            for column in b.extra.values():
+                if len(column) < len(made):
+                    column.append(None)
         return [b for b, _made in out.values()]
 
     def add(self, row: int, jurisdiction: str, unit: str, name: str, category: str, amount: Decimal, year: int,
@@ -235,6 +256,16 @@ class RecordBatch:
 
     def __len__(self) -> int:
         return self._npacked + len(self.row)
+
+    def __getattr__(self, name: str) -> list[Any]:
+        """A register column by its name (``b.supplier_type``), as the other columns are read:
+        all None when the sheet does not have it."""
+        from .register import BY_NAME, column
+
+        if name in BY_NAME:
+            self._unpack()
+            return column(self.extra, len(self.row), name)
+        raise AttributeError(name)
 
     def pack(self) -> None:
         """Pickle the rows held so far and let go of their objects: what a reading worker does, window
@@ -250,6 +281,7 @@ class RecordBatch:
         self.row, self.jurisdiction, self.unit, self.name, self.category = array("i"), [], [], [], []
         self.amount, self.year, self.subcategory, self.method, self.supplier = [], [], [], [], []
         self.note, self.unit_id, self.name_id = [], [], []
+        self.extra = {}
 
     def _unpack(self) -> None:
         """Every row back in the columns (rows pickled by pack() first)."""
@@ -261,6 +293,9 @@ class RecordBatch:
             for chunk in chunks:
                 whole.extend(chunk[j])
             setattr(self, c, whole)
+        names = dict.fromkeys(name for chunk in chunks for name in chunk[-1])
+        self.extra = {name: [v for chunk in chunks for v in chunk[-1].get(name) or [None] * len(chunk[0])]
+                      for name in names}
         self.amount = list(map(Decimal, self.amount))
         self._packed, self._npacked = [], 0
 
@@ -268,18 +303,22 @@ class RecordBatch:
         """The columns as they travel: amounts as strings (exact, and quicker to pickle than Decimal)."""
         cols = tuple(getattr(self, c) for c in self.COLUMNS)
         amount = self.COLUMNS.index("amount")
-        return (*cols[:amount], list(map(str, cols[amount])), *cols[amount + 1:])
+        return (*cols[:amount], list(map(str, cols[amount])), *cols[amount + 1:], self.extra)
 
     def records(self) -> list[ProjectRecord]:
         self._unpack()
         if self._records is None:
             path, sheet, letters = self.path, self.sheet, self.letters
+            extra = [{name: v for name, v in zip(self.extra, values) if v is not None}
+                     for values in zip(*self.extra.values())] if self.extra else None
             self._records = [
                 ProjectRecord(jur, unit, name, cat, amount, year, Source(path, sheet, row), sub, method, supplier,
-                              note, CellRefs(letters, str(row)) if letters is not None else {}, (unit_id, name_id))
-                for row, jur, unit, name, cat, amount, year, sub, method, supplier, note, unit_id, name_id in zip(
+                              note, CellRefs(letters, str(row)) if letters is not None else {}, (unit_id, name_id),
+                              extra[n] if extra is not None else {})
+                for n, (row, jur, unit, name, cat, amount, year, sub, method, supplier, note, unit_id, name_id)
+                in enumerate(zip(
                     self.row, self.jurisdiction, self.unit, self.name, self.category, self.amount, self.year,
-                    self.subcategory, self.method, self.supplier, self.note, self.unit_id, self.name_id)]
+                    self.subcategory, self.method, self.supplier, self.note, self.unit_id, self.name_id))]
         return self._records
 
     def __getstate__(self):
@@ -291,6 +330,7 @@ class RecordBatch:
         self._npacked = 0
         for c, values in zip(self.COLUMNS, cols):
             setattr(self, c, values)
+        self.extra = cols[-1]
         if self._packed:
             self._unpack()
         else:

@@ -15,6 +15,7 @@ from ..issues import Issue, cap, is_summary, make
 from ..records import FileResult, RecordBatch
 from . import duplicates as _duplicates
 from . import records as _records  # noqa: F401  (registers the record rules)
+from .register import NegativeTerm, load_negative_list  # (registers the register's record rules)
 from .registry import CHECKS, Finding, cell_check, record_rule, unregister
 from .totals import check_total
 
@@ -35,6 +36,12 @@ __all__ = [
 class RuleOptions:
     require_year: int | None = None  # rows of another year are errors (validate --year)
     suspicious_amount: Decimal = Decimal(100000)  # 万元 for one project
+    # 第十条's keywords (bundled, plus the bureau's own list): None = the bundled ones
+    negative_terms: tuple[NegativeTerm, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.negative_terms is None:
+            object.__setattr__(self, "negative_terms", load_negative_list())
 
 
 def run(files: list[FileResult], opts: RuleOptions) -> None:

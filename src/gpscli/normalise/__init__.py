@@ -26,6 +26,7 @@ from ..records import FIELD_LABELS, ProjectRecord, RecordBatch, SheetReport, Sou
 from ..text import ident
 from .cells import cell_text
 from .context import Context
+from .extra import columns_of, read_window
 from .fields import NUMBER_TYPES, Fields
 from .layout import Layout
 from .plain import plain_rows
@@ -99,6 +100,7 @@ class _SheetReader:
         self.batch.letters = {f: letters[f] for f, _ in mapped}
         self.amount_letter = letters["amount"]
         self.flags, self.fills, self.merged_amount = special_cells(grid, {c: f for f, c in mapped}, layout.data_start)
+        self.extra_columns = columns_of(layout, grid.col0)
 
     # ---- issues -------------------------------------------------------------------------------
     def issue(self, code: str, variant: str = "", *, row: int | None = None, col: int | None = None,
@@ -134,6 +136,7 @@ class _SheetReader:
         """Rows begin:begin+len(data) of the grid, which ``data`` holds."""
         row0 = self.grid.row0
         end = begin + len(data)
+        first = len(self.batch.row)
         skip = {r - row0 - begin for r in (*self.flags, *self.fills)}
         # (None when a row is shorter than the last mapped column)
         fast = plain_rows(data, self.jx, {i for i in skip if 0 <= i < len(data)}, self.fields, self.layout.unit == "元")
@@ -154,6 +157,9 @@ class _SheetReader:
                     continue
             self.row(i)
             i += 1
+        if self.extra_columns:
+            for r, col, f in read_window(self.extra_columns, self.batch, first, data, begin, row0, self.fills):
+                self.issue(f.code, f.variant, row=r, col=self.layout.columns[col.field.name], value=f.value, **f.params)
 
     def row(self, i: int) -> None:
         """One data row, by kind; a project row is read field by field."""

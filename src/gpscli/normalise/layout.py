@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..readers.grid import SheetGrid, col_letter
+from ..register import AMOUNT_STANDINS, HEADER_CONTAINS, HEADER_NAMES, MONEY
 from ..text import key
 
 # Exact header names (after key(): no spaces, full-width folded, parentheses removed).
@@ -29,16 +30,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "category": ("一级目录", "服务类别", "目录类别", "一级分类", "所属目录", "指导目录", "指导性目录", "目录", "服务类型", "类别",
                  "一级目录名称", "购买服务目录", "所属政府购买服务目录", "目录一级", "政府购买服务指导性目录", "购买服务指导目录"),
     "subcategory": ("二级目录", "二级分类", "二级目录名称", "购买服务事项", "服务事项", "目录二级", "具体事项"),
-    "amount": ("金额", "预算金额", "安排资金", "资金", "预算数", "项目金额", "购买金额", "合同金额", "安排金额", "资金安排", "预算资金",
-               "金额合计", "购买服务金额", "资金额度", "资金规模", "预算安排"),
+    # (预算金额, 合同金额 are the register's fields; a sheet whose only money column is one of them has it as 金额)
+    "amount": ("金额", "安排资金", "资金", "项目金额", "购买金额", "安排金额", "资金安排", "金额合计", "购买服务金额", "资金额度",
+               "资金规模"),
     "method": ("购买方式", "采购方式", "购买形式"),
     "supplier": ("承接主体", "承接单位", "供应商", "中标单位", "承接主体名称", "服务提供方", "承接方"),
     "year": ("年度", "年份", "预算年度", "年", "实施年度", "所属年度"),
     "note": ("备注", "说明"),
 }
-_EXACT = {key(s): f for f, names in SYNONYMS.items() for s in names}
-# Substring rules, in order, for headers such as 项目名称(全称) or 2016年预算金额.
+_EXACT = {**HEADER_NAMES, **{key(s): f for f, names in SYNONYMS.items() for s in names}}
+# Substring rules, in order, for headers such as 项目名称(全称) or 2016年预算金额 (the register's first).
 _CONTAINS = [
+    *HEADER_CONTAINS,
     ("项目名称", "name"),
     ("购买主体", "unit"),
     ("购买单位", "unit"),
@@ -49,9 +52,9 @@ _CONTAINS = [
     ("二级", "subcategory"),
     ("金额", "amount"),
     ("资金", "amount"),
-    ("预算数", "amount"),
     ("年度", "year"),
 ]
+_MONEY_FIELDS = frozenset(("amount", *MONEY))
 _FAMILY = {"category": "catalogue", "subcategory": "catalogue"}
 _PAREN = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _UNIT_IN_HEADER = re.compile(r"(万元|元)")
@@ -88,7 +91,7 @@ def _header_field(value: str) -> tuple[str, str | None] | None:
     if f is None:
         k = key(_PAREN.sub("", raw)).replace("*", "")
         for tail in ("万元", "元"):
-            if k.endswith(tail) and _EXACT.get(k[: -len(tail)]) == "amount":
+            if k.endswith(tail) and _EXACT.get(k[: -len(tail)]) in _MONEY_FIELDS:
                 unit = unit or tail
                 k = k[: -len(tail)]
         k = k.rstrip("/:")
@@ -100,7 +103,7 @@ def _header_field(value: str) -> tuple[str, str | None] | None:
                 break
     if f is None:
         return None
-    return f, (unit if f == "amount" else None)
+    return f, (unit if f == "amount" or f in MONEY else None)
 
 
 def _unit_of(raw: str) -> str | None:
@@ -226,7 +229,7 @@ def detect(grid: SheetGrid) -> Layout | None:
         distinct = {f for f, _ in fields.values()}
         score = len(distinct)
         # A project list names its projects or their buyers; a summary by 地区 or 目录 does neither.
-        if score >= 3 and ({"name", "unit"} & distinct) and ({"name", "amount"} & distinct) and (
+        if score >= 3 and ({"name", "unit"} & distinct) and ({"name", "amount", *AMOUNT_STANDINS} & distinct) and (
                 best is None or score > best[1]):
             best = (r, score)
             if score == _ALL_FIELDS:
@@ -255,6 +258,7 @@ def detect(grid: SheetGrid) -> Layout | None:
         if f not in columns:
             columns[f] = c
             headers[f] = seen[c]
+    _amount_standin(columns, headers)
     headers_seen = [text for text in seen.values() if text]
     title_lines = []
     for rr in range(grid.row0, header_row):
@@ -281,6 +285,18 @@ def detect(grid: SheetGrid) -> Layout | None:
             if above is not None:
                 layout.unit, layout.unit_from = above[0], f"表头上方「{above[1]}」"
     return layout
+
+
+def _amount_standin(columns: dict[str, int], headers: dict[str, str]) -> None:
+    """A sheet whose only money column is 预算金额 or 合同金额 counts it as its 金额 (as gps always has);
+    beside a 金额 column they are the register's fields."""
+    if "amount" in columns:
+        return
+    present = [f for f in AMOUNT_STANDINS if f in columns]
+    if present:
+        f = min(present, key=columns.__getitem__)
+        columns["amount"] = columns.pop(f)
+        headers["amount"] = headers.pop(f)
 
 
 def _title_unit(title_lines: list[str]) -> tuple[str, str] | None:
