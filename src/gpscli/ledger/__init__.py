@@ -289,16 +289,20 @@ class Ledger:
         """The state of ``period`` aggregated, the sums made by the database (no row is read into
         Python), for outputs that need no project list (JSON, CSV, the screen). Falls back to the
         rows (:meth:`result`) where the database cannot say it exactly: amounts finer than a fen,
-        or the purchasing-unit dimension, whose order is that of the rows."""
+        or the purchasing-unit dimension, whose order is that of the rows, and the register's fields
+        (kept as JSON in the rows)."""
         from ..aggregate import DIMENSION_REGISTRY, aggregate_sums, parse_dimensions
         from ..errors import DataError
-        from .state import current, file_of, sums, warnings_of
+        from .schema import rows as rows_table
+        from .state import current, file_of, has_register, sums, warnings_of
 
         dims = parse_dimensions(by)
         cat, prof = _tables(catalogue, profile)
         with self._connect() as conn:
             chosen = current(conn, period, as_of)
-            summed = None if "unit" in dims else sums(conn, chosen, [DIMENSION_REGISTRY[d].column for d in dims])
+            columns = [DIMENSION_REGISTRY[d].column for d in dims]
+            by_rows = "unit" in dims or any(c not in rows_table.c for c in columns) or has_register(conn, chosen)
+            summed = None if by_rows else sums(conn, chosen, columns)
             warnings = warnings_of(conn, chosen) if summed is not None else []
         if summed is None:
             from .. import api

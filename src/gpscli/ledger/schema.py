@@ -98,6 +98,7 @@ rows = Table(
     Column("note", Text),
     Column("unit_id", Text, nullable=False),  # 购买主体 and 项目名称 folded (duplicates, history)
     Column("name_id", Text, nullable=False),
+    Column("extra", Text),  # the register's fields the row gives (gpscli.register), JSON; NULL: none
     UniqueConstraint("version_id", "seq", name="uq_rows_seq"),
 )
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..money import from_fen
 from ..periods import Period, utc_iso
+from ..register import from_json
 from . import schema as s
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ def files(conn: Connection, chosen: Iterable[Version], borrow: Iterable[Version]
     r, vc = s.rows.c, s.versions.c
     lenders, extra = {x.id for x in borrow}, set(years)
     q = (select(r.sheet_id, r.row, r.jurisdiction, r.unit, r.name, r.category, r.amount, r.subcategory, r.method,
-                r.supplier, r.note, r.unit_id, r.name_id, r.year, r.version_id)
+                r.supplier, r.note, r.unit_id, r.name_id, r.year, r.version_id, r.extra)
          .where(r.version_id.in_(ids)).order_by(r.version_id, r.seq))
     if lenders and extra:  # other years' rows of some versions too: chosen row by row
         found = [row for row in conn.execute(q).all()
@@ -166,6 +167,7 @@ def files(conn: Connection, chosen: Iterable[Version], borrow: Iterable[Version]
 
 _FILLED = ("row", "jurisdiction", "unit", "name", "category", "amount", "subcategory", "method", "supplier", "note",
            "unit_id", "name_id", "year")  # the batch columns, in the order the query selects them
+_EXTRA = len(_FILLED) + 2  # after them: version_id, then extra (the register's fields, JSON)
 
 
 def _fill(batches: dict[int, RecordBatch], rows: list) -> None:
@@ -173,11 +175,19 @@ def _fill(batches: dict[int, RecordBatch], rows: list) -> None:
     for sid, run in groupby(rows, key=itemgetter(0)):
         b = batches[sid]
         cols = list(zip(*run))
+        first = len(b.row)
         for name, values in zip(_FILLED, cols[1:]):
             if name == "amount":
                 b.amount.extend(map(Decimal, values))
             else:
                 getattr(b, name).extend(values)
+        for n, text in enumerate(cols[_EXTRA]):
+            for field, value in from_json(text).items():
+                column = b.extra.setdefault(field, [None] * first)
+                column.extend([None] * (first + n - len(column)))
+                column.append(value)
+        for column in b.extra.values():
+            column.extend([None] * (len(b.row) - len(column)))
 
 
 def sums(conn: Connection, chosen: list[Version], columns: list[str]) -> tuple[dict, dict, dict, dict] | None:
@@ -216,6 +226,16 @@ def sums(conn: Connection, chosen: list[Version], columns: list[str]) -> tuple[d
         paths.setdefault(jur, set()).add(version.file_name)
         per_file[version.file_name] = per_file.get(version.file_name, 0) + n
     return out, counts, paths, per_file
+
+
+def has_register(conn: Connection, chosen: list[Version]) -> bool:
+    """Some row of the versions gives the register's fields (their amounts are summed from the rows)."""
+    from sqlalchemy import select
+
+    ids = [v.id for v in chosen]
+    r = s.rows.c
+    return bool(ids) and conn.execute(select(r.version_id).where(r.version_id.in_(ids), r.extra.is_not(None))
+                                      .limit(1)).first() is not None
 
 
 def warnings_of(conn: Connection, chosen: list[Version]) -> list[Issue]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import issues as issues_mod
 from ..money import from_fen, to_fens
+from ..register import to_json
 from . import schema as s
 from .engine import os_user, transaction
 from .submitter import jurisdiction_of, submitter_of
@@ -242,10 +243,11 @@ class Part:
     """The rows of one sheet a version keeps, by column, as they are stored."""
 
     COLUMNS = ("row", "year", "jurisdiction", "unit", "name", "category", "subcategory", "method", "supplier", "note",
-               "unit_id", "name_id")  # then amount (text) and amount_fen
+               "unit_id", "name_id")  # then amount (text), amount_fen and extra (the register's fields, JSON)
 
-    def __init__(self, batch: RecordBatch, columns: list[Sequence[Any]], amounts: list[Decimal]) -> None:
-        self.batch, self.columns, self.amounts = batch, columns, amounts
+    def __init__(self, batch: RecordBatch, columns: list[Sequence[Any]], amounts: list[Decimal],
+                 extra: Sequence[str | None]) -> None:
+        self.batch, self.columns, self.amounts, self.extra = batch, columns, amounts, extra
         self.texts = list(map(str, amounts))
         self.fens = to_fens(amounts)
 
@@ -253,10 +255,15 @@ class Part:
     def of(cls, b: RecordBatch, idx: list[int]) -> Part:
         cols = [getattr(b, c) for c in cls.COLUMNS]
         amounts = b.amount
+        names = list(b.extra)
+        extra: Sequence[str | None] = (
+            [to_json({n: v for n, v in zip(names, values) if v is not None}) for values in zip(*b.extra.values())]
+            if names else repeat(None, len(amounts)))  # type: ignore[assignment]
         if len(idx) != len(b.row):  # some rows only: picked once per column (C-level)
             pick = itemgetter(*idx) if len(idx) > 1 else (lambda seq: (seq[idx[0]],))
             cols, amounts = [list(pick(c)) for c in cols], list(pick(amounts))
-        return cls(b, cols, amounts)
+            extra = list(pick(list(extra))) if names else repeat(None, len(idx))  # type: ignore[assignment]
+        return cls(b, cols, amounts, extra)
 
     def _mine(self, year: int) -> list[int] | None:
         years = self.columns[1]
@@ -279,10 +286,11 @@ class Part:
     def stored(self, vid: int, sheet_id: int, first_seq: int) -> Iterator[tuple[Any, ...]]:
         """The rows in the order of :data:`ROW_COLUMNS`."""
         n = len(self.fens)
-        return zip(repeat(vid, n), count(first_seq), repeat(sheet_id, n), *self.columns, self.texts, self.fens)
+        return zip(repeat(vid, n), count(first_seq), repeat(sheet_id, n), *self.columns, self.texts, self.fens,
+                   self.extra)
 
 
-ROW_COLUMNS = ("version_id", "seq", "sheet_id", *Part.COLUMNS, "amount", "amount_fen")
+ROW_COLUMNS = ("version_id", "seq", "sheet_id", *Part.COLUMNS, "amount", "amount_fen", "extra")
 
 
 def _next_number(conn: Connection, submitter: str, year: int) -> int:
