@@ -111,6 +111,22 @@ def _by_law(scope: Scope, column: str) -> SortKey:
     return _ranked({m: n for n, m in enumerate(METHODS)})
 
 
+def _by_list(*names: str) -> Callable[[Scope, str], SortKey]:
+    """In the order of the closed lists of :mod:`gpscli.register` named."""
+    def order(scope: Scope, column: str) -> SortKey:
+        from . import register
+
+        values = [v for n in names for v in getattr(register, n)]
+        return _ranked({v: i for i, v in enumerate(values)})
+    return order
+
+
+def _term_kind() -> Any:
+    from .register import TermKind
+
+    return TermKind()
+
+
 def _by_kind(scope: Scope, column: str) -> SortKey:
     return _ranked(scope.kind_order)
 
@@ -130,7 +146,7 @@ class Dimension:
     aliases: tuple[str, ...] = ()  # other names --by accepts
     # A derived dimension: scope -> {column value: value}, worked out once per distinct column value
     # (per jurisdiction, say) and applied to the summed cells, not to rows. None: the column value.
-    derive: Callable[[Scope], Mapping[str, str]] | None = None
+    derive: Callable[[Scope], Mapping[Any, str]] | None = None
 
 
 _DIMENSIONS = (
@@ -140,6 +156,12 @@ _DIMENSIONS = (
     Dimension("unit", "购买主体", "unit", _as_met, aliases=("单位",)),
     Dimension("method", "购买方式", "method", _by_law, aliases=("方式",)),
     Dimension("kind", "地区类别", "jurisdiction", _by_kind, aliases=("地区类型",), derive=lambda scope: scope.kinds),
+    # The project register's fields (gpscli.register), where the submissions give them.
+    Dimension("supplier_type", "承接主体类型", "supplier_type", _by_list("SUPPLIER_TYPES", "REFUSED_SUPPLIER_TYPES"),
+              aliases=("承接主体性质",)),
+    Dimension("fund_source", "资金来源", "fund_source", _by_list("FUND_SOURCES")),
+    Dimension("multi_year", "合同年限", "term", _by_list("TERM_KINDS"), aliases=("多年合同",),
+              derive=lambda scope: _term_kind()),
 )
 DIMENSION_REGISTRY: dict[str, Dimension] = {d.name: d for d in _DIMENSIONS}
 
@@ -169,10 +191,19 @@ def dimensions_text() -> str:
 class Figure:
     count: int = 0
     amount: Decimal = field(default_factory=lambda: Decimal(0))
+    # The register's amounts (预算金额, 合同金额, 执行数: gpscli.register.MONEY) summed over the rows
+    # that give them, beside 金额; empty when no row does.
+    register: dict[str, Decimal] = field(default_factory=dict)
 
     def add(self, amount: Decimal) -> None:
         self.count += 1
         self.amount += amount
+
+    def merge(self, other: Figure) -> None:
+        self.count += other.count
+        self.amount += other.amount
+        for name, value in other.register.items():
+            self.register[name] = self.register.get(name, Decimal(0)) + value
 
 
 @dataclass
@@ -327,12 +358,9 @@ def aggregate_sums(sums: dict[tuple, list], counts: dict[str, int], paths: dict[
     total = Figure()
     by: dict[str, dict[str, Figure]] = {d: {} for d in dimensions}
     for values, f in cells.items():
-        total.count += f.count
-        total.amount += f.amount
+        total.merge(f)
         for d, v in zip(dimensions, values):
-            t = by[d].setdefault(v, Figure())
-            t.count += f.count
-            t.amount += f.amount
+            by[d].setdefault(v, Figure()).merge(f)
     order = {d.name: d.order(scope, d.column) for d in dims}
     by_sorted = {d: _sorted_by(by[d], order[d]) for d in dimensions}
     cells_sorted = sorted(cells.items(), key=lambda kv: tuple(order[d](v) for d, v in zip(dimensions, kv[0])))
@@ -359,6 +387,11 @@ def _sum_columns(rows: list[View], columns: list[str]):
         if keep is not None:
             cols = [[c[i] for i in keep] for c in cols]
             jurs, amounts = [jurs[i] for i in keep], [amounts[i] for i in keep]
+        money = _register_money(b, keep)
+        if money:
+            _sum_register(sums, list(zip(*cols)), amounts, money)
+            _count(b, jurs, counts, paths)
+            continue
         for values, amount in zip(zip(*cols), amounts):
             cell = sums.get(values)
             if cell is None:
@@ -366,24 +399,57 @@ def _sum_columns(rows: list[View], columns: list[str]):
             else:
                 cell[0] += 1
                 cell[1] += amount
-        for j, n in Counter(jurs).items():
-            counts[j] = counts.get(j, 0) + n
-            paths.setdefault(j, set()).add(b.path)
+        _count(b, jurs, counts, paths)
     return sums, counts, paths
+
+
+def _count(b: RecordBatch, jurs: list[str], counts: dict[str, int], paths: dict[str, set[str]]) -> None:
+    for j, n in Counter(jurs).items():
+        counts[j] = counts.get(j, 0) + n
+        paths.setdefault(j, set()).add(b.path)
+
+
+def _register_money(b: RecordBatch, keep: list[int] | None) -> dict[str, list]:
+    """The register's amount columns a sheet has (预算金额, 合同金额, 执行数), the rows of ``keep``."""
+    from .register import MONEY
+
+    out = {}
+    for name in MONEY:
+        column = b.extra.get(name)
+        if column is not None:
+            out[name] = column if keep is None else [column[i] for i in keep]
+    return out
+
+
+def _sum_register(sums: dict[tuple, list], keys: list[tuple], amounts: list[Decimal], money: dict[str, list]) -> None:
+    """As the usual sum, each cell with the register's amounts of the rows that give them: [count,
+    amount, {name: sum}]."""
+    for n, (values, amount) in enumerate(zip(keys, amounts)):
+        cell = sums.get(values)
+        if cell is None:
+            cell = sums[values] = [0, Decimal(0), {}]
+        elif len(cell) == 2:
+            cell.append({})
+        cell[0] += 1
+        cell[1] += amount
+        for name, column in money.items():
+            v = column[n]
+            if v is not None:
+                cell[2][name] = cell[2].get(name, Decimal(0)) + v
 
 
 def _cells(sums: dict[tuple, list], derived: list[Mapping[str, str] | None]) -> dict[tuple[str, ...], Figure]:
     """The sums by column values as cells by dimension values: derived values looked up once per
     distinct combination, empty values shown as NO_VALUE (cells that become the same are merged)."""
     cells: dict[tuple[str, ...], Figure] = {}
-    for raw, (n, amount) in sums.items():
+    for raw, (n, amount, *register) in sums.items():
         key = tuple((v if m is None else m.get(v)) or NO_VALUE for m, v in zip(derived, raw))
+        figure = Figure(n, amount, dict(register[0]) if register else {})
         f = cells.get(key)
         if f is None:
-            cells[key] = Figure(n, amount)
+            cells[key] = figure
         else:
-            f.count += n
-            f.amount += amount
+            f.merge(figure)
     return cells
 
 

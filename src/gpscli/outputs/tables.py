@@ -10,11 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from .. import wording
-from ..aggregate import DIMENSIONS, Aggregation
+from ..aggregate import DIMENSIONS, Aggregation, Figure
 from ..money import amount_str
 from .atomic import atomic_open
 from .safe import cell_text, json_text
 from .xlsx_rows import append_rows
+
+
+def _figure(f: Figure) -> dict[str, Any]:
+    """count and amount; and the register's amounts (budget, contract_amount, paid) where given."""
+    return {"count": f.count, "amount": amount_str(f.amount),
+            **{name: amount_str(value) for name, value in f.register.items()}}
 
 
 def to_dict(agg: Aggregation) -> dict[str, Any]:
@@ -22,12 +28,11 @@ def to_dict(agg: Aggregation) -> dict[str, Any]:
         "year": agg.year,
         "unit": "万元",
         "dimensions": list(agg.dimensions),
-        "total": {"count": agg.total.count, "amount": amount_str(agg.total.amount)},
+        "total": _figure(agg.total),
     }
     for dim in agg.dimensions:
-        d[f"by_{dim}"] = [{dim: name, "count": f.count, "amount": amount_str(f.amount)} for name, f in agg.by[dim]]
-    d["cells"] = [{**dict(zip(agg.dimensions, key)), "count": f.count, "amount": amount_str(f.amount)}
-                  for key, f in agg.cells]
+        d[f"by_{dim}"] = [{dim: name, **_figure(f)} for name, f in agg.by[dim]]
+    d["cells"] = [{**dict(zip(agg.dimensions, key)), **_figure(f)} for key, f in agg.cells]
     d["submissions"] = [{"jurisdiction": s.jurisdiction, "files": s.files, "rows": s.rows,
                          "status": s.status} for s in agg.submissions]
     counted: dict[str, int] = dict(agg.counted or {})
@@ -62,11 +67,19 @@ def to_csv(agg: Aggregation) -> str:
     """One line per cell, then 合计; UTF-8 with BOM so Excel opens it in Chinese."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([wording.YEAR, *[DIMENSIONS[d] for d in agg.dimensions], wording.TABLE_COUNT, wording.AMOUNT_COLUMN])
+    from ..register import LABELS, MONEY
+
+    given = [name for name in MONEY if name in agg.total.register]  # 预算金额, 合同金额, 执行数 where given
+
+    def register(f: Figure) -> list[str]:
+        return [amount_str(f.register[n]) if n in f.register else "" for n in given]
+
+    w.writerow([wording.YEAR, *[DIMENSIONS[d] for d in agg.dimensions], wording.TABLE_COUNT, wording.AMOUNT_COLUMN,
+                *[f"{LABELS[n]}(万元)" for n in given]])
     for key, f in agg.cells:
-        w.writerow([agg.year, *[cell_text(v) for v in key], f.count, amount_str(f.amount)])
+        w.writerow([agg.year, *[cell_text(v) for v in key], f.count, amount_str(f.amount), *register(f)])
     w.writerow([agg.year, wording.TOTAL, *[""] * (len(agg.dimensions) - 1), agg.total.count,
-                amount_str(agg.total.amount)])
+                amount_str(agg.total.amount), *register(agg.total)])
     for title, issues in ((wording.SKIPPED_LABEL, agg.skipped), (wording.WARNED_LABEL, agg.warnings)):
         if issues:
             w.writerow([])
@@ -165,7 +178,7 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "3:4" if len(agg.dimensions) == 2 else "2:2"
 
-    rest, count = _detail_sheet(wb, agg, sheet.border)
+    rest, count, width = _detail_sheet(wb, agg, sheet.border)
     _submissions_sheet(wb, agg)
     if agg.basis is not None:
         _versions_sheet(wb, agg)
@@ -173,8 +186,7 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
         _issues_sheet(wb, agg)
     buf = io.BytesIO()
     wb.save(buf)
-    fh.write(append_rows(buf.getvalue(), wording.DETAIL_SHEET, rest, count, first_row=3,
-                         width=len(wording.DETAIL_HEADERS)))
+    fh.write(append_rows(buf.getvalue(), wording.DETAIL_SHEET, rest, count, first_row=3, width=width))
 
 
 def _crosstab(sheet: _Sheet, agg: Aggregation) -> None:
@@ -265,12 +277,20 @@ def has_sub_fen_display(agg: Aggregation) -> bool:
     return any(f.amount != f.amount.quantize(q) for _, f in agg.cells)
 
 
-def _detail_sheet(wb, agg: Aggregation, border) -> tuple[Iterator[list], int]:
-    """The 明细 sheet with its header and first row; returns the other rows and how many, for append_rows."""
+def _detail_sheet(wb, agg: Aggregation, border) -> tuple[Iterator[list], int, int]:
+    """The 明细 sheet with its header and first row; returns the other rows, how many, and how many
+    columns, for append_rows. The register's columns (gpscli.register) follow where rows give them."""
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from ..register import FIELDS as REGISTER
 
     ws = wb.create_sheet(wording.DETAIL_SHEET)
     headers = list(wording.DETAIL_HEADERS)
+    given = {name for b, _keep in agg.views for name in b.extra}
+    register = [f for f in REGISTER if f.name in given]
+    headers += [f"{f.label}(万元)" if f.kind == "money" else f"{f.label}(月)" if f.kind == "months" else f.label
+                for f in register]
     ws.append(headers)
     for c in ws[1]:
         c.font = Font(bold=True)
@@ -285,16 +305,34 @@ def _detail_sheet(wb, agg: Aggregation, border) -> tuple[Iterator[list], int]:
         return [n, cell_text(r.jurisdiction), cell_text(r.unit), cell_text(r.name), r.category,
                 cell_text(r.subcategory or ""), float(r.amount), cell_text(r.method or ""),
                 cell_text(r.supplier or ""), r.year, file_name, cell_text(r.source.sheet),
-                r.cell("amount") or wording.row_text(r.source.row)]
+                r.cell("amount") or wording.row_text(r.source.row), *[_shown(f.kind, r.extra.get(f.name))
+                                                                        for f in register]]
 
     if records:  # the first row through openpyxl, for its styles; the rest by append_rows (fast)
         ws.append(row(1, records[0]))
         ws.cell(row=2, column=7).number_format = NUM
-    for letter, width in zip("ABCDEFGHIJKLM", (6, 18, 28, 34, 24, 20, 13, 12, 28, 7, 28, 12, 8)):
-        ws.column_dimensions[letter].width = width
+        for n, f in enumerate(register, start=len(wording.DETAIL_HEADERS) + 1):
+            if f.kind == "money":
+                ws.cell(row=2, column=n).number_format = NUM
+    widths = (6, 18, 28, 34, 24, 20, 13, 12, 28, 7, 28, 12, 8, *[14] * len(register))
+    for n, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:M{max(1, len(records) + 1)}"
-    return (row(n, r) for n, r in enumerate(records[1:], start=2)), max(0, len(records) - 1)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(records) + 1)}"
+    return (row(n, r) for n, r in enumerate(records[1:], start=2)), max(0, len(records) - 1), len(headers)
+
+
+def _shown(kind: str, value: object) -> object:
+    """A register value as a 明细 cell: amounts and months as numbers, dates as 2017-03-01, texts safe."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value) if kind == "money" else int(value) if value == value.to_integral_value() else float(value)
+    return cell_text(value) if isinstance(value, str) else value
 
 
 def _submissions_sheet(wb, agg: Aggregation) -> None:
