@@ -72,6 +72,17 @@ TOTAL_TEXT = (
     "{% if prev_period %}与{{ prev_period.label }}（{{ prev_period.items }}、{{ prev_period.money }}）相比，"
     "项目数{{ prev_period.change.count_text }}，资金{{ prev_period.change.text }}。{% endif %}"
 )
+REGISTER_TEXT = (
+    "{% if register.social_org %}按承接主体看，向社会组织购买服务{{ register.social_org.items }}、"
+    "{{ register.social_org.money }}，占资金总额的{{ register.social_org.share_text }}。{% endif %}"
+    "{% if register.single_source %}按购买方式看，以单一来源方式采购{{ register.single_source.items }}、"
+    "{{ register.single_source.money }}，占资金总额的{{ register.single_source.share_text }}。{% endif %}"
+    "{% if register.multi_year %}合同期限超过一年的项目{{ register.multi_year.items }}、"
+    "{{ register.multi_year.money }}。{% endif %}"
+    "{% if register.budget_paid %}同时填报预算和执行数的{{ register.budget_paid.items }}，"
+    "预算{{ register.budget_paid.budget|money }}，"
+    "已支付{{ register.budget_paid.paid|money }}，执行率{{ register.budget_paid.rate_text }}。{% endif %}"
+)
 NEXT_TEXT = (
     "从已报送的{{ next_year.year }}年计划看，预计实施项目{{ next_year.items }}，安排资金{{ next_year.money }}，"
     "比{{ year }}年{{ next_year.change.text }}。其中：{% for c in next_year.categories %}{{ c.name }}{{ c.items }}，"
@@ -160,6 +171,9 @@ def build() -> Document:
     tag(doc, "{%p set sec = counter() %}")
     section_two_places(doc)
     lead_paragraph(doc, TOTAL_LEAD, TOTAL_TEXT)
+    tag(doc, "{%p if register %}")
+    doc.add_paragraph(REGISTER_TEXT)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if next_year %}")
     doc.add_paragraph(NEXT_TEXT)
     tag(doc, "{%p endif %}")

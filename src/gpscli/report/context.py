@@ -19,6 +19,7 @@ from ..profile import Profile
 from . import fmt
 from .model import Change, Fig, Group, Line, Place, Project, Review, Section, Table, TableRow, YearFigures  # noqa: F401
 from .narrative import Block, Narrative
+from .register import build_register
 from .sections import (  # noqa: F401
     UNVERIFIED_CODES,
     build_group,
@@ -112,6 +113,7 @@ def build_context(agg: Aggregation, profile: Profile, *, title: str,
         "missing": [p.name for p in places if not p.submitted],
         "skipped": len(agg.skipped),
         "review": build_review(agg),
+        "register": build_register(agg),
     }
     return ctx
 

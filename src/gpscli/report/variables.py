@@ -42,6 +42,10 @@ VARIABLES: list[tuple[str, str, str]] = [
     ("narrative_sections", "列表", "叙述文件的全部章节:title 标题、kind 用途、blocks 段落"),
     ("missing", "列表", "本年度没有报送项目的地区名称"),
     ("skipped", "整数", "使用 --skip-invalid 时未纳入统计的问题数,否则为 0"),
+    ("register", "登记信息", "财政部令第102号登记信息(承接主体类型、购买方式、合同期限、预算和执行数)的统计:"
+                 "social_org 向社会组织购买、single_source 单一来源采购、multi_year 一年以上的合同(各为分类,share 占全年金额的百分比),"
+                 "budget_paid 同时填了预算金额和执行数的项目(count、items、budget、paid、rate_text 执行率);"
+                 "报送表没有这些列时为空(用 {% if register %} 判断),各项没有时也为空"),
     ("review", "审核提示", "本稿的数据问题:review.skipped 未纳入的有错误的行、review.unverified 已计入但有待核实的金额"
                "(各为文字列表,skipped_text、unverified_text 为连写的一段);没有问题时为空(用 {% if review %} 判断)"),
 ]
