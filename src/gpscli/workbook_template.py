@@ -8,16 +8,20 @@ from .catalogue import Catalogue
 from .outputs.atomic import atomic_open
 from .profile import Profile
 from .records import FIELD_LABELS, FIELDS, METHODS
+from .register import BY_NAME, FUND_SOURCES, SUPPLIER_TYPES
+from .register import FIELDS as REGISTER
 
 WIDTHS = {"seq": 6, "jurisdiction": 16, "unit": 28, "name": 34, "category": 26, "subcategory": 24,
           "amount": 13, "method": 14, "supplier": 28, "year": 8, "note": 20}
+REGISTER_WIDTHS = {"choice": 16, "credit-code": 22, "money": 13, "date": 13, "months": 10, "text": 22}
 LISTS_SHEET = "下拉列表"
 
 
 def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction: str | None = None,
-          year: int | None = None, rows: int = 200, force: bool = False) -> Path:
+          year: int | None = None, rows: int = 200, force: bool = False, register: bool = False) -> Path:
     """Write the template to ``path`` atomically and return the path (an existing file gps did not
-    write, or that was edited since, is replaced only with ``force``)."""
+    write, or that was edited since, is replaced only with ``force``). ``register``: with the project
+    register's columns of 财政部令第102号 (承接主体类型 ... 绩效评价) after 备注."""
     # long: the template's one sheet laid out top to bottom, in the order a clerk reads it
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -28,7 +32,8 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
     wb = Workbook()
     ws = wb.active
     ws.title = "项目明细"
-    ncols = len(FIELDS)
+    fields = [*FIELDS, *(f.name for f in REGISTER if register)]
+    ncols = len(fields)
     last_col = get_column_letter(ncols)
     who = jurisdiction or ""
     when = f"{year}年" if year else "    年"
@@ -42,15 +47,15 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for n, f in enumerate(FIELDS, start=1):
-        c = ws.cell(row=3, column=n, value=FIELD_LABELS[f])
+    for n, f in enumerate(fields, start=1):
+        c = ws.cell(row=3, column=n, value=_header(f))
         c.font = Font(name="宋体", bold=True)
         c.fill = header_fill
         c.border = border
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(n)].width = WIDTHS[f]
+        ws.column_dimensions[get_column_letter(n)].width = WIDTHS.get(f) or REGISTER_WIDTHS[BY_NAME[f].kind]
     first, last = 4, 3 + rows
-    col = {f: get_column_letter(n) for n, f in enumerate(FIELDS, start=1)}
+    col = {f: get_column_letter(n) for n, f in enumerate(fields, start=1)}
     for r in range(first, last + 1):
         ws.cell(row=r, column=FIELDS.index("amount") + 1).number_format = "#,##0.00"
         for n in range(1, ncols + 1):
@@ -65,6 +70,7 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
         "一级目录": catalogue.category_names(),
         "二级目录": [i.name for i in catalogue.items if i.level >= 2],
         "购买方式": list(METHODS),
+        **({"承接主体类型": list(SUPPLIER_TYPES), "资金来源": list(FUND_SOURCES)} if register else {}),
     }
     refs = {}
     for n, (title, values) in enumerate(columns.items(), start=1):
@@ -89,6 +95,10 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
     dropdown("category", "一级目录", "选择指导性目录的一级目录")
     dropdown("subcategory", "二级目录", "选择二级目录(须属于所选一级目录)")
     dropdown("method", "购买方式", "选择购买方式")
+    if register:
+        dropdown("supplier_type", "承接主体类型", "选择承接主体的类型(财政部令第102号第六条)")
+        dropdown("fund_source", "资金来源", "选择资金来源")
+        _register_cells(ws, col, first, last)
     amount = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
     amount.error, amount.errorTitle = "金额须为不小于 0 的数字,单位万元", "金额有误"
     amount.prompt, amount.promptTitle = "以万元为单位,如 120.5", "金额(万元)"
@@ -113,6 +123,7 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
         "6. 如需合计行,请放在最后一行并在序号或项目名称列写“合计”;合计行不计入汇总,但会与明细核对。",
         "7. 报送前可运行 gps validate 文件名.xlsx 自行检查,所有问题会指明单元格。",
         f"8. 一级目录共 {len(catalogue.categories)} 类:" + "、".join(catalogue.category_names()) + "。",
+        *(_REGISTER_GUIDE if register else ()),
     ]
     for i, text in enumerate(lines, start=1):
         c = guide.cell(row=i, column=1, value=text)
@@ -124,3 +135,45 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
     with atomic_open(target, "wb", force=force) as fh:
         wb.save(fh)
     return target
+
+
+_REGISTER_GUIDE = (
+    "9. 第12列起是财政部令第102号要求的登记信息,均为选填,知道的请填:承接主体类型(从下拉列表选择)、"
+    "统一社会信用代码(18位)、预算金额、合同金额、执行数(万元)、资金来源、合同起止日期、合同期限(如 1年、18个月)、"
+    "合同签订日期、公告日期、分年资金安排、绩效评价。",
+    "10. 合同期限一般不超过1年;服务稳定、需连续提供且资金有保障的,最长不超过3年,超过1年的请在备注中说明理由。",
+    "11. 日期填写为 2017-03-01 或 2017年3月1日;合同签订后2个工作日内应公告。",
+)
+
+
+def _header(field: str) -> str:
+    """The header a field gets in the template: its label, amounts with their unit."""
+    f = BY_NAME.get(field)
+    return f"{f.label}(万元)" if f is not None and f.kind == "money" else FIELD_LABELS[field]
+
+
+def _register_cells(ws, col: dict[str, str], first: int, last: int) -> None:
+    """Number and date formats, and input checks, on the register's amount and date columns."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for f in REGISTER:
+        letter = col[f.name]
+        if f.kind == "money":
+            fmt = "#,##0.00"
+            dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+            dv.error, dv.errorTitle = f"{f.label}须为不小于 0 的数字,单位万元", f"{f.label}有误"
+        elif f.kind == "date":
+            fmt = "yyyy-mm-dd"
+            dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)  # after 2000-01-01
+            dv.error, dv.errorTitle = f"{f.label}须为日期,如 2017-03-01", f"{f.label}有误"
+        elif f.kind == "credit-code":
+            fmt = "@"
+            dv = DataValidation(type="textLength", operator="equal", formula1="18", allow_blank=True)
+            dv.error, dv.errorTitle = "统一社会信用代码为18位", "统一社会信用代码有误"
+        else:
+            continue
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}{first}:{letter}{last}")
+        for r in range(first, last + 1):
+            ws[f"{letter}{r}"].number_format = fmt

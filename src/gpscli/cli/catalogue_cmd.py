@@ -121,11 +121,13 @@ def template_command(
     year: YearOpt = None,
     catalogue: CatalogueOpt = None,
     rows: Annotated[int, typer.Option("--rows", help="预留的填报行数", min=10, max=10000)] = 200,
+    register: Annotated[bool, typer.Option("--register", help="加上财政部令第102号登记信息列(承接主体类型、统一社会信用代码、"
+                                                            "预算/合同金额、执行数、合同期限、绩效评价等,均为选填)")] = False,
     force: ForceOpt = False,
 ) -> None:
     """生成下发给各地的空白填报模板(带下拉列表和填报说明)。
 
-    示例:gps template -o 昌吉市填报模板.xlsx --jurisdiction 昌吉市 --year 2017
+    示例:gps template -o 昌吉市填报模板.xlsx --jurisdiction 昌吉市 --year 2017 [--register]
     """
     from .. import workbook_template
     from ..errors import UsageError
@@ -137,5 +139,6 @@ def template_command(
     from ..outputs.atomic import check_target
 
     check_target(output, force)  # a filled-in submission saved under this name is never replaced silently
-    path = workbook_template.build(output, _catalogue(catalogue), prof, name, year, rows, force=force)
+    path = workbook_template.build(output, _catalogue(catalogue), prof, name, year, rows, force=force,
+                                   register=register)
     say(f"已生成填报模板:{path}")
