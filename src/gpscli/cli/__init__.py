@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (register commands)
     aggregate_cmd,
     catalogue_cmd,
     ledger_cmd,
+    publish_cmd,
     report_cmd,
     run_cmd,
     status_cmd,
