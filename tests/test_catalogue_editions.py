@@ -188,3 +188,25 @@ def test_unmapped_without_crosswalk_is_said(workspace):
     aligned = align(earlier, 2021, res.catalogues)
     assert aligned.no_crosswalk and len(aligned.unmapped) == 6
     assert "没有配置目录对照表" in aligned.messages()[0]
+
+
+def test_aggregate_compare_from_the_ledger_crosswalks(tmp_path):
+    shutil.copy(str(DATA.joinpath("catalogue_example_2020.csv")), tmp_path / "目录2021.csv")
+    shutil.copy(str(DATA.joinpath("crosswalk_example_2014_to_2020.csv")), tmp_path / "对照表.csv")
+    (tmp_path / "gps.toml").write_text(TOML, encoding="utf-8")
+    _write_year(tmp_path / "in20", 2020, Y2019[:-1])
+    _write_year(tmp_path / "in21", 2021, Y2021[:-1])
+    runner = CliRunner()
+    for folder, year in (("in20", "2020"), ("in21", "2021")):
+        r = runner.invoke(app, ["ingest", folder, "--period", year])
+        assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["aggregate", "--period", "2021", "--by", "category", "--compare", "previous-year",
+                            "--format", "json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)["compare"]
+    rows = {x["category"]: (x["previous_amount"], x["amount"]) for x in d["by_category"]}
+    assert rows == {"政府向社会公众提供的公共服务": ("255.75", "315.5"), "政府履职所需辅助性服务": ("23.3", "35.5"),
+                    "其他适合由社会力量承担的服务事项": ("5.55", "0")}
+    assert d["unmapped"][0]["value"] == "其他适合由社会力量承担的服务事项"
+    r = runner.invoke(app, ["aggregate", "--period", "2021", "--by", "category", "--compare", "previous-year"])
+    assert "在对照表中没有对应的新目录" in r.stderr

@@ -113,5 +113,5 @@ def sentence(agg: Aggregation) -> str:
     else:
         p = Decimal(pct)
         money = f"增长 {pct}%" if p > 0 else (f"下降 {amount_str(-p)}%" if p < 0 else "持平")
-    return "\n".join([f"{c.label}(与 {c.period.label} 相比):项目 {c.total.count}→{agg.total.count} 项,{count};"
-                      f"金额 {display(c.total.amount)}→{display(agg.total.amount)} 万元,{money}", *c.notes])
+    return (f"{c.label}(与 {c.period.label} 相比):项目 {c.total.count}→{agg.total.count} 项,{count};"
+            f"金额 {display(c.total.amount)}→{display(agg.total.amount)} 万元,{money}")

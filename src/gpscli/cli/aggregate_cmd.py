@@ -208,6 +208,8 @@ def aggregate_command(
             from ..compare import sentence
 
             out().print(shown(sentence(agg)))
+            for note in agg.comparison.notes:  # categories the crosswalk could not map (crosswalk.align)
+                err().print(shown(f"提示:{note}"))
     if agg.skipped:
         print_issue_table(err(), agg.skipped, title=f"未纳入汇总的问题({len(agg.skipped)} 个)", with_file=True)
         raise typer.Exit(EXIT_DATA)
