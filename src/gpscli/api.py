@@ -15,11 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import catalogue as catalogue_mod
 from . import checks
 from . import profile as profile_mod
 from .catalogue import Catalogue
 from .checks.register import load_negative_list
+from .editions import Catalogues
+from .editions import resolve as resolve_catalogue
 from .errors import DataError
 from .ingest import collect_paths, gc_paused, read_files
 from .issues import Issue
@@ -45,9 +46,14 @@ class Result:
     options: checks.RuleOptions = field(default_factory=checks.RuleOptions)
     ignored: list[tuple[str, str]] = field(default_factory=list)  # non-spreadsheet files met in folders
     basis: Basis | None = None  # read from the ledger: the period, the moment, the versions
+    catalogues: Catalogues | None = None  # editions by year (``catalogue`` is then the default one)
     _valid: list[ProjectRecord] | None = field(default=None, init=False, repr=False)
     _views: list[View] | None = field(default=None, init=False, repr=False)
     _years: list[int] | None = field(default=None, init=False, repr=False)
+
+    def catalogue_for(self, year: int) -> Catalogue:
+        """The catalogue in force in ``year``."""
+        return self.catalogue if self.catalogues is None else self.catalogues.for_year(year)
 
     def all_issues(self) -> list[Issue]:
         return self.issues + [i for f in self.files for i in f.issues]
@@ -104,7 +110,7 @@ class Result:
 def load(
     paths: Iterable[str | Path],
     *,
-    catalogue: Catalogue | str | Path | None = None,
+    catalogue: Catalogue | Catalogues | str | Path | None = None,
     profile: Profile | str | Path | None = None,
     jurisdiction: str | None = None,
     year: int | None = None,
@@ -115,12 +121,13 @@ def load(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
-    """Read every file under ``paths`` and validate it. Never raises for bad data. ``negative_list``:
-    the bureau's own keywords of 第十条 (CSV 关键词,条款,事项), added to the bundled ones."""
-    cat = catalogue if isinstance(catalogue, Catalogue) else catalogue_mod.load(catalogue)
+    """Read every file under ``paths`` and validate it. Never raises for bad data. ``catalogue``:
+    one catalogue for all years (a file, None for the bundled one), or :class:`~gpscli.editions.Catalogues`.
+    ``negative_list``: the bureau's own keywords of 第十条 (CSV 关键词,条款,事项), added to the bundled ones."""
+    cat, editions = resolve_catalogue(catalogue)
     prof = profile if isinstance(profile, Profile) else profile_mod.load(profile)
     canonical_jur = prof.canonical(jurisdiction) if jurisdiction else None
-    ctx = Context(prof, cat, canonical_jur, year)
+    ctx = Context(prof, cat, canonical_jur, year, editions)
     files, skipped, ignored = collect_paths(list(paths))
     opts = checks.RuleOptions(require_year=year if require_year else None, suspicious_amount=suspicious_amount,
                               negative_terms=load_negative_list(negative_list))
@@ -128,7 +135,7 @@ def load(
         results = read_files(files, ctx, limits, workers=workers, progress=progress)
         checks.run(results, opts)
     protect(f.path for f in results)  # no output may ever be written over a file that was read
-    return Result(results, skipped, cat, prof, opts, ignored)
+    return Result(results, skipped, cat, prof, opts, ignored, catalogues=editions)
 
 
 __all__ = ["Result", "aggregate", "load"]
@@ -156,7 +163,7 @@ def aggregate(result: Result, year: int | None = None, by: str | list[str] = "ju
     with gc_paused():  # many small objects and no cycles: the collector would only cost time
         return aggregate_views(
             result.valid_views(), chosen, dims,
-            jurisdictions=result.profile.names(), categories_order=result.catalogue.order(),
+            jurisdictions=result.profile.names(), categories_order=result.catalogue_for(chosen).order(),
             files=result.files, skipped=errors if skip_invalid else [], region=result.profile.name,
             find_jurisdiction=lambda text: (j.name if (j := result.profile.find_in_text(text)) else None),
             warnings=_warnings_for(result, chosen), profile=result.profile, basis=result.basis,

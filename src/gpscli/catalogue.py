@@ -186,9 +186,16 @@ def load(path: str | Path | None = None) -> Catalogue:
     """Load a catalogue file (csv or xlsx); without a path, the bundled default."""
     if path is None:
         return default()
+    header, rows = read_table(path, "目录文件")
+    return Catalogue(_rows_from_table(header, rows, str(path)), source=str(path))
+
+
+def read_table(path: str | Path, what: str) -> tuple[list[str], list[list[object]]]:
+    """(header, rows) of a reference table a bureau keeps: the first sheet of an xlsx, or a CSV in
+    UTF-8, GBK...; ``what`` names it in messages (目录文件, 对照表)."""
     p = Path(path)
     if not p.is_file():
-        raise ConfigError(f"找不到目录文件:{p}")
+        raise ConfigError(f"找不到{what}:{p}")
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         import openpyxl
 
@@ -198,14 +205,14 @@ def load(path: str | Path | None = None) -> Catalogue:
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             wb.close()
         except Exception as exc:
-            raise ConfigError(f"目录文件 {p} 无法读取:{type(exc).__name__}") from exc
-        if not rows:
-            raise ConfigError(f"目录文件 {p} 是空的")
-        header = [str(h or "") for h in rows[0]]
-        return Catalogue(_rows_from_table(header, rows[1:], str(p)), source=str(p))
-    from .readers.text import decode_bytes
+            raise ConfigError(f"{what} {p} 无法读取:{type(exc).__name__}") from exc
+    else:
+        from .readers.text import decode_bytes
 
-    return parse_csv_text(decode_bytes(p.read_bytes())[0], str(p))
+        rows = [list(r) for r in csv.reader(io.StringIO(decode_bytes(p.read_bytes())[0]))]
+    if not rows:
+        raise ConfigError(f"{what} {p} 是空的")
+    return [str(h or "") for h in rows[0]], rows[1:]
 
 
 @lru_cache(maxsize=1)

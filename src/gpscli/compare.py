@@ -16,6 +16,7 @@ from .money import amount_str, percent_change
 
 if TYPE_CHECKING:
     from .aggregate import Aggregation, Figure
+    from .crosswalk import Aligned, Unmapped
     from .periods import Period
 
 KINDS = {"previous-year": "同比", "previous-period": "环比"}
@@ -36,18 +37,27 @@ class Comparison:
     total: Figure  # its figures (zero when it has none)
     by: dict[str, dict[str, Figure]] = field(default_factory=dict)  # dimension -> value -> its figure
     has_data: bool = True  # the earlier period has rows in the ledger
+    # across a catalogue edition change (crosswalk.align): the earlier values without a new category,
+    # kept under their own names, and what to tell about them
+    unmapped: tuple[Unmapped, ...] = ()
+    notes: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
         return KINDS[self.kind]
 
 
-def build(kind: str, period: Period, earlier_agg: Aggregation | None) -> Comparison:
+def build(kind: str, period: Period, earlier_agg: Aggregation | None, aligned: Aligned | None = None) -> Comparison:
+    """``aligned``: the earlier aggregation re-expressed in the later year's catalogue
+    (:func:`gpscli.crosswalk.align`), used instead of ``earlier_agg``."""
     from .aggregate import Figure
 
+    if aligned is not None:
+        earlier_agg = aligned.aggregation
     if earlier_agg is None:
         return Comparison(kind, period, Figure(), {}, has_data=False)
-    return Comparison(kind, period, earlier_agg.total, {d: dict(v) for d, v in earlier_agg.by.items()})
+    return Comparison(kind, period, earlier_agg.total, {d: dict(v) for d, v in earlier_agg.by.items()},
+                      unmapped=aligned.unmapped if aligned else (), notes=aligned.messages() if aligned else [])
 
 
 def change(new: Figure, old: Figure) -> dict[str, Any]:
@@ -68,6 +78,10 @@ def to_dict(agg: Aggregation) -> dict[str, Any] | None:
         "total": {"count": c.total.count, "amount": amount_str(c.total.amount)},
         "change": change(agg.total, c.total),
     }
+    if c.notes:
+        d["unmapped"] = [{"dimension": u.dimension, "value": u.value, "count": u.figure.count,
+                          "amount": amount_str(u.figure.amount)} for u in c.unmapped]
+        d["notes"] = list(c.notes)
     for dim in agg.dimensions:
         before = c.by.get(dim, {})
         values = [v for v, _ in agg.by[dim]] + [v for v in before if v not in dict(agg.by[dim])]

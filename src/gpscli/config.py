@@ -5,6 +5,11 @@ All paths in it are relative to the folder that holds it. Every key is optional:
     data = ["inbox"]              # folders/files read when a command is given no PATH
     output = "output"             # where report/run outputs go
     catalogue = "目录.xlsx"        # own catalogue (csv/xlsx); default: the bundled one
+    # or, catalogues by year (editions.py), instead of the line above:
+    # [catalogue.editions]
+    # "2014-2020" = "builtin"
+    # "2021-" = "目录2021.csv"
+    # [catalogue]  crosswalk = "对照表.csv"; default = "..." (years no range covers)
     profile = "地区.toml"          # own jurisdiction profile; default: 昌吉回族自治州
     negative_list = "禁止事项.csv"  # more keywords of 第十条 (关键词,条款,事项), added to the bundled ones
 
@@ -37,10 +42,14 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import wording
 from .errors import ConfigError
 from .readers.limits import Limits
+
+if TYPE_CHECKING:
+    from .editions import Catalogues, EditionSpec
 
 CONFIG_NAME = "gps.toml"
 
@@ -51,6 +60,8 @@ class Config:
     data: list[Path] = field(default_factory=list)
     output: Path = Path("output")
     catalogue: Path | None = None
+    catalogue_editions: list[EditionSpec] = field(default_factory=list)  # [catalogue.editions]
+    catalogue_crosswalk: Path | None = None  # [catalogue] crosswalk
     profile: Path | None = None
     negative_list: Path | None = None
     report_title: str = wording.REPORT_TITLE
@@ -73,10 +84,20 @@ class Config:
         """The deadline of a :class:`~gpscli.periods.Period` under ``[deadlines]`` (None: none set)."""
         return period.deadline(self.quarter_days, self.year_days)
 
+    def catalogue_source(self) -> Path | Catalogues | None:
+        """What commands read with: the catalogues by year when ``[catalogue.editions]`` is set, else
+        the one catalogue file (None: the bundled one)."""
+        if not self.catalogue_editions:
+            return self.catalogue
+        from .editions import load as load_editions
+
+        return load_editions(self.catalogue_editions, self.catalogue, self.catalogue_crosswalk)
+
     def load_options(self) -> dict:
         """The keyword arguments of :func:`gpscli.api.load` that come from this workspace."""
-        return {"catalogue": self.catalogue, "profile": self.profile, "suspicious_amount": self.suspicious_amount,
-                "negative_list": self.negative_list, "limits": self.limits, "workers": self.workers or None}
+        return {"catalogue": self.catalogue_source(), "profile": self.profile,
+                "suspicious_amount": self.suspicious_amount, "negative_list": self.negative_list,
+                "limits": self.limits, "workers": self.workers or None}
 
 
 def find(start: Path | None = None) -> Path | None:
@@ -116,7 +137,11 @@ def load(path: Path | None = None, search: bool = True) -> Config:
     cfg.data = [rel(v, "data") for v in data_value]
     if "output" in data:
         cfg.output = rel(data["output"], "output")
-    if data.get("catalogue"):
+    if isinstance(data.get("catalogue"), dict):
+        from .editions import parse_config
+
+        cfg.catalogue_editions, cfg.catalogue, cfg.catalogue_crosswalk = parse_config(data["catalogue"], rel, path)
+    elif data.get("catalogue"):
         cfg.catalogue = rel(data["catalogue"], "catalogue")
     if data.get("profile"):
         cfg.profile = rel(data["profile"], "profile")

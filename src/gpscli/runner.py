@@ -84,7 +84,7 @@ def run_period(cfg: Config, period: Period, *, progress: Callable[[int, int], No
         raise GpsError("工作区没有账本")
     ledger = Ledger.open(url, create=True)
     ingested = ledger.ingest(cfg.data, Request(period), load_options=cfg.load_options(), progress=progress, run=True)
-    result = ingested.result or api.Result([], [], *_defaults(cfg))
+    result = ingested.result or _empty_result(cfg)
     result.issues = list(ingested.skipped)  # paths that could not be reached
     summary.files = len(ingested.outcomes)
     summary.new_versions = sum(1 for o in ingested.outcomes if o.status == NEW)
@@ -116,10 +116,12 @@ def run_period(cfg: Config, period: Period, *, progress: Callable[[int, int], No
     return summary
 
 
-def _defaults(cfg: Config) -> tuple:
-    from . import catalogue, profile
+def _empty_result(cfg: Config) -> api.Result:
+    from . import profile
+    from .editions import resolve
 
-    return catalogue.load(cfg.catalogue), profile.load(cfg.profile)
+    cat, editions = resolve(cfg.catalogue_source())
+    return api.Result([], [], cat, profile.load(cfg.profile), catalogues=editions)
 
 
 def _write_outputs(gen: Generation, ledger, cfg: Config, result: api.Result, period: Period, summary: RunSummary,
@@ -142,7 +144,8 @@ def _write_outputs(gen: Generation, ledger, cfg: Config, result: api.Result, per
         emit(p, "annotated")
     _write_status(gen, ledger, cfg, result.profile.names(), period, summary, emit)
     year = period.year
-    state = ledger.result(period, Period(year - 1, period.quarter), Period(year + 1), catalogue=result.catalogue,
+    state = ledger.result(period, Period(year - 1, period.quarter), Period(year + 1),
+                          catalogue=result.catalogues or result.catalogue,
                           profile=result.profile)
     try:
         agg = api.aggregate(state, year=year)

@@ -70,7 +70,14 @@ def comparison(ledger, kind: str, period, at, by: str, catalogue, profile):
         earlier_agg = ledger.aggregate(earlier, as_of=at, by=by, catalogue=catalogue, profile=profile)
     except DataError:  # nothing recorded for it
         earlier_agg = None
-    return compare_mod.build(kind, earlier, earlier_agg)
+    if earlier_agg is None:
+        return compare_mod.build(kind, earlier, None)
+    from ..crosswalk import align
+    from ..editions import Catalogues
+
+    # across a change of catalogue edition: the earlier figures in the later year's categories
+    return compare_mod.build(kind, earlier, None, align(
+        earlier_agg, period.year, catalogue if isinstance(catalogue, Catalogues) else None))
 
 
 # --format: the screen table, or any output format (outputs/formats.py).
@@ -173,11 +180,12 @@ def aggregate_command(
 
     if from_ledger(paths, period=period, as_of=as_of, compare=compare):
         ledger, cfg, p, at = ledger_period(year, period, as_of)
-        agg = _from_ledger(ledger, p, at, by, catalogue or cfg.catalogue, cfg.profile, details=any(
+        source = catalogue or cfg.catalogue_source()
+        agg = _from_ledger(ledger, p, at, by, source, cfg.profile, details=any(
             t.suffix.lower() == ".xlsx" for t in targets))
         said_basis(ledger, p, at, len(agg.basis.versions) if agg.basis else 0)
         if compare is not None:
-            agg.comparison = comparison(ledger, compare.value, p, at, by, catalogue or cfg.catalogue, cfg.profile)
+            agg.comparison = comparison(ledger, compare.value, p, at, by, source, cfg.profile)
     else:
         from .. import api
 
@@ -200,6 +208,8 @@ def aggregate_command(
             from ..compare import sentence
 
             out().print(shown(sentence(agg)))
+            for note in agg.comparison.notes:  # categories the crosswalk could not map (crosswalk.align)
+                err().print(shown(f"提示:{note}"))
     if agg.skipped:
         print_issue_table(err(), agg.skipped, title=f"未纳入汇总的问题({len(agg.skipped)} 个)", with_file=True)
         raise typer.Exit(EXIT_DATA)

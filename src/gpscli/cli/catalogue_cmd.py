@@ -27,10 +27,33 @@ class ListFormat(str, Enum):
     csv = "csv"
 
 
-def _catalogue(path: Path | None) -> Catalogue:
+def _catalogue(path: Path | None, year: int | None = None) -> Catalogue:
     from .. import catalogue
 
+    if path is None and year is not None:
+        from ..editions import Catalogues
+
+        source = load_config().catalogue_source()
+        if isinstance(source, Catalogues):
+            return source.for_year(year)
     return catalogue.load(path or load_config().catalogue)
+
+
+def _editions(path: Path | None) -> list[dict]:
+    """The editions in force by year (gps.toml's [catalogue.editions]); none with --catalogue."""
+    if path is not None:
+        return []
+    from ..editions import Catalogues
+
+    source = load_config().catalogue_source()
+    if not isinstance(source, Catalogues):
+        return []
+    rows = [{"years": e.spec.label, "source": e.catalogue.source, "categories": e.catalogue.category_names()}
+            for e in source.editions]
+    rows.append({"years": "其他年度", "source": source.default.source, "categories": source.default.category_names()})
+    if source.crosswalk is not None:
+        rows.append({"years": "对照表", "source": source.crosswalk.source, "categories": []})
+    return rows
 
 
 def _profile() -> Profile:
@@ -44,16 +67,19 @@ def _profile() -> Profile:
 def catalogue_command(
     catalogue: CatalogueOpt = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="输出格式:tree(树形)、json、csv")] = ListFormat.tree,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="显示该年度适用的目录(gps.toml 中按年度配置了目录时)", show_default=False)] = None,
 ) -> None:
-    """显示政府购买服务指导性目录(一级、二级……)。
+    """显示政府购买服务指导性目录(一级、二级……);按年度配置了目录时,先列出各年度适用的目录。
 
-    示例:gps catalogue;gps catalogue --format csv > 目录.csv
+    示例:gps catalogue;gps catalogue --year 2021;gps catalogue --format csv > 目录.csv
     """
-    cat = _catalogue(catalogue)
+    cat = _catalogue(catalogue, year)
+    editions = _editions(catalogue) if year is None else []
     if fmt is ListFormat.json:
         items = [{"code": i.code, "name": i.name, "level": i.level, "parent": i.parent, "aliases": list(i.aliases)}
                  for i in cat.items]
-        typer.echo(json_text({"source": cat.source, "items": items}), nl=False)
+        extra = {"editions": editions} if editions else {}
+        typer.echo(json_text({"source": cat.source, "items": items, **extra}), nl=False)
         return
     if fmt is ListFormat.csv:
         buf = io.StringIO()
@@ -65,6 +91,11 @@ def catalogue_command(
         return
     from rich.tree import Tree
 
+    for e in editions:
+        out().print(shown(f"{e['years']}:{e['source']}" + (f"(一级目录:{'、'.join(e['categories'])})"
+                                                           if e["categories"] else "")))
+    if editions:
+        out().print("以下是其他年度适用的目录;用 --year 查看某一年度适用的目录\n")
     tree = Tree(f"政府购买服务指导性目录({cat.source})")
     nodes: dict[str, Tree] = {}
     for item in cat.items:

@@ -139,11 +139,12 @@ def _from_ledger(year, period, as_of, catalogue):
     from .ledger_cmd import ledger_period, said_basis
 
     ledger, cfg, p, at = ledger_period(year, period, as_of)
+    source = catalogue or cfg.catalogue_source()
     result = ledger.result(p, Period(p.year - 1, p.quarter), Period(p.year + 1), as_of=at,
-                           catalogue=catalogue or cfg.catalogue, profile=cfg.profile)
+                           catalogue=source, profile=cfg.profile)
     said_basis(ledger, p, at, len(result.basis.versions) if result.basis else 0)
     same_time = Period(p.year - 1, p.quarter)
-    return (result, p.year, _previous_period(ledger, p, at, catalogue or cfg.catalogue, cfg.profile),
+    return (result, p.year, _previous_period(ledger, p, at, source, cfg.profile),
             same_time.text if p.quarter else "")
 
 

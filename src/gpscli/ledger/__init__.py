@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ..aggregate import Aggregation
     from ..api import Result
     from ..catalogue import Catalogue
+    from ..editions import Catalogues
     from ..issues import Issue
     from ..periods import Period
     from ..profile import Profile
@@ -247,7 +248,8 @@ class Ledger:
         with self._connect() as conn:
             return current(conn, period, as_of)
 
-    def result(self, *periods: Period, as_of: dt.datetime | None = None, catalogue: Catalogue | str | Path | None = None,
+    def result(self, *periods: Period, as_of: dt.datetime | None = None,
+               catalogue: Catalogue | Catalogues | str | Path | None = None,
                profile: Profile | str | Path | None = None) -> Result:
         """The state of each period (the first is the one the output is about) as an
         :class:`~gpscli.api.Result` of the versions' rows: aggregate and draft from it as from files.
@@ -257,7 +259,7 @@ class Ledger:
         from .. import api
         from .state import current, files
 
-        cat, prof = _tables(catalogue, profile)
+        cat, prof, editions = _tables(catalogue, profile)
         chosen: list[Version] = []
         with self._connect() as conn:
             for p in periods:
@@ -268,7 +270,7 @@ class Ledger:
             missing = {p.year for p in periods} - {v.year for v in chosen} if periods[0].quarter is None else set()
             read = files(conn, chosen, primary, missing)
         basis = Basis(periods[0], as_of, self.name, tuple(v for v in chosen if v.year == periods[0].year))
-        return api.Result(read, [], cat, prof, basis=basis)
+        return api.Result(read, [], cat, prof, basis=basis, catalogues=editions)
 
     def status(self, period: Period, jurisdictions: list[str], deadline: dt.date | None,
                today: dt.date | None = None) -> Status:
@@ -284,7 +286,7 @@ class Ledger:
             return history(conn, jurisdiction=jurisdiction, year=year)
 
     def aggregate(self, period: Period, *, as_of: dt.datetime | None = None, by: str = "jurisdiction,category",
-                  catalogue: Catalogue | str | Path | None = None,
+                  catalogue: Catalogue | Catalogues | str | Path | None = None,
                   profile: Profile | str | Path | None = None) -> Aggregation:
         """The state of ``period`` aggregated, the sums made by the database (no row is read into
         Python), for outputs that need no project list (JSON, CSV, the screen). Falls back to the
@@ -297,7 +299,7 @@ class Ledger:
         from .state import current, file_of, has_register, sums, warnings_of
 
         dims = parse_dimensions(by)
-        cat, prof = _tables(catalogue, profile)
+        cat, prof, editions = _tables(catalogue, profile)
         with self._connect() as conn:
             chosen = current(conn, period, as_of)
             columns = [DIMENSION_REGISTRY[d].column for d in dims]
@@ -307,13 +309,15 @@ class Ledger:
         if summed is None:
             from .. import api
 
-            return api.aggregate(self.result(period, as_of=as_of, catalogue=cat, profile=prof), year=period.year, by=by)
+            return api.aggregate(self.result(period, as_of=as_of, catalogue=editions or cat, profile=prof),
+                                 year=period.year, by=by)
         totals, counts, paths, per_file = summed
         if not counts:
             raise DataError(f"账本中没有 {period.text}的项目;请先用 gps ingest 导入,或检查 --year/--period")
         files = [file_of(v) for v in chosen]
         return aggregate_sums(
-            totals, counts, paths, period.year, dims, jurisdictions=prof.names(), categories_order=cat.order(),
+            totals, counts, paths, period.year, dims, jurisdictions=prof.names(),
+            categories_order=(editions.for_year(period.year) if editions else cat).order(),
             files=files, region=prof.name, warnings=warnings, profile=prof,
             basis=Basis(period, as_of, self.name, tuple(chosen)), counted=per_file)
 
@@ -327,14 +331,15 @@ class Ledger:
             return conn.execute(select(s.blobs.c.content).where(s.blobs.c.sha256 == sha256)).scalar()
 
 
-def _tables(catalogue, profile) -> tuple[Catalogue, Profile]:
-    """The catalogue and profile given, or loaded from the paths given (None: the bundled ones)."""
-    from .. import catalogue as catalogue_mod
+def _tables(catalogue, profile) -> tuple[Catalogue, Profile, Catalogues | None]:
+    """The catalogue and profile given, or loaded from the paths given (None: the bundled ones); the
+    catalogue editions by year when given."""
     from .. import profile as profile_mod
+    from ..editions import resolve
 
-    cat = catalogue if isinstance(catalogue, catalogue_mod.Catalogue) else catalogue_mod.load(catalogue)
+    cat, editions = resolve(catalogue)
     prof = profile if isinstance(profile, profile_mod.Profile) else profile_mod.load(profile)
-    return cat, prof
+    return cat, prof, editions
 
 
 def _saved_at(path: str) -> float:

@@ -320,9 +320,11 @@ class _SheetReader:
         if field == "name":
             return fields.text("name", v, found)
         if field == "category":
-            return fields.category(v, self.section_category, found)
+            return fields.category(v, self.section_category, found, self._row_year(row) if fields.editions else None)
         if field == "subcategory":
-            return fields.subcategory(v, values.get("category"), found) if j is not None and v not in (None, "") else None
+            if j is None or v in (None, ""):
+                return None
+            return fields.subcategory(v, values.get("category"), found, self._row_year(row) if fields.editions else None)
         if field == "amount":
             return amount if amount is not None else fields.amount(v, self.merged_amount.get(r), found)
         if field == "year":
@@ -332,6 +334,12 @@ class _SheetReader:
         if field == "method":
             return fields.method(v, found)
         return fields.text(field, v, found, required=False)
+
+    def _row_year(self, row: list) -> int | None:
+        """The row's year, read ahead for the catalogue edition of its 一级目录 (its problems are
+        said when the 年度 cell itself is read)."""
+        j = self.jx.get("year")
+        return self.fields.year(row[j] if j is not None else None, [])
 
     def _formula_flags(self, flagged: dict[str, str], r: int) -> None:
         for f, flag in flagged.items():

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..catalogue import Catalogue, CatalogueItem
 from ..profile import Jurisdiction, Profile
 from ..years import YearError, parse_year, years_in_text
 from .layout import Layout
+
+if TYPE_CHECKING:
+    from ..editions import Catalogues
 
 _CODE_PREFIX = re.compile(r"^([A-Za-z]?\d{1,8})\s*[-.、．:：_\s]?\s*(\D.*)$")
 BRACKETED = re.compile(r"[(（\[【〔<《]([^)）\]】〕>》]*)[)）\]】〕>》]")
@@ -25,6 +29,7 @@ class Context:
     catalogue: Catalogue
     jurisdiction: str | None = None  # --jurisdiction, canonical
     year: int | None = None  # --year used as a default for rows without one
+    catalogues: Catalogues | None = None  # editions by year ([catalogue.editions]); None: ``catalogue`` for all
     _matcher: Matcher | None = field(default=None, init=False, repr=False, compare=False)
     # Set in a reading worker, whose results are pickled back whatever happens: the records of a
     # streamed big sheet are pickled window by window there (RecordBatch.pack), not held as objects.
@@ -37,6 +42,13 @@ class Context:
         if m is None or m.size() > 50_000:
             m = self._matcher = Matcher(self)
         return m
+
+    def catalogues_for(self, year: int | None) -> list[Catalogue]:
+        """The catalogues a row of ``year`` is matched in: the one in force that year; for a row
+        without a year (its own error), any edition's."""
+        if self.catalogues is None:
+            return [self.catalogue]
+        return [self.catalogues.for_year(year)] if year is not None else self.catalogues.all()
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
@@ -57,10 +69,22 @@ class Matcher:
         self.column_refused: dict[tuple[str, object], set] = {}  # plainrows: the raws in columns that fn refused
         self.titles: dict[str, Jurisdiction | None] = {}  # title line, sheet or file name -> jurisdiction in it
         self.title_years: dict[str, tuple[int, ...]] = {}  # ... -> the years it names
+        # Catalogue editions other than ctx.catalogue: id(catalogue) -> (categories, subcategories)
+        self.editions: dict[int, tuple[dict, dict]] = {}
 
     def size(self) -> int:
         return (len(self.categories) + len(self.subcategories) + len(self.jurisdictions) + len(self.years)
-                + sum(map(len, self.columns.values())) + len(self.titles) + len(self.title_years))
+                + sum(map(len, self.columns.values())) + len(self.titles) + len(self.title_years)
+                + sum(len(a) + len(b) for a, b in self.editions.values()))
+
+    def _caches(self, cat: Catalogue) -> tuple[Catalogue, dict, dict]:
+        """The caches of matches in an edition."""
+        if cat is self.ctx.catalogue:
+            return self.ctx.catalogue, self.categories, self.subcategories
+        caches = self.editions.get(id(cat))
+        if caches is None:
+            caches = self.editions[id(cat)] = ({}, {})
+        return cat, caches[0], caches[1]
 
     def jurisdiction_in(self, text: str) -> Jurisdiction | None:
         """profile.find_in_text (a pass over every name and alias), once per distinct title line:
@@ -87,21 +111,30 @@ class Matcher:
         self.jurisdictions[text] = hit
         return hit
 
-    def category(self, text: str, numeric: bool) -> tuple[str, CatalogueItem | None]:
-        """("ok"|"level2"|"unknown", item) for what was typed in the 一级目录 column."""
+    def category(self, text: str, numeric: bool, cat: Catalogue | None = None) -> tuple[str, CatalogueItem | None]:
+        """("ok"|"level2"|"unknown", item) for what was typed in the 一级目录 column (in ``cat``, an
+        edition; None: ctx.catalogue)."""
         k = (text, numeric)
-        hit = self.categories.get(k)
+        if cat is None:
+            cat, categories = self.ctx.catalogue, self.categories
+        else:
+            cat, categories, _sub = self._caches(cat)
+        hit = categories.get(k)
         if hit is None:
-            item = _match_catalogue(self.ctx.catalogue, text, numeric)
+            item = _match_catalogue(cat, text, numeric)
             hit = ("unknown", None) if item is None else (("ok", item) if item.level == 1 else ("level2", item))
-            self.categories[k] = hit
+            categories[k] = hit
         return hit
 
-    def subcategory(self, text: str, numeric: bool) -> CatalogueItem | None:
+    def subcategory(self, text: str, numeric: bool, cat: Catalogue | None = None) -> CatalogueItem | None:
         k = f"{int(numeric)}{text}"
-        if k not in self.subcategories:
-            self.subcategories[k] = _match_catalogue(self.ctx.catalogue, text, numeric)
-        return self.subcategories[k]
+        if cat is None:
+            cat, subcategories = self.ctx.catalogue, self.subcategories
+        else:
+            cat, _cats, subcategories = self._caches(cat)
+        if k not in subcategories:
+            subcategories[k] = _match_catalogue(cat, text, numeric)
+        return subcategories[k]
 
     def year(self, value: object) -> int | str:
         """The year a cell names (an int), or why it names none (a Chinese reason)."""

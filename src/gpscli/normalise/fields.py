@@ -19,7 +19,7 @@ from ..text import ident, key
 from .cells import cell_text, visible_text
 
 if TYPE_CHECKING:
-    from ..catalogue import CatalogueItem
+    from ..catalogue import Catalogue, CatalogueItem
     from .context import Context
     from .layout import Layout
 
@@ -40,7 +40,8 @@ class Fields:
         self.catalogue, self.profile = ctx.catalogue, ctx.profile
         self.unit, self.stated = layout.unit, layout.unit_stated
         self.default_jur, self.default_year = default_jur, default_year
-        self._item_top: dict[str, str] = {}  # level-2 code -> the name of its level-1 category
+        self.editions = ctx.catalogues is not None  # catalogues by year: a row's year picks its catalogue
+        self._item_top: dict[object, str] = {}  # level-2 code -> the name of its level-1 category
 
     def _checked(self, field: str, v: object, value: _V, found: list[Finding]) -> _V:
         if value is not None and not found and CHECKS.cell_checks(field):  # the text only when a check reads it
@@ -84,56 +85,92 @@ class Fields:
             found.append(Finding("missing-value", {}, "jurisdiction"))
         return fallback
 
-    def category(self, v: object, section: str | None, found: list[Finding]) -> str | None:
-        """一级目录, by name, alias or code; a blank under a section heading takes the heading's."""
+    def category(self, v: object, section: str | None, found: list[Finding], year: int | None = None) -> str | None:
+        """一级目录, by name, alias or code; a blank under a section heading takes the heading's.
+        With catalogue editions (``ctx.catalogues``), matched in the edition in force in ``year``."""
         raw = cell_text(v)
         if not raw:
-            if section:
+            if section and not self.editions:
                 return section
-            found.append(Finding("missing-value", {}, "category"))
-            return None
-        kind, item = self.match.category(raw, type(v) in NUMBER_TYPES)
+            if not section:
+                found.append(Finding("missing-value", {}, "category"))
+                return None
+            v = raw = section  # the heading's category must be one of the row's edition too
+        numeric = type(v) in NUMBER_TYPES
+        cat = self.catalogue
+        if self.editions:
+            cat, (kind, item) = self._in_edition(raw, numeric, year)
+        else:
+            kind, item = self.match.category(raw, numeric)
         if kind == "ok" and item is not None:
             return self._checked("category", v, item.name, found)
         if kind == "level2" and item is not None:
-            top = self.catalogue.top(item)
+            top = cat.top(item)
             found.append(Finding("unknown-category", {"text": raw, "top": top.name, "item": item.name}, "level2", v))
             return None
-        near = self.catalogue.suggest(raw, level=1)
-        found.append(Finding("unknown-category", {
-            "text": raw,
-            "suggestion": f"是否应为「{near}」?" if near else f"可填写:{'、'.join(self.catalogue.category_names())}"},
-            value=v))
+        near = cat.suggest(raw, level=1)
+        suggestion = f"是否应为「{near}」?" if near else f"可填写:{'、'.join(cat.category_names())}"
+        if self.editions and year is not None:
+            found.append(Finding("unknown-category", {
+                "text": raw, "year": year, "source": cat.source,
+                "suggestion": self._other_edition(raw, numeric, cat) or suggestion}, "edition", v))
+            return None
+        found.append(Finding("unknown-category", {"text": raw, "suggestion": suggestion}, value=v))
         return None
 
-    def subcategory_of(self, v: object) -> tuple[str, str | None, CatalogueItem | None] | None:
+    def _in_edition(self, raw: str, numeric: bool, year: int | None) -> tuple[Catalogue, tuple[str, CatalogueItem | None]]:
+        """(the catalogue, the match) of a 一级目录 in the edition in force in ``year`` (a row
+        without a year: the first edition that knows it)."""
+        cats = self.ctx.catalogues_for(year)
+        for cat in cats:
+            hit = self.match.category(raw, numeric, cat)
+            if hit[0] != "unknown":
+                return cat, hit
+        return cats[0], ("unknown", None)
+
+    def _other_edition(self, raw: str, numeric: bool, cat: Catalogue) -> str | None:
+        """The hint for a 一级目录 of another edition than the row's year's: which years it is of."""
+        assert self.ctx.catalogues is not None  # only with editions
+        for other in self.ctx.catalogues.all():
+            if other is not cat and self.match.category(raw, numeric, other)[0] != "unknown":
+                return (f"「{raw}」是 {self.ctx.catalogues.in_force(other)} 适用的目录中的名称;"
+                        f"请核对年度,或按本年度的目录填写:{'、'.join(cat.category_names())}")
+        return None
+
+    def _edition(self, year: int | None) -> Catalogue | None:
+        """The catalogue of a row of ``year`` when there are editions (None: ctx.catalogue)."""
+        return self.ctx.catalogues_for(year)[0] if self.editions else None
+
+    def subcategory_of(self, v: object, year: int | None = None) -> tuple[str, str | None, CatalogueItem | None] | None:
         """(text, the matched name, the matched item) of a 二级目录 cell; None when blank."""
         raw = cell_text(v)
         if not raw:
             return None
-        item = self.match.subcategory(raw, type(v) in NUMBER_TYPES)
+        item = self.match.subcategory(raw, type(v) in NUMBER_TYPES, self._edition(year))
         return raw, (item.name if item is not None else None), item
 
-    def top_of(self, item: CatalogueItem) -> str:
-        top = self._item_top.get(item.code)
+    def top_of(self, item: CatalogueItem, cat: Catalogue | None = None) -> str:
+        k: object = item.code if cat is None else (id(cat), item.code)
+        top = self._item_top.get(k)
         if top is None:
-            top = self._item_top[item.code] = self.catalogue.top(item).name
+            top = self._item_top[k] = (cat or self.catalogue).top(item).name
         return top
 
-    def subcategory(self, v: object, category: str | None, found: list[Finding]) -> str | None:
+    def subcategory(self, v: object, category: str | None, found: list[Finding], year: int | None = None) -> str | None:
         """二级目录 (optional): a level-2 item; under another level-1 category it is a mismatch."""
-        hit = self.subcategory_of(v)
+        hit = self.subcategory_of(v, year)
         if hit is None:
             return None
         raw, _name, item = hit
+        cat = self._edition(year)
         if item is None or item.level == 1:
             if item is not None and category and item.name == category:
                 return None  # the level-1 name repeated in the level-2 column
-            near = self.catalogue.suggest(raw, level=2)
+            near = (cat or self.catalogue).suggest(raw, level=2)
             found.append(Finding("unknown-subcategory", {
                 "text": raw, "suggestion": f"是否应为「{near}」?" if near else "请从下拉列表中选择二级目录"}, value=v))
             return raw
-        top = self.top_of(item)
+        top = self.top_of(item, cat)
         if category and top != category:
             found.append(Finding("category-mismatch", {"item": item.name, "top": top, "category": category}, value=v))
         return self._checked("subcategory", v, item.name, found)

@@ -196,17 +196,26 @@ def _read_columns(out: PlainRows, col: dict[str, tuple], ok: list[bool], fields:
     out.jurisdiction = mapped("jurisdiction", lambda v: _label(v, fields.jurisdiction, None)) \
         if "jurisdiction" in col else none
     out.unit, out.unit_id = zip(*mapped("unit", lambda v: _label(v, fields.unit_pair), bad=_NO_PAIR))
-    out.category = mapped("category", lambda v: _parsed(v, fields.category, None) if type(v) is str else _BAD)
     out.year = mapped("year", lambda v: _parsed(v, fields.year), extra=fields.default_year) \
         if "year" in col else [fields.default_year] * n
+    if fields.editions:  # catalogues by year: each 一级目录 read in the edition of its row's year
+        out.category = mapped("category", lambda pair: _category_of_year(pair, fields), extra="editions",
+                              values=tuple(zip(col["category"], out.year)))
+    else:
+        out.category = mapped("category", lambda v: _parsed(v, fields.category, None) if type(v) is str else _BAD)
     out.method = mapped("method", lambda v: _parsed(v, fields.method), allow_none=True) if "method" in col else none
     out.supplier = _optional(mapped, col, "supplier", fields, n)
     out.note = _optional(mapped, col, "note", fields, n)
     if "subcategory" in col:
         # Read together with the row's 一级目录: a 二级目录 of another category is the parser's finding.
-        pairs = tuple(zip(col["subcategory"], out.category))
-        out.subcategory = mapped("subcategory", lambda pair: _subcategory(pair, fields), allow_none=True,
-                                 values=pairs)
+        if fields.editions:
+            triples = tuple(zip(col["subcategory"], out.category, out.year))
+            out.subcategory = mapped("subcategory", lambda t: _subcategory(t[:2], fields, t[2]), allow_none=True,
+                                     extra="editions", values=triples)
+        else:
+            pairs = tuple(zip(col["subcategory"], out.category))
+            out.subcategory = mapped("subcategory", lambda pair: _subcategory(pair, fields), allow_none=True,
+                                     values=pairs)
     else:
         out.subcategory = none
 
@@ -215,6 +224,16 @@ def _parsed(v: object, parse, *args):
     """What a field parser reads from ``v``; _BAD when it finds anything (or no value)."""
     found: list = []
     value = parse(v, *args, found)
+    return _BAD if found or value is None else value
+
+
+def _category_of_year(pair: tuple, fields: Fields):
+    """一级目录 in the catalogue edition of the row's year (a row without a year is not plain)."""
+    v, year = pair
+    if type(v) is not str or year is None:
+        return _BAD
+    found: list = []
+    value = fields.category(v, None, found, year)
     return _BAD if found or value is None else value
 
 
@@ -240,14 +259,14 @@ def _optional(mapped, col: dict, field: str, fields: Fields, n: int):
     return mapped(field, read, allow_none=True)
 
 
-def _subcategory(pair: tuple, fields: Fields):
+def _subcategory(pair: tuple, fields: Fields, year: int | None = None):
     v, category = pair
     if v is None or v == "":
         return None
     if type(v) is not str or category is None:
         return _BAD
     found: list = []
-    value = fields.subcategory(v, category, found)
+    value = fields.subcategory(v, category, found, year)
     return _BAD if found else value
 
 

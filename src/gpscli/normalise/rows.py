@@ -159,9 +159,10 @@ def heading(row: list, texts: dict[str, str], first_text: str, ctx: Context,
             texts.get("amount") and not with_amount):
         return None
     text = content[0] if content else (texts.get("seq") or first_text)
-    hit = ctx.catalogue.match_category(text)
-    if hit is not None:
-        return "category", hit.name
+    for cat in ctx.catalogues_for(None):  # a heading of any edition: each row's is checked against its year
+        hit = cat.match_category(text)
+        if hit is not None:
+            return "category", hit.name
     if sum(1 for v in row if v is not None and v != "") == 1 + with_amount:
         j = match.jurisdiction(text)
         if j is not None:

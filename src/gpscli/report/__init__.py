@@ -156,6 +156,12 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
     prev_agg = api.aggregate(result, year=y - 1, by=BY, skip_invalid=skip_invalid) if y - 1 in years else None
 
     warnings: list[str] = []
+    if prev_agg is not None:  # across a catalogue edition change: last year in this year's categories
+        from ..crosswalk import align
+
+        aligned = align(prev_agg, y, result.catalogues)
+        prev_agg = aligned.aggregation
+        warnings.extend(aligned.messages())
     for other, label in ((next_agg, "计划"), (prev_agg, "比较")):
         if other is not None and _coverage(other) * 2 < _coverage(agg):
             # A few stray rows of another year (a typo, a late entry) are no basis for a plan or a
