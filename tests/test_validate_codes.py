@@ -444,3 +444,14 @@ def test_register_values_that_cannot_be_read_or_contradict_each_other(tmp_path):
     ])
     messages = {i.cell: i.message for f in res.files for i in f.issues}
     assert "“待定”" in messages["N4"] and "没有写明单位" in messages["T6"] and "4 个工作日" in messages["V8"]
+
+
+def test_a_purchase_method_outside_the_list_is_warned_and_other_spellings_are_the_laws(tmp_path):
+    rows = standard_rows([project(name="甲", method="单一来源"), project(name="乙", method="定点采购"),
+                          project(name="丙", method="竞争性磋商")])
+    res = api.load([write_xlsx(tmp_path / "昌吉市.xlsx", rows)])
+    assert [(i.code, i.severity.value, i.cell) for f in res.files for i in f.issues] == [
+        ("unknown-method", "warning", "H5")]
+    assert [r.method for r in res.valid_records()] == ["单一来源采购", "定点采购", "竞争性磋商"]
+    res = api.load([tmp_path / "昌吉市.xlsx"], methods=["定点采购"])  # the bureau's own method (gps.toml methods)
+    assert [i.code for f in res.files for i in f.issues] == []

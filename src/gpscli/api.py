@@ -117,20 +117,22 @@ def load(
     require_year: bool = False,
     suspicious_amount: Decimal = Decimal(100000),
     negative_list: str | Path | None = None,
+    methods: Iterable[str] = (),
     limits: Limits | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Read every file under ``paths`` and validate it. Never raises for bad data. ``catalogue``:
     one catalogue for all years (a file, None for the bundled one), or :class:`~gpscli.editions.Catalogues`.
-    ``negative_list``: the bureau's own keywords of 第十条 (CSV 关键词,条款,事项), added to the bundled ones."""
+    ``negative_list``: the bureau's own keywords of 第十条 (CSV 关键词,条款,事项), added to the bundled ones;
+    ``methods``: 购买方式 the bureau uses besides the law's."""
     cat, editions = resolve_catalogue(catalogue)
     prof = profile if isinstance(profile, Profile) else profile_mod.load(profile)
     canonical_jur = prof.canonical(jurisdiction) if jurisdiction else None
     ctx = Context(prof, cat, canonical_jur, year, editions)
     files, skipped, ignored = collect_paths(list(paths))
     opts = checks.RuleOptions(require_year=year if require_year else None, suspicious_amount=suspicious_amount,
-                              negative_terms=load_negative_list(negative_list))
+                              negative_terms=load_negative_list(negative_list), methods=tuple(methods))
     with gc_paused():
         results = read_files(files, ctx, limits, workers=workers, progress=progress)
         checks.run(results, opts)

@@ -12,6 +12,7 @@ All paths in it are relative to the folder that holds it. Every key is optional:
     # [catalogue]  crosswalk = "对照表.csv"; default = "..." (years no range covers)
     profile = "地区.toml"          # own jurisdiction profile; default: 昌吉回族自治州
     negative_list = "禁止事项.csv"  # more keywords of 第十条 (关键词,条款,事项), added to the bundled ones
+    methods = ["定点采购"]         # 购买方式 used here besides the law's (others are warned about)
 
     [report]
     title = "{year}年政府购买服务工作进展情况报告"
@@ -64,6 +65,7 @@ class Config:
     catalogue_crosswalk: Path | None = None  # [catalogue] crosswalk
     profile: Path | None = None
     negative_list: Path | None = None
+    methods: tuple[str, ...] = ()
     report_title: str = wording.REPORT_TITLE
     report_template: Path | None = None
     report_narrative: str | None = None  # may contain {year}
@@ -96,7 +98,7 @@ class Config:
     def load_options(self) -> dict:
         """The keyword arguments of :func:`gpscli.api.load` that come from this workspace."""
         return {"catalogue": self.catalogue_source(), "profile": self.profile,
-                "suspicious_amount": self.suspicious_amount, "negative_list": self.negative_list,
+                "suspicious_amount": self.suspicious_amount, "negative_list": self.negative_list, "methods": self.methods,
                 "limits": self.limits, "workers": self.workers or None}
 
 
@@ -147,6 +149,10 @@ def load(path: Path | None = None, search: bool = True) -> Config:
         cfg.profile = rel(data["profile"], "profile")
     if data.get("negative_list"):
         cfg.negative_list = rel(data["negative_list"], "negative_list")
+    methods = data.get("methods", [])
+    if not isinstance(methods, list) or not all(isinstance(m, str) and m.strip() for m in methods):
+        raise ConfigError(f"配置文件 {path} 中 methods 应是文字列表,如 methods = [\"定点采购\"]")
+    cfg.methods = tuple(m.strip() for m in methods)
     report = data.get("report", {})
     if not isinstance(report, dict):
         raise ConfigError(f"配置文件 {path} 中 [report] 应是一个表")

@@ -32,7 +32,12 @@ FIELD_LABELS = {
     "note": "备注",
     **REGISTER_LABELS,  # the register's optional fields (gpscli.register)
 }
+# 购买方式: the 政府采购 methods (and 委托, 其他 as reported in practice); a closed list the bureau can add to
+# (gps.toml ``methods``). Other ways of writing them are read as the law names them.
 METHODS = ("公开招标", "邀请招标", "竞争性谈判", "竞争性磋商", "询价", "单一来源采购", "框架协议采购", "委托", "其他")
+METHOD_ALIASES = {"单一来源": "单一来源采购", "公开招投标": "公开招标", "竞争性磋商采购": "竞争性磋商", "磋商": "竞争性磋商",
+                  "竞争性谈判采购": "竞争性谈判", "谈判": "竞争性谈判", "询价采购": "询价", "框架协议": "框架协议采购",
+                  "直接委托": "委托", "定向委托": "委托", "邀请招投标": "邀请招标"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,12 @@ LISTS_SHEET = "下拉列表"
 
 
 def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction: str | None = None,
-          year: int | None = None, rows: int = 200, force: bool = False, register: bool = False) -> Path:
+          year: int | None = None, rows: int = 200, force: bool = False, register: bool = False,
+          methods: tuple[str, ...] = ()) -> Path:
     """Write the template to ``path`` atomically and return the path (an existing file gps did not
     write, or that was edited since, is replaced only with ``force``). ``register``: with the project
-    register's columns of 财政部令第102号 (承接主体类型 ... 绩效评价) after 备注."""
+    register's columns of 财政部令第102号 (承接主体类型 ... 绩效评价) after 备注. ``methods``: 购买方式
+    the bureau adds to the law's (its dropdown offers them too)."""
     # long: the template's one sheet laid out top to bottom, in the order a clerk reads it
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -69,7 +71,7 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
         "地区": profile.names(),
         "一级目录": catalogue.category_names(),
         "二级目录": [i.name for i in catalogue.items if i.level >= 2],
-        "购买方式": list(METHODS),
+        "购买方式": [*METHODS, *(m for m in methods if m not in METHODS)],
         **({"承接主体类型": list(SUPPLIER_TYPES), "资金来源": list(FUND_SOURCES)} if register else {}),
     }
     refs = {}

@@ -38,6 +38,7 @@ class RuleOptions:
     suspicious_amount: Decimal = Decimal(100000)  # 万元 for one project
     # 第十条's keywords (bundled, plus the bureau's own list): None = the bundled ones
     negative_terms: tuple[NegativeTerm, ...] | None = None
+    methods: tuple[str, ...] = ()  # 购买方式 the bureau adds to the law's (gps.toml methods)
 
     def __post_init__(self) -> None:
         if self.negative_terms is None:

@@ -94,6 +94,17 @@ def negative_list(b: RecordBatch, opts: RuleOptions) -> Found:
                 break
 
 
+@record_rule(("unknown-method",))
+def unknown_method(b: RecordBatch, opts: RuleOptions) -> Found:
+    from ..records import METHODS
+
+    known = {*METHODS, *opts.methods}
+    for i, m in enumerate(b.method):
+        if m is not None and m not in known:
+            yield i, "method", Finding("unknown-method", {"text": m, "methods": "、".join((*METHODS, *opts.methods))},
+                                       value=m)
+
+
 @record_rule(("contract-above-budget", "paid-above-contract"))
 def amounts_in_order(b: RecordBatch, opts: RuleOptions) -> Found:
     pairs = (("contract_amount", "budget", "contract-above-budget", "contract", "budget"),

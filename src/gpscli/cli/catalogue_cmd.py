@@ -170,6 +170,6 @@ def template_command(
     from ..outputs.atomic import check_target
 
     check_target(output, force)  # a filled-in submission saved under this name is never replaced silently
-    path = workbook_template.build(output, _catalogue(catalogue), prof, name, year, rows, force=force,
-                                   register=register)
+    path = workbook_template.build(output, _catalogue(catalogue, year), prof, name, year, rows, force=force,
+                                   register=register, methods=load_config().methods)
     say(f"已生成填报模板:{path}")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ..checks.registry import CHECKS, Finding, run_cell_checks
 from ..money import AmountError, UnitConflict, parse_amount
-from ..records import FIELD_LABELS, METHODS
+from ..records import FIELD_LABELS, METHOD_ALIASES, METHODS
 from ..text import ident, key
 from .cells import cell_text, visible_text
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .context import Context
     from .layout import Layout
 
-METHOD_KEYS = {key(m): m for m in METHODS}
+METHOD_KEYS = {**{key(a): m for a, m in METHOD_ALIASES.items()}, **{key(m): m for m in METHODS}}
 _V = TypeVar("_V")
 NUMBER_TYPES = (int, float, Decimal)
 
