@@ -149,10 +149,7 @@ def load(path: Path | None = None, search: bool = True) -> Config:
         cfg.profile = rel(data["profile"], "profile")
     if data.get("negative_list"):
         cfg.negative_list = rel(data["negative_list"], "negative_list")
-    methods = data.get("methods", [])
-    if not isinstance(methods, list) or not all(isinstance(m, str) and m.strip() for m in methods):
-        raise ConfigError(f"配置文件 {path} 中 methods 应是文字列表,如 methods = [\"定点采购\"]")
-    cfg.methods = tuple(m.strip() for m in methods)
+    cfg.methods = _methods(data, path)
     report = data.get("report", {})
     if not isinstance(report, dict):
         raise ConfigError(f"配置文件 {path} 中 [report] 应是一个表")
@@ -182,6 +179,14 @@ def load(path: Path | None = None, search: bool = True) -> Config:
         raise ConfigError(f"配置文件 {path} 中 [limits] 的数值有误:{exc}") from exc
     _ledger_options(cfg, data, path)
     return cfg
+
+
+def _methods(data: dict, path: Path) -> tuple[str, ...]:
+    """``methods``: the 购买方式 used here besides the law's."""
+    methods = data.get("methods", [])
+    if not isinstance(methods, list) or not all(isinstance(m, str) and m.strip() for m in methods):
+        raise ConfigError(f"配置文件 {path} 中 methods 应是文字列表,如 methods = [\"定点采购\"]")
+    return tuple(m.strip() for m in methods)
 
 
 def _ledger_options(cfg: Config, data: dict, path: Path) -> None:
