@@ -102,6 +102,9 @@ TABLE_PLACE = "地区"
 TABLE_COUNT = "项数"
 TABLE_AMOUNT = "金额"
 TOTAL = "合计"
+# A table cell with no project (a category a jurisdiction did not buy): the same mark on the screen,
+# in the 汇总表 workbook and in the report's annex, as 公文 tables leave no empty cell unexplained.
+NO_FIGURE = "—"
 
 # --- the aggregate workbook and CSV (gps aggregate --out, gps run) ---------------------------------
 
