@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,21 +86,50 @@ def negative_list(b: RecordBatch, opts: RuleOptions) -> Found:
     terms = opts.negative_terms
     if not terms:
         return
-    for i, (name, sub) in enumerate(zip(b.name, b.subcategory)):
-        text = key(name) + "|" + key(sub or "")
-        for t in terms:
-            if t.keyword in text:
-                field = "name" if t.keyword in key(name) else "subcategory"
-                yield i, field, Finding("negative-list", {"name": name if field == "name" else sub, "keyword": t.keyword,
-                                                           "clause": t.clause, "what": t.what}, value=name)
-                break
+    pattern, by_keyword, of_sub = _matcher(terms)
+    hits: dict[int, tuple[str, str]] = {}  # row -> (field, keyword)
+    names = b.name_id  # the names folded as duplicates are found (full width, spaces, case)
+    text = "\n".join(names)
+    if pattern.search(text):  # the usual sheet has none: one search in C over all its names
+        ends = list(accumulate(len(n) + 1 for n in names))
+        for m in pattern.finditer(text):
+            hits.setdefault(bisect_right(ends, m.start()), ("name", m.group(0)))
+    subs = {sub: hit for sub in set(b.subcategory) if sub and (hit := of_sub(sub))}
+    if subs:
+        for i, sub in enumerate(b.subcategory):
+            if sub in subs:
+                hits.setdefault(i, ("subcategory", subs[sub]))
+    for i in sorted(hits):
+        field, keyword = hits[i]
+        t = by_keyword[keyword]
+        name = b.name[i] if field == "name" else b.subcategory[i]
+        yield i, field, Finding("negative-list", {"name": name, "keyword": t.keyword, "clause": t.clause,
+                                                   "what": t.what}, value=b.name[i])
+
+
+@cache
+def _matcher(terms: tuple[NegativeTerm, ...]) -> tuple[Any, dict[str, NegativeTerm], Any]:
+    """One expression for all the keywords (searched in C, not keyword by keyword), the term of
+    each keyword, and the keyword a 二级目录 holds (each distinct one looked at once)."""
+    import re
+
+    by_keyword = {t.keyword: t for t in terms}
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(by_keyword, key=len, reverse=True)))
+
+    @cache
+    def of_sub(sub: str) -> str | None:
+        m = pattern.search(key(sub))
+        return m.group(0) if m else None
+    return pattern, by_keyword, of_sub
 
 
 @record_rule(("unknown-method",))
 def unknown_method(b: RecordBatch, opts: RuleOptions) -> Found:
     from ..records import METHODS
 
-    known = {*METHODS, *opts.methods}
+    known = {*METHODS, *opts.methods, None}
+    if known.issuperset(b.method):  # the usual sheet: one pass in C
+        return
     for i, m in enumerate(b.method):
         if m is not None and m not in known:
             yield i, "method", Finding("unknown-method", {"text": m, "methods": "、".join((*METHODS, *opts.methods))},
