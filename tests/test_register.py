@@ -192,3 +192,20 @@ def test_credit_code_check_character(code, why):
 ])
 def test_months_between(start, end, months):
     assert months_between(start, end) == months
+
+
+def test_history_shows_a_changed_register_cell(tmp_path, monkeypatch):
+    ws = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
+    monkeypatch.chdir(ws)
+    first = register_rows([(project(), ["企业", None, 100, 95, None, None, None, None, "1年", None, None, None, None])])
+    write_xlsx(tmp_path / "v1" / "昌吉市.xlsx", first)
+    assert runner.invoke(app, ["ingest", str(tmp_path / "v1"), "--period", "2016"]).exit_code == 0
+    first[3][14] = 98  # 合同金额, O4
+    write_xlsx(tmp_path / "v2" / "昌吉市.xlsx", first)
+    assert runner.invoke(app, ["ingest", str(tmp_path / "v2"), "--period", "2016"]).exit_code == 0
+    r = runner.invoke(app, ["history", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    changes = [c for e in json.loads(r.stdout)["versions"] for c in e.get("changes", [])]
+    assert [(c["field"], c["before"], c["after"], c["cell"]) for c in changes] == [
+        ("contract_amount", "95", "98", "项目明细!O4")]

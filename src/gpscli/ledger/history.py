@@ -6,6 +6,7 @@ detection folds them); a project listed twice is matched in order.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..money import amount_str
 from ..periods import utc_iso
 from ..records import FIELD_LABELS
+from ..register import from_json
 from . import schema as s
 from .state import Version, current, versions
 
@@ -104,7 +106,7 @@ def _rows(conn: Connection, ids: list[int]) -> dict[int, list[Row]]:
     r, sh = s.rows.c, s.sheets.c
     v = s.versions.c
     q = (select(r.version_id, r.row, r.unit, r.name, r.unit_id, r.name_id, r.category, r.subcategory, r.amount,
-                r.method, r.supplier, r.note, sh.name.label("sheet"), sh.letters)
+                r.method, r.supplier, r.note, r.extra, sh.name.label("sheet"), sh.letters)
          .join(s.sheets, s.sheets.c.id == r.sheet_id).join(s.versions, v.id == r.version_id)
          .where(r.version_id.in_(ids), r.year == v.year).order_by(r.version_id, r.seq))
     out: dict[int, list[Row]] = defaultdict(list)
@@ -112,6 +114,7 @@ def _rows(conn: Connection, ids: list[int]) -> dict[int, list[Row]]:
     for m in conn.execute(q).mappings():
         row = dict(m)
         row["letters"] = letters.setdefault(m["letters"], json.loads(m["letters"]))
+        row["extra"] = from_json(m["extra"])
         out[m["version_id"]].append(row)
     return out
 
@@ -135,10 +138,31 @@ def diff(old: list[Row], new: list[Row]) -> list[Change]:
                     out.append(Change("changed", r["unit"], r["name"], f, a, b, _cell(r, f)))
             elif (a or "") != (b or ""):
                 out.append(Change("changed", r["unit"], r["name"], f, a or "", b or "", _cell(r, f)))
+        out += _register_changes(before, r)
     for rest in pending.values():
         for r in rest:
             out.append(Change("removed", r["unit"], r["name"], before=r["amount"], cell=_cell(r, "amount")))
     return out
+
+
+def _register_changes(before: Row, after: Row) -> list[Change]:
+    """The register's fields (gpscli.register) that changed between two versions of a row."""
+    from ..register import FIELDS
+
+    a, b = before["extra"], after["extra"]
+    out = []
+    for f in FIELDS:
+        old, new = a.get(f.name), b.get(f.name)
+        if old != new:
+            out.append(Change("changed", after["unit"], after["name"], f.name, _text(old), _text(new),
+                              _cell(after, f.name)))
+    return out
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def _cell(r: Row, field_name: str) -> str:
