@@ -178,7 +178,7 @@ def test_the_template_with_the_register_reads_back_as_it_was_written(tmp_path):
 
 @pytest.mark.parametrize("code,why", [
     ("91350100M000100Y43", None),  # the code printed as the example of GB 32100-2015's check
-    ("91350100M000100Y44", "校验位应为 3,实为 4"),
+    ("91350100M000100Y44", "校验位不符(按前 17 位算应为 3,实为 4),代码中很可能有输错的字符"),
     ("91350100M000100Y4", "应为 18 位,实为 17 位"),
     ("91350100M000100I43", "含有代码中不用的字符 I(不使用 I、O、Z、S、V)"),
 ])
@@ -209,3 +209,36 @@ def test_history_shows_a_changed_register_cell(tmp_path, monkeypatch):
     changes = [c for e in json.loads(r.stdout)["versions"] for c in e.get("changes", [])]
     assert [(c["field"], c["before"], c["after"], c["cell"]) for c in changes] == [
         ("contract_amount", "95", "98", "项目明细!O4")]
+
+
+def test_what_clerks_type_is_read_as_they_mean_it(tmp_path):
+    """A date typed as the number 20170301, 民办非企业 and 政府性基金 in their own words, and a
+    two-year contract whose reason is in 备注 (the warning asks for it: answered, not repeated)."""
+    blank = [None] * 13
+    a, b, c = list(blank), list(blank), list(blank)
+    a[0], a[5], a[9] = "民办非企业", "政府性基金", 20170301   # L, Q, U
+    b[8] = "2年"
+    c[8] = "2年"
+    rows = register_rows([(project(name="甲"), a), (project(name="乙", note="服务稳定,需连续提供,资金有保障"), b),
+                          (project(name="丙"), c)])
+    res = api.load([write_xlsx(tmp_path / "昌吉市.xlsx", rows)])
+    assert [(i.code, i.cell) for f in res.files for i in f.issues] == [("contract-over-one-year", "T6")]
+    first = res.valid_records()[0]
+    assert first.extra == {"supplier_type": "社会组织", "fund_source": "政府性基金预算", "signed": dt.date(2017, 3, 1)}
+
+
+def test_skip_invalid_says_that_every_row_had_an_error(tmp_path):
+    rows = register_rows([(project(), [None, "123", *[None] * 11])])
+    write_xlsx(tmp_path / "in" / "昌吉市.xlsx", rows)
+    r = runner.invoke(app, ["publish", str(tmp_path / "in"), "--year", "2016", "--skip-invalid"])
+    assert r.exit_code == 1
+    assert "2016 年没有无误的项目行:有错误的行都未纳入(共 1 个错误)" in r.stderr
+
+
+def test_publish_points_at_suppliers_who_are_persons(tmp_path):
+    rows = register_rows([(project(supplier="张某"), ["个人", *[None] * 12]), (project(name="乙"), [None] * 13)])
+    write_xlsx(tmp_path / "in" / "昌吉市.xlsx", rows)
+    out = tmp_path / "公开.xlsx"
+    r = runner.invoke(app, ["publish", str(tmp_path / "in"), "--year", "2016", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "序号 1 的承接主体是个人,公开前请核实是否应隐去姓名" in r.stderr

@@ -159,6 +159,8 @@ def aggregate(result: Result, year: int | None = None, by: str | list[str] = "ju
     errors = result.errors
     if errors and not skip_invalid:
         raise DataError(f"数据中有 {len(errors)} 个错误,未生成输出;请先修正(或使用 --skip-invalid 只用无误的行)")
+    if chosen not in years and errors and skip_invalid:
+        raise DataError(f"{chosen} 年没有无误的项目行:有错误的行都未纳入(共 {len(errors)} 个错误);请先修正")
     if chosen not in years:
         have = "、".join(map(str, years)) or "无"
         raise DataError(f"数据中没有 {chosen} 年的项目(有数据的年度:{have});请检查 --year 或各地是否已报送")

@@ -27,7 +27,9 @@ REFUSED_SUPPLIER_TYPES = ("公益一类事业单位", "财政拨款保障的群�
 _SUPPLIER_ALIASES = {
     "依法成立的企业": "企业", "公司": "企业", "民营企业": "企业", "国有企业": "企业",
     "社会组织(不含由财政拨款保障的群团组织)": "社会组织", "社会团体": "社会组织", "社团": "社会组织",
-    "民办非企业单位": "社会组织", "社会服务机构": "社会组织", "基金会": "社会组织",
+    "民办非企业单位": "社会组织", "民办非企业": "社会组织", "民非": "社会组织", "社会团体法人": "社会组织",
+    "事业单位法人": "事业单位", "企业法人": "企业", "有限公司": "企业", "有限责任公司": "企业", "个体工商户": "企业",
+    "社会服务机构": "社会组织", "基金会": "社会组织",
     "公益二类事业单位": "事业单位", "从事生产经营活动的事业单位": "事业单位", "公益二类": "事业单位",
     "经营类事业单位": "事业单位", "生产经营类事业单位": "事业单位",
     "村集体经济组织": "农村集体经济组织", "居民委员会": "基层群众性自治组织", "村民委员会": "基层群众性自治组织",
@@ -36,6 +38,10 @@ _SUPPLIER_ALIASES = {
     "使用事业编制且由财政拨款保障的群团组织": "财政拨款保障的群团组织",
 }
 FUND_SOURCES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "社会保险基金预算", "其他资金")
+FUND_ALIASES = {"一般预算": "一般公共预算", "公共预算": "一般公共预算", "一般公共预算资金": "一般公共预算",
+                "财政资金": "一般公共预算", "政府性基金": "政府性基金预算", "基金预算": "政府性基金预算",
+                "国有资本经营": "国有资本经营预算", "国有资本": "国有资本经营预算", "社会保险基金": "社会保险基金预算",
+                "社保基金": "社会保险基金预算", "其他": "其他资金"}
 
 _DATE = re.compile(r"^(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})\s*日?(?:\s+[\d:]+)?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -110,6 +116,8 @@ def parse_date(v: object) -> dt.date | None:
         return v.date()
     if isinstance(v, dt.date):
         return v
+    if isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() and 19000101 <= v <= 21001231:
+        v = str(int(v))  # 20170301 typed into a number cell: Excel shows it so, and the clerk means the date
     if type(v) is not str:
         return None
     t = v.strip()
@@ -269,7 +277,7 @@ def credit_code_problem(code: str) -> str | None:
     total = sum(_CODE_CHARS.index(c) * w for c, w in zip(code[:17], _CODE_WEIGHTS))
     expected = _CODE_CHARS[(31 - total % 31) % 31]
     if code[17] != expected:
-        return f"校验位应为 {expected},实为 {code[17]}"
+        return f"校验位不符(按前 17 位算应为 {expected},实为 {code[17]}),代码中很可能有输错的字符"
     return None
 
 

@@ -19,6 +19,11 @@ data = ["inbox"]
 output = "output"
 # catalogue = "目录.xlsx"      # 自定义指导性目录(列:编码、名称、级别、上级编码、别名)
 # profile = "地区.toml"        # 自定义地区名单(见 gps profile --format json)
+# negative_list = "禁止事项.csv" # 第十条禁止事项的其他关键词(列:关键词、条款、事项),加在内置的之后
+# methods = ["定点采购"]        # 本地使用的其他购买方式
+# [catalogue.editions]          # 按年度适用不同的指导性目录(代替上面的 catalogue):
+# "2014-2020" = "builtin"
+# "2021-" = "目录2021.csv"
 
 [report]
 title = "@REPORT_TITLE@"

@@ -77,6 +77,8 @@ def contract_term(b: RecordBatch, opts: RuleOptions) -> Found:
         if m is None or m <= ONE_YEAR:
             continue
         field_i = "term" if given is not None and given[i] is not None else "end"  # the cell that says it
+        if m <= LONGEST_MONTHS and b.note[i]:
+            continue  # over a year with a reason in 备注, as the warning asks: said and answered
         code = "contract-too-long" if m > LONGEST_MONTHS else "contract-over-one-year"
         yield i, field_i, Finding(code, {"months": m}, value=str(m))
 
@@ -177,7 +179,9 @@ def load_negative_list(path: str | Path | None = None) -> tuple[NegativeTerm, ..
         try:
             raw = p.read_bytes()
         except OSError as exc:
-            raise ConfigError(f"无法读取禁止事项关键词表 {p}:{exc.strerror or exc}") from None
+            from ..ingest import os_reason
+
+            raise ConfigError(f"无法读取禁止事项关键词表 {p}:{os_reason(exc)}") from None
         for enc in ("utf-8-sig", "gb18030"):
             try:
                 own = raw.decode(enc)

@@ -120,7 +120,9 @@ def publish_command(
         publish.write(pub, t, force=force)
         say(f"已写入:{t}({len(pub.rows)} 个项目)")
     if pub.amount_fallbacks:
-        say(f"注意:{pub.amount_fallbacks} 个项目未填合同金额,信息公开表中填的是其“金额”")
+        say(f"注意:{pub.amount_fallbacks} 个项目未填合同金额,信息公开表中填的是其“金额”(金额来源栏已注明)")
+    if pub.individuals:
+        err().print(shown(f"注意:序号 {'、'.join(map(str, pub.individuals))} 的承接主体是个人,公开前请核实是否应隐去姓名"))
     if fmt is PublishFormat.csv:
         sys.stdout.write(publish.to_csv(pub).lstrip("\ufeff"))  # the BOM is for Excel opening a file
     elif fmt is PublishFormat.table or not targets:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..checks.registry import Finding
 from ..money import AmountError, UnitConflict, parse_amount
-from ..register import BY_NAME, SUPPLIER_TYPES, RegisterField, parse_date, parse_months, supplier_type
+from ..register import BY_NAME, FUND_ALIASES, SUPPLIER_TYPES, RegisterField, parse_date, parse_months, supplier_type
 from ..text import key
 from .cells import cell_text, visible_text
 from .layout import Layout, header_field, nfkc
@@ -74,10 +74,12 @@ def _choice(v: object, col: Column) -> tuple[Any, Finding | None]:
         if hit is None:
             return t, Finding("unknown-supplier-type", {"text": t, "types": "、".join(SUPPLIER_TYPES)}, value=v)
         return hit, None
+    k = key(t)
     for c in col.field.choices:
-        if key(c) == key(t):
+        if key(c) == k:
             return c, None
-    return t, None  # an open list (资金来源): kept as written
+    aliases = {key(a): c for a, c in FUND_ALIASES.items()} if col.field.name == "fund_source" else {}
+    return aliases.get(k, t), None  # an open list (资金来源): other texts kept as written
 
 
 def _money(v: object, col: Column) -> tuple[Any, Finding | None]:

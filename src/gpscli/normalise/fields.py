@@ -10,6 +10,7 @@ check, and holds on both paths.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import PurePath
 from typing import TYPE_CHECKING, TypeVar
 
 from ..checks.registry import CHECKS, Finding, run_cell_checks
@@ -112,7 +113,7 @@ class Fields:
         suggestion = f"是否应为「{near}」?" if near else f"可填写:{'、'.join(cat.category_names())}"
         if self.editions and year is not None:
             found.append(Finding("unknown-category", {
-                "text": raw, "year": year, "source": cat.source,
+                "text": raw, "year": year, "source": PurePath(cat.source).name,  # no server path in a county's copy
                 "suggestion": self._other_edition(raw, numeric, cat) or suggestion}, "edition", v))
             return None
         found.append(Finding("unknown-category", {"text": raw, "suggestion": suggestion}, value=v))
@@ -133,7 +134,7 @@ class Fields:
         assert self.ctx.catalogues is not None  # only with editions
         for other in self.ctx.catalogues.all():
             if other is not cat and self.match.category(raw, numeric, other)[0] != "unknown":
-                return (f"「{raw}」是 {self.ctx.catalogues.in_force(other)} 适用的目录中的名称;"
+                return (f"「{raw}」是{self.ctx.catalogues.in_force(other)}适用的目录中的名称;"
                         f"请核对年度,或按本年度的目录填写:{'、'.join(cat.category_names())}")
         return None
 

@@ -38,12 +38,13 @@ if TYPE_CHECKING:
     from ..records import ProjectRecord
 
 COLUMNS = ("序号", "地区", "购买主体", "项目名称", "一级目录", "二级目录", "购买方式", "承接主体", "合同金额(万元)",
-           "分年资金安排", "合同期限", "绩效评价")
+           "金额来源", "分年资金安排", "合同期限", "绩效评价")
+FROM_CONTRACT, FROM_AMOUNT = "合同金额", "报送金额(未填合同金额)"
 AMOUNT_INDEX = COLUMNS.index("合同金额(万元)")
 SUFFIXES = (".xlsx", ".csv")
 SHEET, NOTES_SHEET = "信息公开", "说明"
 NUM = "#,##0.00"
-_WIDTHS = (6, 14, 28, 34, 20, 20, 12, 28, 14, 28, 26, 14)
+_WIDTHS = (6, 14, 28, 34, 20, 20, 12, 28, 14, 16, 28, 26, 14)
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,13 @@ class PublicRow:
     annual_plan: str
     term: str
     performance: str
+    individual: bool = False  # the supplier is a person (承接主体类型 个人): a name to check before publishing
 
     def values(self) -> list[Any]:
         """The row in :data:`COLUMNS` order (amount a Decimal, the rest text or the 序号)."""
         return [self.seq, self.jurisdiction, self.unit, self.name, self.category, self.subcategory, self.method,
-                self.supplier, self.amount, self.annual_plan, self.term, self.performance]
+                self.supplier, self.amount, FROM_CONTRACT if self.from_contract else FROM_AMOUNT, self.annual_plan,
+                self.term, self.performance]
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ class Publication:
     def amount_fallbacks(self) -> int:
         """Rows without a 合同金额, published with their 金额."""
         return sum(not r.from_contract for r in self.rows)
+
+    @property
+    def individuals(self) -> list[int]:
+        """序号 of the rows whose supplier is a person."""
+        return [r.seq for r in self.rows if r.individual]
 
 
 def publication(agg: Aggregation) -> Publication:
@@ -102,7 +110,8 @@ def public_row(seq: int, r: ProjectRecord) -> PublicRow:
     amount = contract if isinstance(contract, Decimal) else r.amount
     return PublicRow(seq, r.jurisdiction, r.unit, r.name, r.category, r.subcategory or "", r.method or "",
                      r.supplier or "", amount, isinstance(contract, Decimal),
-                     _text(extra.get("annual_plan")), term_text(extra), _text(extra.get("performance")))
+                     _text(extra.get("annual_plan")), term_text(extra), _text(extra.get("performance")),
+                     extra.get("supplier_type") == "个人")
 
 
 def _text(value: object) -> str:
@@ -214,7 +223,10 @@ def notes(pub: Publication) -> list[str]:
     lines = [f"{pub.title}:{len(pub.rows)} 个项目,金额单位为万元。",
              "合同金额:取报送表的“合同金额”栏;未填合同金额的项目,填的是报送表的“金额”栏。"]
     if pub.amount_fallbacks:
-        lines.append(f"本表有 {pub.amount_fallbacks} 个项目未填合同金额,合同金额栏为其“金额”。")
+        lines.append(f"本表有 {pub.amount_fallbacks} 个项目未填合同金额,合同金额栏为其“金额”(金额来源栏写明"
+                     f"“{FROM_AMOUNT}”)。")
+    if pub.individuals:
+        lines.append(f"序号 {'、'.join(map(str, pub.individuals))} 的承接主体是个人,公开前请核实是否应隐去姓名。")
     lines.append("合同期限:报送表的“合同期限”,有合同起止日期的并列日期;未填期限的只列起止日期。")
     return lines
 
