@@ -13,6 +13,7 @@ from .. import wording
 from ..aggregate import DIMENSIONS, Aggregation, Figure
 from ..money import amount_str
 from .atomic import atomic_open
+from .printing import for_a4
 from .safe import cell_text, json_text
 from .xlsx_rows import append_rows
 
@@ -171,12 +172,7 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
         _listing(sheet, agg)
     if has_sub_fen_display(agg):
         ws.cell(row=ws.max_row + 2, column=1, value=ROUNDING_NOTE).font = Font(name="宋体", size=10, italic=True)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "3:4" if len(agg.dimensions) == 2 else "2:2"
+    for_a4(ws, title_rows="3:4" if len(agg.dimensions) == 2 else "2:2")  # landscape when wide
 
     rest, count, width = _detail_sheet(wb, agg, sheet.border)
     _submissions_sheet(wb, agg)
@@ -319,6 +315,7 @@ def _detail_sheet(wb, agg: Aggregation, border) -> tuple[Iterator[list], int, in
         ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(records) + 1)}"
+    for_a4(ws, title_rows="1:1")  # set through openpyxl: append_rows rewrites sheetData only
     return (row(n, r) for n, r in enumerate(records[1:], start=2)), max(0, len(records) - 1), len(headers)
 
 
@@ -348,6 +345,7 @@ def _submissions_sheet(wb, agg: Aggregation) -> None:
             ws.cell(row=ws.max_row, column=4).fill = PatternFill("solid", fgColor="FFC7CE")
     for letter, width in zip("ABCD", (26, 8, 10, 18)):
         ws.column_dimensions[letter].width = width
+    for_a4(ws, title_rows="1:1")
 
 
 def _versions_sheet(wb, agg: Aggregation) -> None:
@@ -368,6 +366,7 @@ def _versions_sheet(wb, agg: Aggregation) -> None:
                    cell_text(v.file_name), v.sha256])
     for letter, width in zip("ABCDEFG", (22, 26, 8, 6, 18, 30, 66)):
         ws.column_dimensions[letter].width = width
+    for_a4(ws, title_rows="2:2")
 
 
 def _issues_sheet(wb, agg: Aggregation) -> None:
@@ -388,3 +387,4 @@ def _issues_sheet(wb, agg: Aggregation) -> None:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:G{ws.max_row}"
+    for_a4(ws, title_rows="1:1")
