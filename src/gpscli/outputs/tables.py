@@ -137,6 +137,7 @@ class _Sheet:
         self.title_font = Font(name="宋体", bold=True, size=16)
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.right = Alignment(horizontal="right")
+        self.mark = Alignment(horizontal="center")
         self.fill = PatternFill("solid", fgColor="F2F2F2")
 
     def put(self, r: int, c: int, value: Any, *, fmt: str | None = None, bold: bool = False, align=None) -> None:
@@ -151,6 +152,16 @@ class _Sheet:
             cell.number_format = fmt
         if align is not None:
             cell.alignment = align
+
+    def figure(self, r: int, c: int, f: Figure | None, *, bold: bool = False) -> None:
+        """项数 at column ``c`` and 金额 at ``c + 1``, numbers; a figure of no project (a category a
+        jurisdiction did not buy) shows the mark wording.NO_FIGURE in both, not 0 and 0.00."""
+        if f is None or f.count == 0:
+            self.put(r, c, wording.NO_FIGURE, bold=bold, align=self.mark)
+            self.put(r, c + 1, wording.NO_FIGURE, bold=bold, align=self.mark)
+        else:
+            self.put(r, c, f.count, fmt=COUNT, bold=bold)
+            self.put(r, c + 1, f.amount, fmt=NUM, bold=bold)
 
     def title(self, text: str, width: int) -> None:
         cell = self.ws.cell(row=1, column=1, value=text)
@@ -173,7 +184,6 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
     if has_sub_fen_display(agg):
         ws.cell(row=ws.max_row + 2, column=1, value=ROUNDING_NOTE).font = Font(name="宋体", size=10, italic=True)
     for_a4(ws, title_rows="3:4" if len(agg.dimensions) == 2 else "2:2")  # landscape when wide
-
     rest, count, width = _detail_sheet(wb, agg, sheet.border)
     _submissions_sheet(wb, agg)
     if agg.basis is not None:
@@ -214,19 +224,14 @@ def _crosstab(sheet: _Sheet, agg: Aggregation) -> None:
     for rv in row_values:
         put(r, 1, rv)
         for n, cv in enumerate(col_values):
-            f = cells.get((rv, cv))
-            put(r, 2 + 2 * n, f.count if f else 0, fmt=COUNT)
-            put(r, 3 + 2 * n, f.amount if f else Decimal(0), fmt=NUM)
-        put(r, last, by_row[rv].count, fmt=COUNT, bold=True)
-        put(r, last + 1, by_row[rv].amount, fmt=NUM, bold=True)
+            sheet.figure(r, 2 + 2 * n, cells.get((rv, cv)))
+        sheet.figure(r, last, by_row[rv], bold=True)
         r += 1
     put(r, 1, "合计", bold=True, align=center)
     by_col = dict(agg.by[col_dim])
     for n, cv in enumerate(col_values):
-        put(r, 2 + 2 * n, by_col[cv].count, fmt=COUNT, bold=True)
-        put(r, 3 + 2 * n, by_col[cv].amount, fmt=NUM, bold=True)
-    put(r, last, agg.total.count, fmt=COUNT, bold=True)
-    put(r, last + 1, agg.total.amount, fmt=NUM, bold=True)
+        sheet.figure(r, 2 + 2 * n, by_col[cv], bold=True)
+    sheet.figure(r, last, agg.total, bold=True)
     for row in ws.iter_rows(min_row=3, max_row=4):
         for cell in row:
             cell.fill = sheet.fill
@@ -253,14 +258,12 @@ def _listing(sheet: _Sheet, agg: Aggregation) -> None:
     for key, f in agg.cells:
         for c, v in enumerate(key, start=1):
             put(r, c, v)
-        put(r, len(dims) + 1, f.count, fmt=COUNT)
-        put(r, len(dims) + 2, f.amount, fmt=NUM)
+        sheet.figure(r, len(dims) + 1, f)
         r += 1
     put(r, 1, "合计", bold=True)
     for c in range(2, len(dims) + 1):
         put(r, c, None, bold=True)
-    put(r, len(dims) + 1, agg.total.count, fmt=COUNT, bold=True)
-    put(r, len(dims) + 2, agg.total.amount, fmt=NUM, bold=True)
+    sheet.figure(r, len(dims) + 1, agg.total, bold=True)
     ws.freeze_panes = "A3"
 
 
