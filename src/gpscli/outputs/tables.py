@@ -13,6 +13,7 @@ from .. import wording
 from ..aggregate import DIMENSIONS, Aggregation, Figure
 from ..money import amount_str
 from .atomic import atomic_open
+from .charts import chart_sheet
 from .printing import for_a4
 from .safe import cell_text, json_text
 from .xlsx_rows import append_rows
@@ -184,6 +185,7 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
     if has_sub_fen_display(agg):
         ws.cell(row=ws.max_row + 2, column=1, value=ROUNDING_NOTE).font = Font(name="宋体", size=10, italic=True)
     for_a4(ws, title_rows="3:4" if len(agg.dimensions) == 2 else "2:2")  # landscape when wide
+    chart_sheet(wb, agg, 1)
     rest, count, width = _detail_sheet(wb, agg, sheet.border)
     _submissions_sheet(wb, agg)
     if agg.basis is not None:
