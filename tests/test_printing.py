@@ -104,6 +104,8 @@ def test_one_chart_for_each_dimension_of_by(sample_dir, tmp_path):
     refs = _chart_refs(out)
     assert len(refs) == 3
     ws = openpyxl.load_workbook(out)["图表"]
+    starts = [int(ref[0].split("!C")[1]) for ref in refs.values()]
+    assert [b.id for b in ws.row_breaks.brk] == [s - 1 for s in starts[1:]]  # a page for each chart
     heads = [ref[0] for ref in refs.values()]  # each series named by its table's 金额 header
     assert all(ws[h.split("!")[1]].value == "金额(万元)" for h in heads)
     labels = [ws["A" + h.split("!C")[1]].value for h in heads]

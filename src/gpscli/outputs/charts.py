@@ -36,8 +36,12 @@ def chart_sheet(wb, agg: Aggregation, index: int) -> None:
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 8
     ws.column_dimensions["C"].width = 14
+    from openpyxl.worksheet.pagebreak import Break
+
     row = 3
-    for dim in agg.dimensions:
+    for n, dim in enumerate(agg.dimensions):
+        if n:  # printed, each dimension's table and chart on a page of its own: no chart cut in two
+            ws.row_breaks.append(Break(id=row - 1))
         row = _block(ws, agg, dim, row)
     for_a4(ws, landscape=True)
 
