@@ -179,7 +179,7 @@ def test_xlsx_reads_back_with_merged_header_and_number_formats(sample_dir, tmp_p
     r = runner.invoke(app, ["aggregate", str(sample_dir), "--year", "2016", "--out", str(out)])
     assert r.exit_code == 0, r.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["汇总表", "明细", "报送情况"]
+    assert wb.sheetnames == ["汇总表", "图表", "明细", "报送情况"]
     ws = wb["汇总表"]
     assert ws["A1"].value == "昌吉回族自治州2016年政府购买服务项目汇总表"
     assert "B3:C3" in {str(m) for m in ws.merged_cells.ranges}

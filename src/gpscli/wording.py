@@ -109,6 +109,7 @@ NO_FIGURE = "—"
 # --- the aggregate workbook and CSV (gps aggregate --out, gps run) ---------------------------------
 
 SUMMARY_SHEET, DETAIL_SHEET, SUBMISSIONS_SHEET, ISSUES_SHEET = "汇总表", "明细", "报送情况", "问题"
+CHART_SHEET = "图表"  # the amounts by each dimension of --by, as native (editable) Excel charts
 VERSIONS_SHEET = "来源版本"  # from the ledger: which version of each submitter the figures stand on
 VERSION_HEADERS = ("地区", "报送单位", "期间", "版本", "收到时间", "原文件", "sha256")
 YEAR = "年度"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .catalogue import Catalogue
 from .outputs.atomic import atomic_open
+from .outputs.printing import for_a4, text_lines
 from .profile import Profile
 from .records import FIELD_LABELS, FIELDS, METHODS
 from .register import BY_NAME, FUND_SOURCES, SUPPLIER_TYPES
@@ -113,8 +114,24 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
     ws.add_data_validation(yr)
     yr.add(f"{col['year']}{first}:{col['year']}{last}")
 
+    for_a4(ws, landscape=True, title_rows="3:3")  # one page wide; the header row on every page
+    _guide(wb, catalogue, register)
+    wb.active = 0
+    target = Path(path)
+    with atomic_open(target, "wb", force=force) as fh:
+        wb.save(fh)
+    return target
+
+
+GUIDE_WIDTH = 88  # 填报说明's one column: as wide as a portrait A4 page (outputs/printing.py)
+
+
+def _guide(wb, catalogue: Catalogue, register: bool) -> None:
+    """The 填报说明 sheet: one wrapped line per rule, in a column that fits a portrait A4 page."""
+    from openpyxl.styles import Alignment, Font
+
     guide = wb.create_sheet("填报说明", 1)
-    guide.column_dimensions["A"].width = 100
+    guide.column_dimensions["A"].width = GUIDE_WIDTH
     lines = [
         "填报说明",
         "1. 每个政府购买服务项目填一行,从第4行开始填写,不要改动第3行表头,不要插入合并单元格。",
@@ -132,11 +149,9 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
         c.alignment = Alignment(wrap_text=True, vertical="top")
         if i == 1:
             c.font = Font(size=14, bold=True)
-    wb.active = 0
-    target = Path(path)
-    with atomic_open(target, "wb", force=force) as fh:
-        wb.save(fh)
-    return target
+        # wrapped rows get their height here: openpyxl computes none, and WPS does not either
+        guide.row_dimensions[i].height = 22 if i == 1 else 16 * text_lines(text, GUIDE_WIDTH) + 2
+    for_a4(guide, landscape=False)
 
 
 _REGISTER_GUIDE = (

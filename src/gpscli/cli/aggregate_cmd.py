@@ -90,7 +90,6 @@ def print_aggregation(console, agg) -> None:
     from rich.table import Table
 
     from ..aggregate import DIMENSIONS
-    from ..money import display
 
     title = f"{agg.region}{agg.year}年政府购买服务项目汇总(项、万元)"
     if len(agg.dimensions) == 2:
@@ -101,31 +100,44 @@ def print_aggregation(console, agg) -> None:
         table.add_column(DIMENSIONS[row_dim], footer="合计", no_wrap=True)
         by_col = dict(agg.by[col_dim])
         for c in cols:
-            table.add_column(f"{shown(c)}\n项数", justify="right", footer=str(by_col[c].count))
-            table.add_column("金额", justify="right", footer=display(by_col[c].amount))
-        table.add_column("合计\n项数", justify="right", footer=str(agg.total.count), style="bold")
-        table.add_column("金额", justify="right", footer=display(agg.total.amount), style="bold")
+            count, amount = _figure(by_col[c])
+            table.add_column(f"{shown(c)}\n项数", justify="right", footer=count)
+            table.add_column("金额", justify="right", footer=amount)
+        count, amount = _figure(agg.total)
+        table.add_column("合计\n项数", justify="right", footer=count, style="bold")
+        table.add_column("金额", justify="right", footer=amount, style="bold")
         for rv, f in agg.by[row_dim]:
             row = [shown(rv)]
             for c in cols:
-                x = cells.get((rv, c))
-                row += [str(x.count) if x else "", display(x.amount) if x else ""]
-            row += [str(f.count), display(f.amount)]
+                row += _figure(cells.get((rv, c)))
+            row += _figure(f)
             table.add_row(*row)
     else:
         table = Table(title=title, title_justify="left", show_footer=True)
         for n, d in enumerate(agg.dimensions):
             table.add_column(DIMENSIONS[d], footer="合计" if n == 0 else "")
-        table.add_column("项数", justify="right", footer=str(agg.total.count))
-        table.add_column("金额", justify="right", footer=display(agg.total.amount))
+        count, amount = _figure(agg.total)
+        table.add_column("项数", justify="right", footer=count)
+        table.add_column("金额", justify="right", footer=amount)
         for key, f in agg.cells:
-            table.add_row(*[shown(v) for v in key], str(f.count), display(f.amount))
+            table.add_row(*[shown(v) for v in key], *_figure(f))
     console.print(table)
     from ..outputs.tables import ROUNDING_NOTE, has_sub_fen_display
 
     if has_sub_fen_display(agg):
         console.print(ROUNDING_NOTE, style="dim")
     console.print(_submissions_line(agg))
+
+
+def _figure(f) -> list[str]:
+    """项数 and 金额 as the table shows them: a figure of no project (a category a jurisdiction did
+    not buy) shows the mark wording.NO_FIGURE, as the 汇总表 workbook does."""
+    from .. import wording
+    from ..money import display
+
+    if f is None or f.count == 0:
+        return [wording.NO_FIGURE, wording.NO_FIGURE]
+    return [str(f.count), display(f.amount)]
 
 
 def _submissions_line(agg) -> str:

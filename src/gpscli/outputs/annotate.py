@@ -20,6 +20,7 @@ from ..readers import Limits
 from ..records import FileResult
 from ..text import strip_illegal
 from .atomic import atomic_open
+from .printing import for_a4
 from .safe import cell_text
 
 ERROR_FILL = "FFC7CE"
@@ -216,6 +217,7 @@ def annotate(result: FileResult, target: Path) -> Path:
     ws.freeze_panes = "A2"
     mark_letter = chr(ord("A") + MARK_COLUMN)
     ws.column_dimensions[mark_letter].hidden = True
+    for_a4(ws, landscape=True, title_rows="1:1")
     ws.cell(row=1, column=MARK_COLUMN + 1, value=MARK_PREFIX + _fingerprint_of(wb))
     with atomic_open(target, "wb") as fh:
         wb.save(fh)

@@ -19,6 +19,7 @@ def status_xlsx(st: Status) -> bytes:
 
     from ..outputs.safe import cell_text
     from ..periods import local_text
+    from .printing import for_a4
 
     wb = Workbook()
     ws = wb.active
@@ -40,11 +41,7 @@ def status_xlsx(st: Status) -> bytes:
     for letter, width in zip("ABCDEFGH", (24, 16, 6, 18, 8, 12, 6, 30)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:2"
+    for_a4(ws, landscape=True, title_rows="1:2")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

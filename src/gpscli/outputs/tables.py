@@ -13,6 +13,8 @@ from .. import wording
 from ..aggregate import DIMENSIONS, Aggregation, Figure
 from ..money import amount_str
 from .atomic import atomic_open
+from .charts import chart_sheet
+from .printing import for_a4
 from .safe import cell_text, json_text
 from .xlsx_rows import append_rows
 
@@ -136,6 +138,7 @@ class _Sheet:
         self.title_font = Font(name="宋体", bold=True, size=16)
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.right = Alignment(horizontal="right")
+        self.mark = Alignment(horizontal="center")
         self.fill = PatternFill("solid", fgColor="F2F2F2")
 
     def put(self, r: int, c: int, value: Any, *, fmt: str | None = None, bold: bool = False, align=None) -> None:
@@ -150,6 +153,16 @@ class _Sheet:
             cell.number_format = fmt
         if align is not None:
             cell.alignment = align
+
+    def figure(self, r: int, c: int, f: Figure | None, *, bold: bool = False) -> None:
+        """项数 at column ``c`` and 金额 at ``c + 1``, numbers; a figure of no project (a category a
+        jurisdiction did not buy) shows the mark wording.NO_FIGURE in both, not 0 and 0.00."""
+        if f is None or f.count == 0:
+            self.put(r, c, wording.NO_FIGURE, bold=bold, align=self.mark)
+            self.put(r, c + 1, wording.NO_FIGURE, bold=bold, align=self.mark)
+        else:
+            self.put(r, c, f.count, fmt=COUNT, bold=bold)
+            self.put(r, c + 1, f.amount, fmt=NUM, bold=bold)
 
     def title(self, text: str, width: int) -> None:
         cell = self.ws.cell(row=1, column=1, value=text)
@@ -171,13 +184,8 @@ def write_xlsx_to(agg: Aggregation, fh) -> None:
         _listing(sheet, agg)
     if has_sub_fen_display(agg):
         ws.cell(row=ws.max_row + 2, column=1, value=ROUNDING_NOTE).font = Font(name="宋体", size=10, italic=True)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "3:4" if len(agg.dimensions) == 2 else "2:2"
-
+    for_a4(ws, title_rows="3:4" if len(agg.dimensions) == 2 else "2:2")  # landscape when wide
+    chart_sheet(wb, agg, 1)
     rest, count, width = _detail_sheet(wb, agg, sheet.border)
     _submissions_sheet(wb, agg)
     if agg.basis is not None:
@@ -218,19 +226,14 @@ def _crosstab(sheet: _Sheet, agg: Aggregation) -> None:
     for rv in row_values:
         put(r, 1, rv)
         for n, cv in enumerate(col_values):
-            f = cells.get((rv, cv))
-            put(r, 2 + 2 * n, f.count if f else 0, fmt=COUNT)
-            put(r, 3 + 2 * n, f.amount if f else Decimal(0), fmt=NUM)
-        put(r, last, by_row[rv].count, fmt=COUNT, bold=True)
-        put(r, last + 1, by_row[rv].amount, fmt=NUM, bold=True)
+            sheet.figure(r, 2 + 2 * n, cells.get((rv, cv)))
+        sheet.figure(r, last, by_row[rv], bold=True)
         r += 1
     put(r, 1, "合计", bold=True, align=center)
     by_col = dict(agg.by[col_dim])
     for n, cv in enumerate(col_values):
-        put(r, 2 + 2 * n, by_col[cv].count, fmt=COUNT, bold=True)
-        put(r, 3 + 2 * n, by_col[cv].amount, fmt=NUM, bold=True)
-    put(r, last, agg.total.count, fmt=COUNT, bold=True)
-    put(r, last + 1, agg.total.amount, fmt=NUM, bold=True)
+        sheet.figure(r, 2 + 2 * n, by_col[cv], bold=True)
+    sheet.figure(r, last, agg.total, bold=True)
     for row in ws.iter_rows(min_row=3, max_row=4):
         for cell in row:
             cell.fill = sheet.fill
@@ -257,14 +260,12 @@ def _listing(sheet: _Sheet, agg: Aggregation) -> None:
     for key, f in agg.cells:
         for c, v in enumerate(key, start=1):
             put(r, c, v)
-        put(r, len(dims) + 1, f.count, fmt=COUNT)
-        put(r, len(dims) + 2, f.amount, fmt=NUM)
+        sheet.figure(r, len(dims) + 1, f)
         r += 1
     put(r, 1, "合计", bold=True)
     for c in range(2, len(dims) + 1):
         put(r, c, None, bold=True)
-    put(r, len(dims) + 1, agg.total.count, fmt=COUNT, bold=True)
-    put(r, len(dims) + 2, agg.total.amount, fmt=NUM, bold=True)
+    sheet.figure(r, len(dims) + 1, agg.total, bold=True)
     ws.freeze_panes = "A3"
 
 
@@ -319,6 +320,7 @@ def _detail_sheet(wb, agg: Aggregation, border) -> tuple[Iterator[list], int, in
         ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(records) + 1)}"
+    for_a4(ws, title_rows="1:1")  # set through openpyxl: append_rows rewrites sheetData only
     return (row(n, r) for n, r in enumerate(records[1:], start=2)), max(0, len(records) - 1), len(headers)
 
 
@@ -348,6 +350,7 @@ def _submissions_sheet(wb, agg: Aggregation) -> None:
             ws.cell(row=ws.max_row, column=4).fill = PatternFill("solid", fgColor="FFC7CE")
     for letter, width in zip("ABCD", (26, 8, 10, 18)):
         ws.column_dimensions[letter].width = width
+    for_a4(ws, title_rows="1:1")
 
 
 def _versions_sheet(wb, agg: Aggregation) -> None:
@@ -368,6 +371,7 @@ def _versions_sheet(wb, agg: Aggregation) -> None:
                    cell_text(v.file_name), v.sha256])
     for letter, width in zip("ABCDEFG", (22, 26, 8, 6, 18, 30, 66)):
         ws.column_dimensions[letter].width = width
+    for_a4(ws, title_rows="2:2")
 
 
 def _issues_sheet(wb, agg: Aggregation) -> None:
@@ -388,3 +392,4 @@ def _issues_sheet(wb, agg: Aggregation) -> None:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:G{ws.max_row}"
+    for_a4(ws, title_rows="1:1")
