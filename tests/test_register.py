@@ -158,7 +158,7 @@ def test_the_template_with_the_register_reads_back_as_it_was_written(tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb["项目明细"]
     headers = [c.value for c in ws[3]]
-    assert headers[11:] == REGISTER_HEADER
+    assert headers[11:] == [h if h != "合同期限" else "合同期限(月)" for h in REGISTER_HEADER]  # a bare number is months
     lists = {str(dv.sqref).split(":")[0][0]: dv.formula1 for dv in ws.data_validations.dataValidation
              if dv.type == "list"}
     assert "L" in lists and "Q" in lists  # 承接主体类型, 资金来源

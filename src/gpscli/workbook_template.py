@@ -164,9 +164,11 @@ _REGISTER_GUIDE = (
 
 
 def _header(field: str) -> str:
-    """The header a field gets in the template: its label, amounts with their unit."""
+    """The header a field gets in the template: its label, amounts and terms with their unit (a bare
+    number under 合同期限(月) is months; 2年 is read as written)."""
     f = BY_NAME.get(field)
-    return f"{f.label}(万元)" if f is not None and f.kind == "money" else FIELD_LABELS[field]
+    unit = {"money": "(万元)", "months": "(月)"}.get(f.kind, "") if f is not None else ""
+    return f"{f.label}{unit}" if f is not None else FIELD_LABELS[field]
 
 
 def _register_cells(ws, col: dict[str, str], first: int, last: int) -> None:

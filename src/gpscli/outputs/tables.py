@@ -285,6 +285,7 @@ def _detail_sheet(wb, agg: Aggregation, border) -> tuple[Iterator[list], int, in
     from openpyxl.utils import get_column_letter
 
     from ..register import FIELDS as REGISTER
+    from ..register import value_of
 
     ws = wb.create_sheet(wording.DETAIL_SHEET)
     headers = list(wording.DETAIL_HEADERS)
@@ -306,7 +307,7 @@ def _detail_sheet(wb, agg: Aggregation, border) -> tuple[Iterator[list], int, in
         return [n, cell_text(r.jurisdiction), cell_text(r.unit), cell_text(r.name), r.category,
                 cell_text(r.subcategory or ""), float(r.amount), cell_text(r.method or ""),
                 cell_text(r.supplier or ""), r.year, file_name, cell_text(r.source.sheet),
-                r.cell("amount") or wording.row_text(r.source.row), *[_shown(f.kind, r.extra.get(f.name))
+                r.cell("amount") or wording.row_text(r.source.row), *[_shown(f.kind, value_of(r.extra, f.name))
                                                                         for f in register]]
 
     if records:  # the first row through openpyxl, for its styles; the rest by append_rows (fast)
