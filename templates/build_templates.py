@@ -1,6 +1,6 @@
 """Build templates/report.docx, the default report template, with python-docx.
 
-    make report-template          (or: python templates/build_templates.py [OUT.docx])
+    make report-template          (or: python templates/build_templates.py [--no-charts] [OUT.docx])
 
 The template is generated, not drawn by hand, so the committed binary is explained by this
 file: styles and page layout come from gpscli.report.style (GB/T 9704-2012), the wording and
@@ -179,7 +179,7 @@ def section_two_places(doc) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def build() -> Document:
+def build(with_charts: bool = True) -> Document:
     doc = Document()
     style.strip_extras(doc)
     style.define_styles(doc)
@@ -208,7 +208,8 @@ def build() -> Document:
     tag(doc, "{%p set sec = counter() %}")
     section_two_places(doc)
     lead_paragraph(doc, TOTAL_LEAD, TOTAL_TEXT)
-    charts(doc)
+    if with_charts:
+        charts(doc)
     tag(doc, "{%p if register %}")
     doc.add_paragraph(REGISTER_TEXT)
     tag(doc, "{%p endif %}")
@@ -259,18 +260,22 @@ def reproducible(data: bytes) -> bytes:
     return buf.getvalue()
 
 
-def build_bytes() -> bytes:
+def build_bytes(with_charts: bool = True) -> bytes:
     buf = io.BytesIO()
-    build().save(buf)
+    build(with_charts).save(buf)
     return reproducible(buf.getvalue())
 
 
 def main(argv: list[str]) -> int:
+    """[--no-charts] [OUT.docx]; --no-charts: the same template without the charts (the benchmark's
+    measure of what they cost)."""
+    with_charts = "--no-charts" not in argv
+    argv = [a for a in argv if a != "--no-charts"]
     out = Path(argv[1]) if len(argv) > 1 else OUT
     from gpscli.outputs.atomic import atomic_open
 
     with atomic_open(out, force=True, record=False) as fh:  # the committed template: no manifest beside it
-        fh.write(build_bytes())
+        fh.write(build_bytes(with_charts))
     os.chmod(out, 0o644)  # a file to commit and share, not a private temp file
     print(out)
     return 0
