@@ -124,8 +124,8 @@ class Chart:
         with matplotlib.rc_context({"font.family": [font.name], "axes.unicode_minus": False, "font.size": 10}):
             self.draw(fig, font)
             buf = io.BytesIO()
-            crop = {"bbox_inches": "tight", "pad_inches": 0.05} if self.tight else {}
-            fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, **crop)
+            fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None},
+                        bbox_inches="tight" if self.tight else None, pad_inches=0.05)
         self.seconds += time.perf_counter() - t0
         return buf.getvalue()
 
