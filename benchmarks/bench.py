@@ -7,7 +7,8 @@ Cases
   (a) 500 workbooks x 200 rows: gps api.load + api.aggregate (default workers) / calamine alone /
       pandas.read_excel(engine="openpyxl")
   (b) one workbook of 200,000 rows: gps / calamine alone
-  (c) gps report on the corpus of (a), when src/gpscli/report exposes render()
+  (c) gps report on the corpus of (a), when src/gpscli/report exposes render(); with the default
+      template's charts and without them (goal: charts add at most 1 s)
   (d) start-up: gps --help
   (j) the ledger: the corpus of (a) recorded by gps ingest into a new SQLite ledger, and aggregated
       from it (library and whole command)
@@ -372,6 +373,21 @@ def machine() -> str:
     return f"{os.cpu_count()} CPU × {cpu}, {mem} RAM, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
+def report_without_charts(tmp: str, year: int, corpus: Path, files: int, rows: int, n: int) -> Row | None:
+    """(c) again with the default template built without its chart paragraphs: what the charts cost."""
+    plain = Path(tmp) / "no-charts.docx"
+    built = subprocess.run([PY, str(ROOT / "templates" / "build_templates.py"), "--no-charts", str(plain)],
+                           capture_output=True, text=True)
+    if built.returncode != 0:
+        print(f"  (c) template without charts: FAILED: {built.stderr.strip()[-200:]}", file=sys.stderr)
+        return None
+    out = str(Path(tmp) / "报告-无图.docx")
+    runs = repeat(n, [GPS, "report", "--year", str(year), "--data", str(corpus), "--out", out, "--template", str(plain)],
+                  "(c) gps report (CLI, no charts)", cwd=tmp, timed_inside=False)
+    return Row("(c)", "gps report (CLI, no charts)", files, rows, runs,
+               note="the same, with the default template built without charts (build_templates.py --no-charts)")
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -472,8 +488,11 @@ def main() -> int:
     ci = work("(i)", "csv module alone", "csv", corpus_i, i_files, ri)
     work("(i)", "pandas.read_csv", "pandas-csv", corpus_i, i_files, ri)
 
-    # (c) report: one run (it reads the whole corpus again; three runs would push make bench past 10 minutes)
+    # (c) report: one run (it reads the whole corpus again; three runs would push make bench past 10 minutes),
+    # with the default template's charts and with the same template without them
     how, why = report_status()
+    gc_charts: Row | None = None
+    gc_plain: Row | None = None
     nc = 1
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "报告.docx")
@@ -483,7 +502,12 @@ def main() -> int:
                           cwd=tmp, timed_inside=False)
             if runs and runs[0].ok:
                 rows.append(Row("(c)", "gps report (CLI)", a_files, ra, runs,
-                                note="gps report: one run, whole CLI process timed, start-up included"))
+                                note="gps report: one run, whole CLI process timed, start-up included; default template, "
+                                     "with its charts"))
+                gc_charts = rows[-1]
+                gc_plain = report_without_charts(tmp, year, corpus_a, a_files, ra, nc)
+                if gc_plain is not None:
+                    rows.append(gc_plain)
             else:
                 how, why = ("library" if report_status()[0] else ""), "CLI failed: " + (runs[0].error if runs else "?")
         if how == "library":
@@ -588,6 +612,9 @@ def main() -> int:
                      f"— {verdict(lj.seconds <= 0.5)}; the whole command, start-up included: {cj.seconds:.2f} s")
     if gi.ok and ci.ok:
         goals.append(f"(i) GBK CSV, no goal set: gps {gi.seconds / ci.seconds:.1f}× the csv module alone")
+    if gc_charts is not None and gc_plain is not None and gc_charts.ok and gc_plain.ok:
+        x = gc_charts.seconds - gc_plain.seconds
+        goals.append(f"(c) charts add at most 1 s to gps report: +{x:.2f} s — {verdict(x <= 1.0)}")
     goals.append(f"determinism: {verdict(det_ok)}")
     other = (cpu_busy() - busy_start - (own_cpu() - own_start)) / max(time.perf_counter() - started, 1e-9)
     print(f"other processes used {max(other, 0):.2f} of {os.cpu_count()} CPUs on average during the bench" + (

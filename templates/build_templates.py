@@ -1,6 +1,6 @@
 """Build templates/report.docx, the default report template, with python-docx.
 
-    make report-template          (or: python templates/build_templates.py [OUT.docx])
+    make report-template          (or: python templates/build_templates.py [--no-charts] [OUT.docx])
 
 The template is generated, not drawn by hand, so the committed binary is explained by this
 file: styles and page layout come from gpscli.report.style (GB/T 9704-2012), the wording and
@@ -43,13 +43,17 @@ PLACE_TEXT = (
     "{{ '具体项目为' if j.count <= 3 else '资金量居前的项目有' }}："
     "{% for p in j.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}{{ p.mark }}"
     "{{ '；' if not loop.last else '。' }}{% endfor %}"
-    "{% else %}{{ year }}年未报送政府购买服务项目。{% endif %}"
+    "{% elif j.zero %}{{ period }}报送了零报告，未安排政府购买服务项目。"
+    f"{{% else %}}截至成文日{wording.NOT_REPORTED}{{{{ period }}}}政府购买服务情况，本稿数字不含该地区。{{% endif %}}"
 )
 GROUP_LEAD = "{{ sec.next(2) }}{{ g.name }}。"
 GROUP_TEXT = (
     "{% if g.count %}"
     "{{ g.member_names }}"
-    "{% if g.missing %}中，{{ g.missing|join('、') }}未报送项目，其余各{{ g.label }}{% endif %}"
+    "{% if g.missing or g.zero %}中，{% if g.zero %}{{ g.zero|join('、') }}报送了零报告"
+    "{{ '，' if g.missing }}{% endif %}"
+    f"{{% if g.missing %}}{{{{ g.missing|join('、') }}}}{wording.NOT_REPORTED}{{% endif %}}"
+    "，其余各{{ g.label }}{% endif %}"
     "共安排政府购买服务项目{{ g.items }}，资金{{ g.money }}"
     "{% if g.categories|length == 1 %}，全部为{{ g.categories[0].name }}"
     "{% else %}，其中{% for c in g.categories %}{{ c.name }}{{ c.items }}、{{ c.money }}"
@@ -60,7 +64,9 @@ GROUP_TEXT = (
     "{{ '，' if not loop.last else '。' }}{% endfor %}"
     "单项资金较多的有：{% for p in g.top %}{{ p.unit }}“{{ p.name }}”{{ p.money }}{{ p.mark }}"
     "{{ '；' if not loop.last else '。' }}{% endfor %}"
-    "{% else %}{{ g.member_names }}{{ year }}年均未报送政府购买服务项目。{% endif %}"
+    "{% elif not g.missing %}{{ g.member_names }}{{ period }}均报送了零报告，未安排政府购买服务项目。"
+    "{% else %}{% if g.zero %}{{ g.zero|join('、') }}{{ period }}报送了零报告；{% endif %}"
+    f"{{{{ g.missing|join('、') }}}}截至成文日{wording.NOT_REPORTED}{{{{ period }}}}政府购买服务情况。{{% endif %}}"
 )
 TOTAL_LEAD = "{{ sec.next(2) }}总体情况。"
 TOTAL_TEXT = (
@@ -69,6 +75,8 @@ TOTAL_TEXT = (
     "金额{{ c.money }}{{ '；' if not loop.last else '。' }}{% endfor %}{% endif %}"
     "{% if prev_year %}与{{ prev_year.label }}（{{ prev_year.items }}、{{ prev_year.money }}）相比，"
     "项目数{{ prev_year.change.count_text }}，资金{{ prev_year.change.text }}。{% endif %}"
+    f"{{% if not_reported %}}以上数字不含截至成文日{wording.NOT_REPORTED}{{{{ period }}}}情况的"
+    "{{ not_reported|join('、') }}。{% endif %}"
     "{% if prev_period %}与{{ prev_period.label }}（{{ prev_period.items }}、{{ prev_period.money }}）相比，"
     "项目数{{ prev_period.change.count_text }}，资金{{ prev_period.change.text }}。{% endif %}"
 )
@@ -103,13 +111,18 @@ def highlighted(doc, text: str) -> None:
     p.add_run(text).font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def narrative_loop(doc, var: str, hint: str) -> None:
-    """Headings and paragraphs from the narrative file, each in its style; a marked gap when empty."""
+def narrative_loop(doc, var: str, hint: str, *, last_keeps: bool = False) -> None:
+    """Headings and paragraphs from the narrative file, each in its style; a marked gap when empty.
+    ``last_keeps``: the last paragraph stays on the page of what follows (the 落款, GB/T 9704-2012
+    7.3.5: the signature is never alone on a page)."""
     tag(doc, f"{{%p for b in {var} %}}")
     tag(doc, "{%p if b.level == 2 %}")
     doc.add_paragraph("{{ b.ordinal }}{{ b.text }}", style="二级标题")
     tag(doc, "{%p elif b.level == 3 %}")
     doc.add_paragraph("{{ b.ordinal }}{{ b.text }}", style="三级标题")
+    if last_keeps:
+        tag(doc, "{%p elif loop.last %}")
+        keep_with_next(doc.add_paragraph("{{ b.ordinal }}{{ b.text }}"))
     tag(doc, "{%p else %}")
     doc.add_paragraph("{{ b.ordinal }}{{ b.text }}")
     tag(doc, "{%p endif %}")
@@ -117,7 +130,28 @@ def narrative_loop(doc, var: str, hint: str) -> None:
     tag(doc, f"{{%p if not {var} %}}")
     p = doc.add_paragraph()
     p.add_run(hint).font.highlight_color = WD_COLOR_INDEX.YELLOW
+    if last_keeps:
+        keep_with_next(p)
     tag(doc, "{%p endif %}")
+
+
+def keep_with_next(p) -> None:
+    """On the same page as the next paragraph, and not split leaving one line behind."""
+    p.paragraph_format.keep_with_next = True
+    p.paragraph_format.widow_control = True
+
+
+CHARTS = (("chart_categories", "各类别资金占比"), ("chart_jurisdictions", "各地区资金"), ("chart_trend", "历年资金"))
+
+
+def charts(doc) -> None:
+    """Each chart with its caption (图1 …), numbered in the order printed; drop or move them in Word."""
+    tag(doc, "{%p set fig = counter() %}")
+    for name, _what in CHARTS:
+        tag(doc, f"{{%p if {name} %}}")
+        doc.add_paragraph(f"{{{{ {name} }}}}", style="图")
+        doc.add_paragraph(f"图{{{{ fig.next() }}}} {{{{ {name}.title }}}}", style="图题")
+        tag(doc, "{%p endif %}")
 
 
 def tag(doc, text: str) -> None:
@@ -145,7 +179,7 @@ def section_two_places(doc) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def build() -> Document:
+def build(with_charts: bool = True) -> Document:
     doc = Document()
     style.strip_extras(doc)
     style.define_styles(doc)
@@ -155,6 +189,9 @@ def build() -> Document:
     style.add_page_numbers(doc, body)
 
     doc.add_paragraph("{{ title }}", style="公文标题")
+    tag(doc, "{%p if recipient %}")
+    doc.add_paragraph("{{ recipient }}：", style="主送机关")
+    tag(doc, "{%p endif %}")
     doc.add_paragraph("为全面反映{{ year }}年{{ region_short }}政府购买服务改革的推进情况，根据上级财政部门关于"
                       "报送政府购买服务信息的工作安排，现将有关情况报告如下。")
 
@@ -171,6 +208,8 @@ def build() -> Document:
     tag(doc, "{%p set sec = counter() %}")
     section_two_places(doc)
     lead_paragraph(doc, TOTAL_LEAD, TOTAL_TEXT)
+    if with_charts:
+        charts(doc)
     tag(doc, "{%p if register %}")
     doc.add_paragraph(REGISTER_TEXT)
     tag(doc, "{%p endif %}")
@@ -179,11 +218,12 @@ def build() -> Document:
     tag(doc, "{%p endif %}")
 
     doc.add_paragraph("三、存在的问题和下一步建议", style="一级标题")
-    narrative_loop(doc, "problems", wording.PROBLEMS_HINT)
+    narrative_loop(doc, "problems", wording.PROBLEMS_HINT, last_keeps=True)
 
     doc.add_paragraph(f"附件：{ANNEX_TITLE}", style="附件说明")
     sign = doc.add_paragraph("{{ bureau }}", style="落款")
     sign.paragraph_format.space_before = style.Twips(style.LINE_PITCH_TWIPS * 2)
+    sign.paragraph_format.keep_with_next = True
     doc.add_paragraph("{{ date }}", style="落款")
 
     appendix = doc.add_section(WD_SECTION.NEW_PAGE)
@@ -220,18 +260,22 @@ def reproducible(data: bytes) -> bytes:
     return buf.getvalue()
 
 
-def build_bytes() -> bytes:
+def build_bytes(with_charts: bool = True) -> bytes:
     buf = io.BytesIO()
-    build().save(buf)
+    build(with_charts).save(buf)
     return reproducible(buf.getvalue())
 
 
 def main(argv: list[str]) -> int:
+    """[--no-charts] [OUT.docx]; --no-charts: the same template without the charts (the benchmark's
+    measure of what they cost)."""
+    with_charts = "--no-charts" not in argv
+    argv = [a for a in argv if a != "--no-charts"]
     out = Path(argv[1]) if len(argv) > 1 else OUT
     from gpscli.outputs.atomic import atomic_open
 
     with atomic_open(out, force=True, record=False) as fh:  # the committed template: no manifest beside it
-        fh.write(build_bytes())
+        fh.write(build_bytes(with_charts))
     os.chmod(out, 0o644)  # a file to commit and share, not a private temp file
     print(out)
     return 0

@@ -355,3 +355,31 @@ def test_the_original_files_come_back_out_of_the_ledger(ws, sample_dir, tmp_path
     assert gps("history", "--jurisdiction", "奇台县", "--save", "取出").exit_code == 0
     assert first.read_bytes() == b"a clerk's own notes"
     assert (out / "奇台县-2016-第1版-奇台县(2).xlsx").read_bytes() == (sample_dir / "奇台县.xlsx").read_bytes()
+
+
+def test_a_partial_quarter_names_who_has_not_reported_and_the_trend_comes_from_earlier_years(ws, sample_dir, tmp_path):
+    """A draft of 2017Q4 from the ledger: 木垒 sent a 零报告, 奇台县 nothing yet; 2016 is in the ledger."""
+    import zipfile
+
+    from docx import Document
+
+    from gpscli.report import charts
+
+    inbox = fill_inbox(ws, sample_dir)
+    _ingest(str(inbox), "--period", "2016")
+    for name in ("奇台县.xlsx", "木垒哈萨克自治县.xlsx"):
+        (inbox / name).unlink()
+    zero = tmp_path / "零报告"
+    zero.mkdir()
+    assert gps("template", "-o", str(zero / "木垒哈萨克自治县.xlsx")).exit_code == 0
+    _ingest(str(inbox), "--period", "2017Q4")
+    assert gps("ingest", str(zero), "--period", "2017Q4").exit_code == 0
+    r = gps("report", "--period", "2017Q4", "-o", "四季度.docx")
+    assert r.exit_code == 0, r.output
+    text = "\n".join(p.text for p in Document(str(ws / "四季度.docx")).paragraphs)
+    assert "木垒哈萨克自治县报送了零报告" in text and "奇台县尚未报送" in text
+    assert "以上数字不含截至成文日尚未报送2017年第四季度情况的奇台县。" in text
+    if charts.find_cjk_font() is not None:  # the trend: 2016 from the ledger, then this draft's figures
+        assert "图3 2016—2017年政府购买服务项目资金" in text
+        with zipfile.ZipFile(ws / "四季度.docx") as z:
+            assert len([n for n in z.namelist() if n.startswith("word/media/")]) == 3

@@ -91,7 +91,8 @@ def test_text_table_and_aggregate_agree(report_2016, sample_result):
         for k, cat in enumerate(categories):
             c = cells.get((name, cat))
             got = row[1 + 2 * k: 3 + 2 * k]
-            assert ((int(got[0]), Decimal(got[1])) == (c.count, c.amount)) if c else got == ["", ""]
+            assert ((int(got[0]), Decimal(got[1])) == (c.count, c.amount)) if c else got == ["—", "—"]
+            assert re.fullmatch(r"\d+\.\d\d", got[1]) if c else True  # tables: two decimals (2090.00)
         lead = next((p for p in body if re.match(rf"（[一二三四五六七八九十]+）{name}。", p)), None)
         if lead:  # own level and parks have their own paragraph
             m = re.search(r"安排政府购买服务项目(\d+)项，资金([\d.]+)万元", lead)
@@ -398,7 +399,7 @@ def test_bundled_template_is_what_build_templates_makes():
 
 def test_render_time_is_small(report_2016):
     outcome, _ = report_2016
-    assert outcome.render_seconds < 3
+    assert outcome.render_seconds - outcome.chart_seconds < 3  # the charts: tests/test_report_charts.py, bench (c)
 
 
 def test_draft_for_run_uses_the_workspace_settings(sample_result, tmp_path):

@@ -18,6 +18,8 @@ All paths in it are relative to the folder that holds it. Every key is optional:
     title = "{year}年政府购买服务工作进展情况报告"
     template = "templates/report.docx"
     narrative = "narrative/{year}.md"
+    recipient = "自治区财政厅"      # 主送机关, printed with a colon under the title (default: none)
+    date = "2017-01-10"           # 成文日期 (default: the day the draft is made)
 
     [limits]
     suspicious_amount = 100000    # 万元, one project
@@ -39,6 +41,7 @@ All paths in it are relative to the folder that holds it. Every key is optional:
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -69,6 +72,8 @@ class Config:
     report_title: str = wording.REPORT_TITLE
     report_template: Path | None = None
     report_narrative: str | None = None  # may contain {year}
+    report_recipient: str = ""  # [report] recipient: the 主送机关 (自治区财政厅), printed with a colon under the title
+    report_date: dt.date | None = None  # [report] date: the 成文日期 (default: the day the draft is made)
     suspicious_amount: Decimal = Decimal(100000)
     limits: Limits = field(default_factory=Limits)
     workers: int = 0
@@ -158,6 +163,7 @@ def load(path: Path | None = None, search: bool = True) -> Config:
         cfg.report_template = rel(report["template"], "report.template")
     if report.get("narrative"):
         cfg.report_narrative = str(rel(report["narrative"], "report.narrative"))
+    _report_options(cfg, report, path)
     lim = data.get("limits", {})
     if not isinstance(lim, dict):
         raise ConfigError(f"配置文件 {path} 中 [limits] 应是一个表")
@@ -179,6 +185,27 @@ def load(path: Path | None = None, search: bool = True) -> Config:
         raise ConfigError(f"配置文件 {path} 中 [limits] 的数值有误:{exc}") from exc
     _ledger_options(cfg, data, path)
     return cfg
+
+
+def _report_options(cfg: Config, report: dict, path: Path) -> None:
+    """[report] recipient (the 主送机关) and date (the 成文日期, 2017-01-10)."""
+    recipient = report.get("recipient", "")
+    if not isinstance(recipient, str):
+        raise ConfigError(f"配置文件 {path} 中 [report] recipient 应是文字,如 recipient = \"自治区财政厅\"")
+    cfg.report_recipient = recipient.strip().rstrip(":：")
+    day = report.get("date")
+    if day is None or day == "":
+        return
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if isinstance(day, str):
+        try:
+            day = dt.date.fromisoformat(day.strip())
+        except ValueError:
+            day = None
+    if not isinstance(day, dt.date):
+        raise ConfigError(f"配置文件 {path} 中 [report] date 应是日期,如 date = \"2017-01-10\"")
+    cfg.report_date = day
 
 
 def _methods(data: dict, path: Path) -> tuple[str, ...]:

@@ -52,7 +52,8 @@ def bureau(region: str) -> str:
 
 
 def date_text(day: dt.date) -> str:
-    """The date under the signature: 2017年1月10日."""
+    """The date under the signature (成文日期, GB/T 9704-2012 7.3.5.3: Arabic numerals, full year,
+    no leading zeros): 2017年1月10日."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -105,6 +106,10 @@ TOTAL = "合计"
 # A table cell with no project (a category a jurisdiction did not buy): the same mark on the screen,
 # in the 汇总表 workbook and in the report's annex, as 公文 tables leave no empty cell unexplained.
 NO_FIGURE = "—"
+# A jurisdiction without projects in a draft: it sent a 零报告 (the ledger holds a submission with a
+# header and no project rows), or it has not reported yet (a partial quarter): the text says which.
+ZERO_REPORT = "零报告"
+NOT_REPORTED = "尚未报送"
 
 # --- the aggregate workbook and CSV (gps aggregate --out, gps run) ---------------------------------
 

@@ -29,6 +29,8 @@ output = "output"
 title = "@REPORT_TITLE@"
 template = "templates/report.docx"
 narrative = "narrative/{{year}}.md"   # 把 narrative/示例.md 复制为 narrative/2017.md 等再填写
+# recipient = "自治区财政厅"    # 主送机关,写在标题下一行(带冒号);不写则没有这一行
+# date = "2018-01-10"          # 成文日期,报告中写作 2018年1月10日;不写则为生成当天
 
 [limits]
 suspicious_amount = 100000   # 单个项目超过此金额(万元)时提示

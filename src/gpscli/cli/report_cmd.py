@@ -95,18 +95,19 @@ def report_command(
     narrative_required = narrative is not None
     narrative_arg: str | Path | None = narrative if narrative is not None else cfg.report_narrative
     preflight(template=template, out=out_path, narrative=narrative, force=force)
-    prev_period, prev_label = None, ""
+    prev_period, prev_label, history, period_text = None, "", None, ""
     from .ledger_cmd import from_ledger
 
     if from_ledger(data, period=period, as_of=as_of):
-        result, year, prev_period, prev_label = _from_ledger(year, period, as_of, catalogue)
+        result, year, prev_period, prev_label, history, period_text = _from_ledger(year, period, as_of, catalogue)
     else:
         result, cfg = load_data(data or [], catalogue=catalogue)
     try:
         outcome = write_report(
             result, year, out=out_path, output_dir=cfg.output, template=template, narrative=narrative_arg,
             narrative_required=narrative_required, title=title or cfg.report_title, skip_invalid=skip_invalid,
-            force=force, prev_period=prev_period, prev_label=prev_label,
+            force=force, prev_period=prev_period, prev_label=prev_label, history=history, period=period_text,
+            recipient=cfg.report_recipient, date=cfg.report_date,
         )
     except DataError:
         if result.errors:  # else the data has no row of that year: the message says so alone
@@ -134,7 +135,8 @@ def report_command(
 
 def _from_ledger(year, period, as_of, catalogue):
     """The ledger's state for a draft: the period, the same period a year before (同比) and the next
-    year (its plan); the year; the period before a quarter (环比)."""
+    year (its plan); the year; the period before a quarter (环比); the years before (the trend chart);
+    the period's name."""
     from ..periods import Period
     from .ledger_cmd import ledger_period, said_basis
 
@@ -145,7 +147,24 @@ def _from_ledger(year, period, as_of, catalogue):
     said_basis(ledger, p, at, len(result.basis.versions) if result.basis else 0)
     same_time = Period(p.year - 1, p.quarter)
     return (result, p.year, _previous_period(ledger, p, at, source, cfg.profile),
-            same_time.text if p.quarter else "")
+            same_time.text if p.quarter else "", _ledger_history(ledger, p, at, source, cfg.profile), p.text)
+
+
+def _ledger_history(ledger, p, at, catalogue, profile):
+    """(year, count, amount) of each whole year before ``p`` the ledger holds, for the trend chart."""
+    from ..errors import DataError
+    from ..periods import Period
+
+    out = []
+    for y in sorted({v.year for v in ledger.versions()}):
+        if y >= p.year:
+            continue
+        try:
+            agg = ledger.aggregate(Period(y), as_of=at, by="jurisdiction", catalogue=catalogue, profile=profile)
+        except DataError:
+            continue
+        out.append((y, agg.total.count, agg.total.amount))
+    return out
 
 
 def _previous_period(ledger, p, at, catalogue, profile):

@@ -16,8 +16,10 @@ The data is read once; the report year and the years around it are aggregated fr
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +72,7 @@ class ReportOutcome:
     context: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     render_seconds: float = 0.0
+    chart_seconds: float = 0.0  # of render_seconds, drawing the charts
 
 
 def preflight(*, template: str | Path | None = None, out: str | Path | None = None,
@@ -132,7 +135,9 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
                  output_dir: str | Path = "output", template: str | Path | None = None,
                  narrative: str | Path | None = None, narrative_required: bool = True,
                  title: str | None = None, skip_invalid: bool = False, force: bool = False,
-                 prev_period: tuple[str, Aggregation] | None = None, prev_label: str = "") -> ReportOutcome:
+                 prev_period: tuple[str, Aggregation] | None = None, prev_label: str = "",
+                 history: list[tuple[int, int, Decimal]] | None = None, recipient: str = "",
+                 date: dt.date | None = None, period: str = "") -> ReportOutcome:
     """Aggregate ``result`` for ``year`` (and the year before and after when present) and write the DOCX.
 
     Raises DataError when the data has errors (unless ``skip_invalid``), UsageError for missing
@@ -140,6 +145,9 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
     ``narrative`` may contain ``{year}``; with ``narrative_required=False`` a missing file is a warning.
     ``prev_period``: (its name, its aggregation) of the period before a quarter's, for 环比;
     ``prev_label``: how the text names the year before (a quarter's draft: 2016年第一季度, 同期).
+    ``history``: (year, count, amount) of the years before, for the trend chart (default: the
+    earlier years of ``result``); ``recipient`` the 主送机关, ``date`` the 成文日期 (default today),
+    ``period`` how the text names the draft's period (2017年第三季度; default the year).
 
     An existing file at ``out`` that gps did not write, or that was edited since, is replaced only
     with ``force``; without ``out``, the draft goes to the default name in ``output_dir``, or beside
@@ -181,16 +189,35 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
 
     protect([tpl_path] + ([used_narr] if used_narr else []))
     target = _target(out, output_dir, y, force, warnings)
+    if history is None:
+        history = _history(result, agg, skip_invalid)
     ctx = build_context(agg, prof, title=text_title, next_agg=next_agg, prev_agg=prev_agg, narrative=narr,
-                        prev_period=prev_period, prev_label=prev_label)
+                        prev_period=prev_period, prev_label=prev_label, history=history,
+                        recipient=recipient, date=date, period=period)
     if agg.total.count == 0:
         warnings.append(f"{y} 年没有可统计的项目:报告中的数字均为 0")
     t0 = time.perf_counter()
     rendered = render(tpl_path, ctx)
+    warnings.extend(rendered.warnings)
     warnings.extend(coverage.check(rendered.tpl.docx.element.body, rendered.appendix_xml, ctx["jurisdictions"]))
     save(rendered, target, force=force)
     return ReportOutcome(target, agg, next_agg, prev_agg, tpl_path, used_narr, ctx, warnings,
-                         time.perf_counter() - t0)
+                         time.perf_counter() - t0, rendered.chart_seconds)
+
+
+def _history(result: Result, agg: Aggregation, skip_invalid: bool) -> list[tuple[int, int, Decimal]]:
+    """(year, count, amount) of the years before the report's in ``result``, for the trend chart;
+    a year with rows from fewer than half the jurisdictions (stray rows) is left out."""
+    from .. import api
+
+    out = []
+    for y in sorted(set(result.years())):
+        if y >= agg.year:
+            continue
+        other = api.aggregate(result, year=y, by="jurisdiction", skip_invalid=skip_invalid)
+        if _coverage(other) * 2 >= _coverage(agg):
+            out.append((y, other.total.count, other.total.amount))
+    return out
 
 
 def draft_for_run(result: Result, year: int, out: Path, cfg: Config) -> Path:
@@ -201,5 +228,6 @@ def draft_for_run(result: Result, year: int, out: Path, cfg: Config) -> Path:
     outcome = write_report(
         result, year, out=out, template=cfg.report_template,
         narrative=cfg.report_narrative, narrative_required=False, title=cfg.report_title, skip_invalid=True,
+        recipient=cfg.report_recipient, date=cfg.report_date,
     )
     return outcome.path

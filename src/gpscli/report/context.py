@@ -10,6 +10,7 @@ the documentation of the variables in :mod:`.variables`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ from .. import wording
 from ..aggregate import Aggregation, Figure
 from ..profile import Profile
 from . import fmt
-from .model import Change, Fig, Group, Line, Place, Project, Review, Section, Table, TableRow, YearFigures  # noqa: F401
+from .model import Change, Fig, Group, Line, Place, Project, Review, Section, Table, TableRow, YearFigures, YearPoint  # noqa: F401
 from .narrative import Block, Narrative
 from .register import build_register
 from .sections import (  # noqa: F401
@@ -84,10 +85,14 @@ def _other_year(agg: Aggregation, other: Aggregation | None, later: bool, label:
 def build_context(agg: Aggregation, profile: Profile, *, title: str,
                   next_agg: Aggregation | None = None, prev_agg: Aggregation | None = None,
                   narrative: Narrative | None = None, date: dt.date | None = None, top_n: int = 3,
-                  prev_period: tuple[str, Aggregation] | None = None, prev_label: str = "") -> dict[str, Any]:
-    """Everything the template may use (see :data:`VARIABLES`), except ``appendix_table``, which the
+                  prev_period: tuple[str, Aggregation] | None = None, prev_label: str = "",
+                  history: Sequence[tuple[int, int, Decimal]] = (), recipient: str = "",
+                  period: str = "") -> dict[str, Any]:
+    """Everything the template may use (see :data:`VARIABLES`), except ``appendix_table`` and the charts, which the
     renderer builds from ``table`` because a Word table belongs to one document. ``prev_period``:
-    (how the text names it, its aggregation) of the period before a quarter's (环比, from the ledger)."""
+    (how the text names it, its aggregation) of the period before a quarter's (环比, from the ledger).
+    ``history``: (year, count, amount) of earlier years, for the trend chart; ``period``: how the
+    text names the draft's period (2017年第三季度; default the year)."""
     places = build_places(agg, profile, top_n)
     sections = build_sections(places, profile, agg, top_n)
     narrative = narrative or Narrative()
@@ -98,6 +103,8 @@ def build_context(agg: Aggregation, profile: Profile, *, title: str,
         "region_short": fmt.clean(profile.short_name or profile.name),
         "bureau": fmt.clean(profile.bureau or wording.bureau(profile.name)),
         "date": wording.date_text(date or dt.date.today()),
+        "recipient": fmt.clean(recipient),
+        "period": fmt.clean(period) or f"{agg.year}年",
         "total": Fig(agg.total.count, agg.total.amount),
         "categories": lines(agg.by["category"], agg.total.amount),
         "jurisdictions": places,
@@ -111,6 +118,10 @@ def build_context(agg: Aggregation, profile: Profile, *, title: str,
         "problems": narrative.blocks("problems"),
         "narrative_sections": [{"title": s.title, "kind": s.kind, "blocks": s.blocks} for s in narrative.sections],
         "missing": [p.name for p in places if not p.submitted],
+        "not_reported": [p.name for p in places if p.not_reported],
+        "zero_reports": [p.name for p in places if p.zero],
+        "history": [YearPoint(y, c, a) for y, c, a in history] + (
+            [YearPoint(agg.year, agg.total.count, agg.total.amount)] if history else []),
         "skipped": len(agg.skipped),
         "review": build_review(agg),
         "register": build_register(agg),

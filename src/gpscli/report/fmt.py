@@ -1,13 +1,15 @@
 """How figures and ordinals are written in a report (the template's Jinja filters).
 
-Amounts are 万元 with up to two decimals and no trailing zeros (16252.68万元, 1189万元, 5379.6万元);
+Amounts are written in two styles, each by one function: in running text 万元 with up to two
+decimals and no trailing zeros (:func:`wan`, :func:`money`: 16252.68万元, 1189万元, 5379.6万元); in
+tables always two decimals (:func:`table_wan`: 2090.00, 1183.30), as the annex note promises;
 counts are 55项 or 55个项目; heading ordinals follow GB/T 9704: 一、 （一） 1. （1）.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .. import wording
 from ..money import display, percent_change
@@ -71,6 +73,20 @@ def wan(amount: Decimal | int | None) -> str:
     if amount is None:
         return ""
     return display(Decimal(amount))
+
+
+def table_wan(amount: Decimal | int | None) -> str:
+    """An amount in 万元 as a table cell writes it: always two decimals (2090.00, 1183.30); no figure:
+    the table's mark for an empty cell (—)."""
+    if amount is None:
+        return wording.NO_FIGURE
+    q = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{q:.2f}"
+
+
+def table_count(count: int | None) -> str:
+    """A count as a table cell writes it: 55; no figure: —."""
+    return wording.NO_FIGURE if count is None else str(int(count))
 
 
 def money(amount: Decimal | int | None, unit: str = wording.UNIT) -> str:

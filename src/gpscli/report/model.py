@@ -7,7 +7,7 @@ Plain frozen dataclasses with the ready-written forms templates use (``money``, 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..profile import GROUP
@@ -41,6 +41,15 @@ class _Figured(_Money):
 
 @dataclass(frozen=True)
 class Fig(_Figured):
+    count: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class YearPoint(_Figured):
+    """One year of the trend (``history``): its year, count and amount."""
+
+    year: int
     count: int
     amount: Decimal
 
@@ -106,10 +115,15 @@ class Place(_Figured):
     subcategories: list[Line]
     top: list[Project]
     projects: Sequence[Project]  # made lazily (sections._Ranked): a Project only when read
+    zero: bool = False  # no project: it sent a 零报告 (else, without projects, it has not reported)
 
     @property
     def submitted(self) -> bool:
         return self.count > 0
+
+    @property
+    def not_reported(self) -> bool:
+        return not self.count and not self.zero
 
 
 @dataclass(frozen=True)
@@ -123,8 +137,9 @@ class Group(_Figured):
     subcategories: list[Line]
     top: list[Project]
     members: list[Place]
-    missing: list[str]
+    missing: list[str]  # members that have not reported (no projects and no 零报告)
     label: str = ""  # how one member is called in a sentence: 县（市）
+    zero: list[str] = field(default_factory=list)  # members that sent a 零报告
 
     @property
     def member_names(self) -> str:

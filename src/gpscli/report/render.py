@@ -2,7 +2,7 @@
 
 * our own Jinja environment: ``autoescape=True`` (data holding & < > cannot break the XML),
   ``StrictUndefined`` (a misspelt variable is an error, not a blank), a sandbox, and the report
-  filters (money, wan, items, cn, ordinal, percent) and ``counter()``;
+  filters (money, wan, table_wan, items, cn, ordinal, percent) and ``counter()``;
 * any template problem (bad tag, unknown variable or attribute, broken file) becomes a
   :class:`TemplateError` whose message says in Chinese what is wrong and where (body, footer...,
   quoting the paragraph's text), never a Jinja traceback;
@@ -16,7 +16,7 @@ import html
 import re
 import traceback
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -61,8 +61,8 @@ def _finalize(value: Any) -> Any:
 
 def make_env() -> jinja2.Environment:
     env = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
-    env.filters.update(money=fmt.money, wan=fmt.wan, items=fmt.items, cn=fmt.cn, ordinal=fmt.ordinal,
-                       percent=fmt.percent)
+    env.filters.update(money=fmt.money, wan=fmt.wan, table_wan=fmt.table_wan, items=fmt.items, cn=fmt.cn,
+                       ordinal=fmt.ordinal, percent=fmt.percent)
     env.globals["counter"] = fmt.counter
     return env
 
@@ -148,7 +148,7 @@ def explain(exc: BaseException) -> str:
         if "no filter named" in low:
             name = re.search(r"named '([^']+)'", msg)
             return (f"没有名为「{name.group(1) if name else '?'}」的过滤器"
-                    "(可用:money、wan、items、cn、ordinal、percent 及 Jinja 自带的过滤器)")
+                    "(可用:money、wan、table_wan、items、cn、ordinal、percent 及 Jinja 自带的过滤器)")
         if "unexpected end of template" in low:
             if block:
                 return f"「{{% {block.group(1)} %}}」没有对应的「{{% end{block.group(1)} %}}」"
@@ -243,6 +243,8 @@ class Rendered:
     tpl: Any
     seconds: float = 0.0
     appendix_xml: str = ""  # the appendix table as inserted (where the body of the report ends)
+    warnings: list[str] = field(default_factory=list)  # charts left out (no Chinese font)
+    chart_seconds: float = 0.0  # of ``seconds``, drawing the charts (0 when the template has none)
 
 
 def render(template: Path, context: dict[str, Any]) -> Rendered:
@@ -256,6 +258,7 @@ def render(template: Path, context: dict[str, Any]) -> Rendered:
     tpl = open_template(template)
     ctx = dict(context)
     ctx["appendix_table"] = appendix = appendix_fragment(tpl.docx, ctx["table"], _appendix_width(tpl))
+    charts = _charts(tpl, ctx)
     try:
         tpl.render(ctx, make_env(), autoescape=True)
     except TemplateError:
@@ -269,7 +272,33 @@ def render(template: Path, context: dict[str, Any]) -> Rendered:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
     props.revision = 1
-    return Rendered(tpl, time.perf_counter() - t0, appendix.xml)
+    warnings = [w for c in charts for w in c.warnings]
+    return Rendered(tpl, time.perf_counter() - t0, appendix.xml, warnings, sum(c.seconds for c in charts))
+
+
+def _charts(tpl, ctx: dict[str, Any]) -> list:
+    """Put the chart variables into ``ctx`` (drawn only if the template prints them), as wide as the
+    body's text block; returns them, to collect their warnings and time afterwards."""
+    from docx.shared import Twips
+
+    from .charts import build_charts
+
+    width = int(Twips(_body_width(tpl)))
+    charts = build_charts(ctx)
+    for name, chart in charts.items():
+        if chart is not None:
+            chart.tpl, chart.width_emu = tpl, width
+        ctx[name] = chart
+    return [c for c in charts.values() if c is not None]
+
+
+def _body_width(tpl) -> int:
+    """Text width (twips) of the first section, where the body of the report (and its charts) is."""
+    from docx.oxml.ns import qn
+
+    body = tpl.docx.element.body
+    first = body.find(f"{qn('w:p')}/{qn('w:pPr')}/{qn('w:sectPr')}")
+    return _width(first if first is not None else body.find(qn("w:sectPr")))
 
 
 def save(rendered: Rendered, out: Path, force: bool = False) -> Path:

@@ -106,6 +106,7 @@ def build_places(agg: Aggregation, profile: Profile, top_n: int = 3) -> list[Pla
     order = [(j.name, j.kind) for j in profile.jurisdictions]
     known = {name for name, _ in order}
     order += [(name, wording.OTHER_KIND) for name, _ in agg.by["jurisdiction"] if name not in known]
+    zero = {fmt.clean(s.jurisdiction) for s in agg.submissions if s.zero and not s.submitted}
     records: dict[str, list[_Row]] = {}
     for row in _rows(agg):
         records.setdefault(row[1].jurisdiction[row[2]], []).append(row)
@@ -116,7 +117,7 @@ def build_places(agg: Aggregation, profile: Profile, top_n: int = 3) -> list[Pla
         rs = records.get(name, [])
         ranked = _Ranked(rs, flagged)
         places.append(Place(fmt.clean(name), kind, f.count, f.amount, lines(cats, f.amount),
-                            _subcategories(rs, f.amount), ranked[:top_n], ranked))
+                            _subcategories(rs, f.amount), ranked[:top_n], ranked, fmt.clean(name) in zero))
     return places
 
 
@@ -141,7 +142,8 @@ def build_group(members: list[Place], agg: Aggregation, top_n: int = 3, name: st
     rs = _rows(agg, lambda j: member.get(j, False))
     ranked = _Ranked(rs, flagged_rows(agg))
     return Group(fmt.clean(name), count, amount, lines(cats, amount), _subcategories(rs, amount),
-                 ranked[:top_n], members, [m.name for m in members if not m.submitted], fmt.clean(label))
+                 ranked[:top_n], members, [m.name for m in members if m.not_reported], fmt.clean(label),
+                 [m.name for m in members if m.zero])
 
 
 def build_sections(places: list[Place], profile: Profile, agg: Aggregation, top_n: int = 3) -> list[Section]:

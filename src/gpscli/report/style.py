@@ -58,6 +58,9 @@ STYLE_IDS = {
     "附件说明": "GwAttachNote",
     "附件标识": "GwAttachLabel",
     "落款": "GwSignature",
+    "主送机关": "GwRecipient",
+    "图": "GwFigure",
+    "图题": "GwCaption",
     "表格说明": "GwTableNote",
     "表格文字": "GwTableText",
     "表头文字": "GwTableHead",
@@ -209,8 +212,22 @@ def define_styles(doc) -> None:
     char = _style(doc, "二级标题字符", WD_STYLE_TYPE.CHARACTER, base=None)
     set_fonts(char.element, H2_FONT)
 
+    # GB/T 9704-2012 7.3.5: the signature is not separated from the body; 附件说明 goes with it.
     note = _style(doc, "附件说明")
-    set_paragraph(_ppr(note), first_line_chars=2, jc="left", line_twips=LINE_PITCH_TWIPS, before=LINE_PITCH_TWIPS)
+    set_paragraph(_ppr(note), first_line_chars=2, jc="left", line_twips=LINE_PITCH_TWIPS, before=LINE_PITCH_TWIPS,
+                  keep_next=True)
+
+    recipient = _style(doc, "主送机关")
+    set_paragraph(_ppr(recipient), first_line_chars=0, jc="left", line_twips=LINE_PITCH_TWIPS, keep_next=True)
+
+    # A picture in a paragraph of exact line spacing is cut to one line: the figure's is "auto".
+    figure = _style(doc, "图")
+    set_paragraph(_ppr(figure), first_line_chars=0, jc="center", line_twips=240, line_rule="auto", snap=False,
+                  before=120, keep_next=True)
+    caption = _style(doc, "图题")
+    set_fonts(caption.element, BODY_FONT, size_pt=14)
+    set_paragraph(_ppr(caption), first_line_chars=0, jc="center", line_twips=LINE_PITCH_TWIPS, font_pt=14,
+                  after=120)
 
     label = _style(doc, "附件标识")
     set_fonts(label.element, H1_FONT, size_pt=BODY_PT)

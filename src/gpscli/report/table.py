@@ -3,7 +3,8 @@
 
 Rows: jurisdictions in profile order, then 合计. Columns: for each category that has projects,
 项数 and 金额 (万元); then 合计. Two header rows (the category over its two columns) repeat on every
-page; rows do not split across pages. Cell text uses the template's 表头文字 / 表格文字 styles when it
+page; rows do not split across pages. Amounts have two decimals (:func:`.fmt.table_wan`), a cell
+without projects holds ``wording.NO_FIGURE``. Cell text uses the template's 表头文字 / 表格文字 styles when it
 has them (so fonts can be changed in Word), else direct formatting.
 
 The XML is built with lxml rather than python-docx's table API: python-docx looks every cell up
@@ -142,8 +143,9 @@ def table_xml(table: Table, width_twips: int, *, head_style: str | None = None, 
         b.cell(tr, widths[0], row.name, head=is_total, align="center" if is_total else "left")
         for k, fig in enumerate([*row.cells, row.total]):
             c = 1 + 2 * k
-            b.cell(tr, widths[c], "" if fig is None else str(fig.count), head=is_total)
-            b.cell(tr, widths[c + 1], "" if fig is None else fmt.wan(fig.amount), head=is_total, align="right")
+            b.cell(tr, widths[c], fmt.table_count(None if fig is None else fig.count), head=is_total)
+            b.cell(tr, widths[c + 1], fmt.table_wan(None if fig is None else fig.amount), head=is_total,
+                   align="right")
     xml = etree.tostring(tbl, encoding="unicode")
     return xml.replace(f' xmlns:w="{W}"', "", 1)
 
