@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..aggregate import Aggregation
     from ..api import Result
     from ..config import Config
+    from .charts import Painter
 
 DEFAULT_TITLE = wording.REPORT_TITLE
 BY = "jurisdiction,category"
@@ -153,6 +154,26 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
     with ``force``; without ``out``, the draft goes to the default name in ``output_dir``, or beside
     an edited draft under a new name (…报告(2).docx), which the outcome's warnings mention.
     """
+    from .charts import Painter
+
+    painter = Painter.start(Path(template) if template else None)  # matplotlib loads while the data are summed
+    try:
+        return _write(result, year, painter, out=out, output_dir=output_dir, template=template, narrative=narrative,
+                      narrative_required=narrative_required, title=title, skip_invalid=skip_invalid, force=force,
+                      prev_period=prev_period, prev_label=prev_label, history=history, period=period,
+                      recipient=recipient, date=date)
+    finally:
+        if painter is not None:
+            painter.close()
+
+
+def _write(result: Result, year: int | None, painter: Painter | None, *, out: str | Path | None,
+           output_dir: str | Path, template: str | Path | None, narrative: str | Path | None,
+           narrative_required: bool, title: str | None, skip_invalid: bool, force: bool,
+           prev_period: tuple[str, Aggregation] | None, prev_label: str,
+           history: list[tuple[int, int, Decimal]] | None, period: str, recipient: str,
+           date: dt.date | None) -> ReportOutcome:
+    """:func:`write_report`, with the charts' painter started."""
     from .. import api
     from . import coverage
     from .render import render, save
@@ -197,7 +218,7 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
     if agg.total.count == 0:
         warnings.append(f"{y} 年没有可统计的项目:报告中的数字均为 0")
     t0 = time.perf_counter()
-    rendered = render(tpl_path, ctx)
+    rendered = render(tpl_path, ctx, painter)
     warnings.extend(rendered.warnings)
     warnings.extend(coverage.check(rendered.tpl.docx.element.body, rendered.appendix_xml, ctx["jurisdictions"]))
     save(rendered, target, force=force)

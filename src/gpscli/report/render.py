@@ -247,8 +247,9 @@ class Rendered:
     chart_seconds: float = 0.0  # of ``seconds``, drawing the charts (0 when the template has none)
 
 
-def render(template: Path, context: dict[str, Any]) -> Rendered:
-    """Render ``context`` into the template; the result is saved with :func:`save`."""
+def render(template: Path, context: dict[str, Any], painter: Any = None) -> Rendered:
+    """Render ``context`` into the template; the result is saved with :func:`save`. ``painter``: a
+    :class:`.charts.Painter` started earlier, which draws the charts (None: drawn here)."""
     import time
 
     from .table import appendix_fragment
@@ -258,7 +259,7 @@ def render(template: Path, context: dict[str, Any]) -> Rendered:
     tpl = open_template(template)
     ctx = dict(context)
     ctx["appendix_table"] = appendix = appendix_fragment(tpl.docx, ctx["table"], _appendix_width(tpl))
-    charts = _charts(tpl, ctx)
+    charts = _charts(tpl, ctx, painter)
     try:
         tpl.render(ctx, make_env(), autoescape=True)
     except TemplateError:
@@ -276,7 +277,7 @@ def render(template: Path, context: dict[str, Any]) -> Rendered:
     return Rendered(tpl, time.perf_counter() - t0, appendix.xml, warnings, sum(c.seconds for c in charts))
 
 
-def _charts(tpl, ctx: dict[str, Any]) -> list:
+def _charts(tpl, ctx: dict[str, Any], painter: Any = None) -> list:
     """Put the chart variables into ``ctx`` (drawn only if the template prints them), as wide as the
     body's text block; returns them, to collect their warnings and time afterwards."""
     from docx.shared import Twips
@@ -284,7 +285,7 @@ def _charts(tpl, ctx: dict[str, Any]) -> list:
     from .charts import build_charts
 
     width = int(Twips(_body_width(tpl)))
-    charts = build_charts(ctx)
+    charts = build_charts(ctx, painter)
     for name, chart in charts.items():
         if chart is not None:
             chart.tpl, chart.width_emu = tpl, width
