@@ -188,6 +188,19 @@ def test_broken_gps_toml_is_a_usage_error(tmp_path, monkeypatch):
     assert "gps.toml" in r.stderr
 
 
+@pytest.mark.parametrize("toml,said", [
+    ('negativelist = "禁止事项.csv"\n', "不认识的项「negativelist」;是否应为「negative_list」?"),
+    ('[limits]\nworker = 2\n', "[limits] 中有不认识的项「worker」;是否应为「workers」?"),
+    ('[deadlines]\nquarterdays = 25\n', "[deadlines] 中有不认识的项「quarterdays」;是否应为「quarter_days」?"),
+])
+def test_a_misspelt_setting_is_refused_not_ignored(tmp_path, monkeypatch, toml, said):
+    (tmp_path / "gps.toml").write_text(toml, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, ["aggregate"])
+    assert r.exit_code == 2
+    assert said in r.stderr
+
+
 def test_unwritable_log_is_a_warning_not_a_crash(tmp_path):
     exe = shutil.which("gps", path=os.path.dirname(sys.executable))
     p = write_xlsx(tmp_path / "a.xlsx", standard_rows([project()]))

@@ -129,6 +129,7 @@ def load(path: Path | None = None, search: bool = True) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"配置文件 {path} 格式有误:{exc}") from exc
+    _check_keys(data, path)
     root = path.parent.resolve()
 
     def rel(value: object, name: str) -> Path:
@@ -206,6 +207,35 @@ def _report_options(cfg: Config, report: dict, path: Path) -> None:
     if not isinstance(day, dt.date):
         raise ConfigError(f"配置文件 {path} 中 [report] date 应是日期,如 date = \"2017-01-10\"")
     cfg.report_date = day
+
+
+# Every key gps.toml may hold, by table ("": the top level; [catalogue] checks its own, in editions.py).
+KEYS: dict[str, tuple[str, ...]] = {
+    "": ("data", "output", "catalogue", "profile", "negative_list", "methods", "report", "limits", "ledger",
+         "deadlines"),
+    "report": ("title", "template", "narrative", "recipient", "date"),
+    "limits": ("suspicious_amount", "max_file_mb", "max_uncompressed_mb", "max_rows", "max_cells", "memory_mb",
+               "seconds", "wall_seconds", "workers"),
+    "ledger": ("url",),
+    "deadlines": ("quarter_days", "year_days"),
+}
+
+
+def _check_keys(data: dict, path: Path) -> None:
+    """A misspelt key is refused, naming the one meant: a setting silently not applied (a keyword
+    list, a deadline) is worse than an error."""
+    from .text import closest
+
+    for table, allowed in KEYS.items():
+        section = data if not table else data.get(table)
+        if not isinstance(section, dict):
+            continue
+        for k in section:
+            if k not in allowed:
+                near = closest(k, list(allowed), cutoff=0.6)
+                where = f"[{table}] 中" if table else ""
+                hint = f";是否应为「{near}」?" if near else f";可用:{'、'.join(allowed)}"
+                raise ConfigError(f"配置文件 {path} {where}有不认识的项「{k}」{hint}")
 
 
 def _methods(data: dict, path: Path) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -80,10 +80,8 @@ def report_command(
     生成的文件路径输出到标准输出。默认文件名的草稿被人改过时不会被覆盖,新草稿另存为“…(2).docx”;
     --out 指定的文件已存在且不是 gps 写的(或被改过)时须加 --force。
     """
-    from ..errors import DataError
-    from ..report import preflight, write_report
+    from ..report import preflight
     from .common import load_config
-    from .validate_cmd import print_issue_table
 
     if variables or check_template:
         _template_help(variables, check_template)
@@ -95,6 +93,25 @@ def report_command(
     narrative_required = narrative is not None
     narrative_arg: str | Path | None = narrative if narrative is not None else cfg.report_narrative
     preflight(template=template, out=out_path, narrative=narrative, force=force)
+    from ..report.charts import Painter
+
+    painter = Painter.start(template)  # matplotlib loads in its own process while the data are read
+    try:
+        _draft(painter, year, data, period, as_of, catalogue, out_path, template, narrative_arg, narrative_required,
+               title, skip_invalid, force, cfg)
+    finally:
+        if painter is not None:
+            painter.close()
+
+
+def _draft(painter: Any, year: int | None, data: list[Path] | None, period: str | None, as_of: str | None,
+           catalogue: Path | None, out_path: Path | None, template: Path | None, narrative_arg: str | Path | None,
+           narrative_required: bool, title: str | None, skip_invalid: bool, force: bool, cfg: Any) -> None:
+    """A draft from the files or the ledger, its charts drawn by ``painter``."""
+    from ..errors import DataError
+    from ..report import write_report
+    from .validate_cmd import print_issue_table
+
     prev_period, prev_label, history, period_text = None, "", None, ""
     from .ledger_cmd import from_ledger
 
@@ -107,7 +124,7 @@ def report_command(
             result, year, out=out_path, output_dir=cfg.output, template=template, narrative=narrative_arg,
             narrative_required=narrative_required, title=title or cfg.report_title, skip_invalid=skip_invalid,
             force=force, prev_period=prev_period, prev_label=prev_label, history=history, period=period_text,
-            recipient=cfg.report_recipient, date=cfg.report_date,
+            recipient=cfg.report_recipient, date=cfg.report_date, painter=painter,
         )
     except DataError:
         if result.errors:  # else the data has no row of that year: the message says so alone

@@ -138,7 +138,7 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
                  title: str | None = None, skip_invalid: bool = False, force: bool = False,
                  prev_period: tuple[str, Aggregation] | None = None, prev_label: str = "",
                  history: list[tuple[int, int, Decimal]] | None = None, recipient: str = "",
-                 date: dt.date | None = None, period: str = "") -> ReportOutcome:
+                 date: dt.date | None = None, period: str = "", painter: Painter | None = None) -> ReportOutcome:
     """Aggregate ``result`` for ``year`` (and the year before and after when present) and write the DOCX.
 
     Raises DataError when the data has errors (unless ``skip_invalid``), UsageError for missing
@@ -148,7 +148,8 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
     ``prev_label``: how the text names the year before (a quarter's draft: 2016年第一季度, 同期).
     ``history``: (year, count, amount) of the years before, for the trend chart (default: the
     earlier years of ``result``); ``recipient`` the 主送机关, ``date`` the 成文日期 (default today),
-    ``period`` how the text names the draft's period (2017年第三季度; default the year).
+    ``period`` how the text names the draft's period (2017年第三季度; default the year); ``painter``
+    a :class:`.charts.Painter` already started (default: one is started here when the template has charts).
 
     An existing file at ``out`` that gps did not write, or that was edited since, is replaced only
     with ``force``; without ``out``, the draft goes to the default name in ``output_dir``, or beside
@@ -156,14 +157,16 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
     """
     from .charts import Painter
 
-    painter = Painter.start(Path(template) if template else None)  # matplotlib loads while the data are summed
+    own = painter is None  # (a caller may start it sooner, before reading the data: gps report does)
+    if own:
+        painter = Painter.start(Path(template) if template else None)  # matplotlib loads while the data are summed
     try:
         return _write(result, year, painter, out=out, output_dir=output_dir, template=template, narrative=narrative,
                       narrative_required=narrative_required, title=title, skip_invalid=skip_invalid, force=force,
                       prev_period=prev_period, prev_label=prev_label, history=history, period=period,
                       recipient=recipient, date=date)
     finally:
-        if painter is not None:
+        if own and painter is not None:
             painter.close()
 
 

@@ -112,7 +112,9 @@ class Painter:
     def __init__(self) -> None:
         import multiprocessing as mp
 
-        ctx: Any = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        # spawn, not fork: a fork would share the parent's heap of records, which the child's garbage
+        # collector walks (and copies) while matplotlib loads; a new interpreter starts in 0.1 s
+        ctx: Any = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
         self._proc = ctx.Process(target=_serve, args=(child,), name="gps-charts", daemon=True)
         self._proc.start()
