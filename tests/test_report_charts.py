@@ -87,6 +87,7 @@ def test_the_font_matplotlib_uses_has_the_glyphs_of_the_title(sample):
 
 def test_without_a_chinese_font_the_charts_are_left_out_with_a_warning(sample, sample_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(charts, "find_cjk_font", lambda text="": None)
+    monkeypatch.setattr(charts.Painter, "start", classmethod(lambda cls, template: None))  # drawn here, as patched
     out = write_report(sample, 2016, out=tmp_path / "r.docx", narrative=sample_dir / "narrative-2016.md")
     assert _pictures(out.path) == []
     text = "\n".join(p.text for p in docx.Document(str(out.path)).paragraphs)
@@ -165,3 +166,16 @@ def test_a_partial_quarter_tells_zero_reports_from_jurisdictions_not_reported(tm
     assert "以上数字不含截至成文日尚未报送2017年第三季度情况的木垒哈萨克自治县。" in text
     assert "未报送政府购买服务项目" not in text  # the old wording, which read as "had none"
     assert agg.total.count > agg_missing.total.count
+
+
+def test_the_painter_process_draws_what_would_be_drawn_here(sample):
+    _font_or_skip()
+    agg = api.aggregate(sample, year=2016, by="jurisdiction,category")
+    chart = charts.categories_chart("2016年", lines(agg.by["category"], agg.total.amount))
+    painter = charts.Painter.start(None)  # the bundled template prints charts
+    assert painter is not None
+    try:
+        assert painter.paint(chart.spec()) == charts.paint(chart.spec())
+    finally:
+        painter.close()
+    assert not painter._proc.is_alive()
