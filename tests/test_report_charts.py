@@ -86,7 +86,9 @@ def test_the_font_matplotlib_uses_has_the_glyphs_of_the_title(sample):
 
 
 def test_without_a_chinese_font_the_charts_are_left_out_with_a_warning(sample, sample_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr(charts, "find_cjk_font", lambda text="": None)
+    from gpscli import painting
+
+    monkeypatch.setattr(painting, "find_cjk_font", lambda text="": None)
     monkeypatch.setattr(charts.Painter, "start", classmethod(lambda cls, template: None))  # drawn here, as patched
     out = write_report(sample, 2016, out=tmp_path / "r.docx", narrative=sample_dir / "narrative-2016.md")
     assert _pictures(out.path) == []
@@ -178,4 +180,4 @@ def test_the_painter_process_draws_what_would_be_drawn_here(sample):
         assert painter.paint(chart.spec()) == charts.paint(chart.spec())
     finally:
         painter.close()
-    assert not painter._proc.is_alive()
+    assert painter._proc.poll() is not None  # it has stopped

@@ -6,74 +6,26 @@ only by a template that uses a chart (a template without charts costs nothing). 
 is false when there is nothing to draw or when the machine has no Chinese font; then the chart is
 left out and :attr:`Chart.warnings` says which fonts to install, never a picture of empty boxes.
 
-Pictures are PNG at :data:`DPI` (print resolution) and as wide as the text block (156 mm, GB/T 9704).
+Pictures are PNG at :data:`~gpscli.painting.DPI` (print resolution) and as wide as the text block
+(156 mm, GB/T 9704). What a chart shows (its figures and their labels, in the report's style) is
+decided here; :mod:`gpscli.painting` draws it, in a process of its own (:class:`Painter`).
 """
 
 from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .. import wording
+from ..painting import Font, Spec, find_cjk_font, paint
 
-DPI = 210  # print resolution: 156 mm wide is a 1290-pixel picture, above 200 dpi as printed
-# Fonts with Chinese glyphs, preferred first (a sans serif reads best in a chart): Windows, macOS, Linux.
-CJK_FONTS = (
-    "Microsoft YaHei", "SimHei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Heiti SC",
-    "Hiragino Sans GB", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK JP", "Droid Sans Fallback",
-    "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "NSimSun", "Songti SC", "STSong", "Noto Serif CJK JP",
-)
-# Simplified Chinese faces: all of CJK Unified Ideographs (U+4E00–U+9FA5) and the punctuation charts use.
-_SIMPLIFIED = frozenset(("Microsoft YaHei", "SimHei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
-                         "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "NSimSun"))
 FONTS_TO_INSTALL = ("Noto Sans CJK SC(Debian/Ubuntu:apt-get install fonts-noto-cjk)", "文泉驿正黑(fonts-wqy-zenhei)",
                     "Windows 的黑体、微软雅黑", "macOS 的苹方")
-
-
-@dataclass
-class Font:
-    name: str
-    path: str
-
-
-_found: dict[str, Font | None] = {}
-
-
-def find_cjk_font(text: str = "年项目资金占比") -> Font | None:
-    """A font on this machine with glyphs for every character of ``text``, or None."""
-    if text in _found:
-        return _found[text]
-    from matplotlib import font_manager
-    from matplotlib.ft2font import FT2Font
-
-    by_name: dict[str, str] = {}
-    for entry in font_manager.fontManager.ttflist:
-        if entry.style == "normal" and entry.weight in (400, "normal", "regular", "book", "medium", 500):
-            by_name.setdefault(entry.name, entry.fname)
-    needed = {ord(c) for c in text if ord(c) > 0x7F}
-    result = None
-    for name in CJK_FONTS:
-        path = by_name.get(name)
-        if path is None:
-            continue
-        if name in _SIMPLIFIED and all(c < 0x9FA6 for c in needed):
-            result = Font(name, path)  # a Simplified Chinese face covers the unified ideographs: not opened
-            break
-        try:  # one look-up per character: the whole character map of a CJK font takes 0.2 s to build
-            face = FT2Font(path)
-            covered = all(face.get_char_index(c) for c in needed)
-        except (OSError, RuntimeError):
-            continue
-        if covered:
-            result = Font(name, path)
-            break
-    _found[text] = result
-    return result
 
 
 def no_font_warning(title: str) -> str:
@@ -81,44 +33,17 @@ def no_font_warning(title: str) -> str:
             + "、".join(FONTS_TO_INSTALL))
 
 
-Spec = tuple  # (draw, data, text, width in inches, aspect, tight): what a picture is drawn from (picklable)
-
-
-def paint(spec: Spec) -> bytes:
-    """A chart as PNG bytes (LookupError without a Chinese font, ImportError without matplotlib)."""
-    draw, data, text, width_in, aspect, tight = spec
-    font = find_cjk_font(text)
-    if font is None:
-        raise LookupError(text)
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width_in, width_in * aspect), dpi=DPI)
-    with matplotlib.rc_context({"font.family": [font.name], "axes.unicode_minus": False, "font.size": 10}):
-        draw(fig, data)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None},
-                    bbox_inches="tight" if tight else None, pad_inches=0.05)
-    return buf.getvalue()
-
-
 class Painter:
-    """Draws the charts in a process of its own, started when the report starts: matplotlib is
-    imported there (0.8 s) while this process aggregates the data and builds the context, and the
-    pictures are drawn on the other core. Falls back to drawing here where no process can start."""
+    """The process that draws the charts (``python -m gpscli.painting``), started when the report
+    starts: matplotlib loads there while this process reads and sums the data, and the pictures are
+    drawn on the other core. Falls back to drawing here where the process cannot start or dies."""
 
     def __init__(self) -> None:
-        import multiprocessing as mp
+        import subprocess
+        import sys
 
-        # spawn, not fork: a fork would share the parent's heap of records, which the child's garbage
-        # collector walks (and copies) while matplotlib loads; a new interpreter starts in 0.1 s
-        ctx: Any = mp.get_context("spawn")
-        self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child,), name="gps-charts", daemon=True)
-        self._proc.start()
-        child.close()
+        self._proc = subprocess.Popen([sys.executable, "-m", "gpscli.painting"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
     @classmethod
     def start(cls, template: Path | None) -> Painter | None:
@@ -127,13 +52,16 @@ class Painter:
             return None
         try:
             return cls()
-        except (OSError, ValueError, RuntimeError):
+        except OSError:
             return None
 
     def paint(self, spec: Spec) -> bytes:
+        from ..painting import receive, send
+
+        assert self._proc.stdin is not None and self._proc.stdout is not None
         try:
-            self._conn.send(spec)
-            ok, payload = self._conn.recv()
+            send(self._proc.stdin, spec)
+            ok, payload = receive(self._proc.stdout)
         except (OSError, EOFError):  # the process is gone: drawn here
             return paint(spec)
         if ok:
@@ -142,40 +70,16 @@ class Painter:
 
     def close(self) -> None:
         try:
-            self._conn.send(None)
-        except OSError:
+            if self._proc.stdin is not None:
+                self._proc.stdin.close()  # the end of its input: it stops
+            self._proc.wait(5)
+        except (OSError, ValueError):
             pass
-        self._proc.join(5)
-        if self._proc.is_alive():
-            self._proc.terminate()
-        self._conn.close()
-
-
-def _serve(conn: Any) -> None:
-    """The painter's process: matplotlib first, then each picture asked for, until told to stop."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
-        from matplotlib.backends import backend_agg  # noqa: F401
-        from matplotlib.figure import Figure  # noqa: F401
-    except ImportError:
-        pass
-    while True:
-        try:
-            spec = conn.recv()
-        except (EOFError, OSError):
-            return
-        if spec is None:
-            return
-        try:
-            conn.send((True, paint(spec)))
-        except LookupError:
-            conn.send((False, "font"))
-        except ImportError:
-            conn.send((False, "matplotlib"))
-        except Exception as exc:
-            conn.send((False, f"{type(exc).__name__}: {exc}"))
+        except Exception:
+            self._proc.kill()
+            self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
 
 
 def uses_charts(template: Path | None) -> bool:
@@ -197,7 +101,7 @@ class Chart:
     text (without the number: the template numbers the figures, 图1, 图2…)."""
 
     title: str
-    draw: Callable[[Any, Any], None]  # (matplotlib Figure, data): a module-level function (it is pickled)
+    draw: str  # how it is drawn: a function of gpscli.painting.DRAW
     data: Any
     labels: Sequence[str]  # every text the picture shows (to check the font covers it)
     tpl: Any = None  # the DocxTemplate the picture goes into
@@ -259,79 +163,38 @@ class Chart:
         return find_cjk_font(self.spec()[2])
 
 
-def _money_label(amount: Decimal) -> str:
-    from . import fmt
-
-    return fmt.wan(amount)
-
-
 def categories_chart(year_label: str, lines: Sequence[Any]) -> Chart | None:
     """Share of the amount by category (a pie); None when there is nothing to draw."""
-    items = [(str(c.name), c.amount) for c in lines if c.amount > 0]
-    if not items:
+    amounts = [(str(c.name), c.amount) for c in lines if c.amount > 0]
+    if not amounts:
         return None
-    return Chart(f"{year_label}各类别项目资金占比", _draw_shares, items, [n for n, _ in items], aspect=0.45)
-
-
-def _draw_shares(fig: Any, items: list[tuple[str, Decimal]]) -> None:
-    ax = fig.add_axes((0.0, 0.03, 0.4, 0.94))
-    total = sum((a for _, a in items), Decimal(0))
-    values = [float(a) for _, a in items]  # drawing only: the shares written are Decimal
-    shares = [f"{(a * 100 / total).quantize(Decimal('0.01'))}%" for _, a in items]
-    wedges, _texts = ax.pie(values, startangle=90, counterclock=False, wedgeprops={"linewidth": 1, "edgecolor": "white"})
-    ax.axis("equal")
-    fig.legend(wedges, [f"{n}  {s}" for (n, _a), s in zip(items, shares, strict=True)],
-               loc="center left", bbox_to_anchor=(0.42, 0.5), frameon=False)
+    total = sum((a for _, a in amounts), Decimal(0))
+    items = [(n, a, f"{(a * 100 / total).quantize(Decimal('0.01'))}%") for n, a in amounts]
+    return Chart(f"{year_label}各类别项目资金占比", "shares", items, [n for n, _ in amounts], aspect=0.45)
 
 
 def jurisdictions_chart(year_label: str, places: Sequence[Any]) -> Chart | None:
     """The amount of each jurisdiction (horizontal bars, in the profile's order)."""
-    items = [(str(p.name), p.amount) for p in places if p.count]
+    from . import fmt
+
+    items = [(str(p.name), p.amount, fmt.wan(p.amount)) for p in places if p.count]
     if not items:
         return None
-    return Chart(f"{year_label}各地区项目资金", _draw_places, items, [n for n, _ in items],
+    return Chart(f"{year_label}各地区项目资金", "bars_across", (items, wording.UNIT), [n for n, _, _ in items],
                  aspect=min(0.25 + 0.045 * len(items), 1.1))
-
-
-def _draw_places(fig: Any, items: list[tuple[str, Decimal]]) -> None:
-    ax = fig.add_subplot(1, 1, 1)
-    names = [n for n, _ in items][::-1]
-    values = [float(a) for _, a in items][::-1]
-    bars = ax.barh(names, values, color="#4a6fa5")
-    ax.bar_label(bars, labels=[_money_label(a) for _, a in items][::-1], padding=3, fontsize=9)
-    ax.set_xlabel(wording.UNIT)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.margins(x=0.12)
-    _fixed_margins(fig, max(map(len, names)), bottom_in=0.45)
-
-
-def _fixed_margins(fig: Any, label_chars: int, bottom_in: float) -> None:
-    """Room for the axis labels, worked out from their length (a layout pass of matplotlib's
-    tight_layout would cost a tenth of a second a chart)."""
-    width, height = fig.get_size_inches()
-    left_in = 0.25 + label_chars * 10 / 72  # 10-point characters, each about as wide as it is high
-    fig.subplots_adjust(left=min(left_in / width, 0.4), right=0.97, top=1 - 0.15 / height, bottom=bottom_in / height)
 
 
 def trend_chart(history: Sequence[Any]) -> Chart | None:
     """Amount and count by year; None with fewer than two years."""
-    points = [(int(h.year), h.amount, int(h.count)) for h in history]
+    from . import fmt
+
+    points = [(str(int(h.year)), h.amount, f"{fmt.wan(h.amount)}{wording.UNIT}\n{int(h.count)}{wording.ITEM}")
+              for h in history]
     if len(points) < 2:
         return None
-    labels = [f"{y}" for y, _, _ in points] + ["资金", wording.ITEM]
-    return Chart(f"{points[0][0]}—{points[-1][0]}年政府购买服务项目资金", _draw_trend, points, labels, aspect=0.45)
-
-
-def _draw_trend(fig: Any, points: list[tuple[int, Decimal, int]]) -> None:
-    ax = fig.add_subplot(1, 1, 1)
-    years = [str(y) for y, _, _ in points]
-    bars = ax.bar(years, [float(a) for _, a, _ in points], color="#4a6fa5", width=0.5)
-    ax.bar_label(bars, labels=[f"{_money_label(a)}{wording.UNIT}\n{c}{wording.ITEM}" for _, a, c in points],
-                 padding=3, fontsize=9)
-    ax.set_ylabel(f"资金({wording.UNIT})")
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.margins(y=0.25)
-    _fixed_margins(fig, 4, bottom_in=0.35)
+    axis = f"资金({wording.UNIT})"
+    labels = [y for y, _, _ in points] + [axis, wording.ITEM]
+    return Chart(f"{points[0][0]}—{points[-1][0]}年政府购买服务项目资金", "bars_up", (points, axis), labels, aspect=0.45)
 
 
 def build_charts(ctx: dict[str, Any], painter: Painter | None = None) -> dict[str, Chart | None]:
