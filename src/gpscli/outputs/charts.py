@@ -12,6 +12,7 @@ show legibly (purchasing units, say) gets its table and a note instead of a char
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from .. import wording
 from ..aggregate import DIMENSIONS, Aggregation, Figure
@@ -88,7 +89,6 @@ def _chart(ws, agg: Aggregation, dim: str, header: int, last: int):
     """The chart of the amounts in C(header+1):C(last), labelled by A(header+1):A(last); and its height."""
     from openpyxl.chart import BarChart, PieChart, Reference
     from openpyxl.chart.data_source import AxDataSource, StrRef
-    from openpyxl.chart.label import DataLabelList
 
     label = DIMENSIONS[dim]
     n = last - header
@@ -97,8 +97,7 @@ def _chart(ws, agg: Aggregation, dim: str, header: int, last: int):
     chart: BarChart | PieChart
     if dim == "category" and n <= MAX_SLICES:
         chart = PieChart()
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showPercent = True
+        chart.dataLabels = _labels(percent=True)
         height = 9.0
     else:
         chart = BarChart()
@@ -110,12 +109,20 @@ def _chart(ws, agg: Aggregation, dim: str, header: int, last: int):
         chart.x_axis.delete = chart.y_axis.delete = False
         chart.y_axis.numFmt = "#,##0"
         chart.legend = None
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showVal = True
-        height = max(7.5, 0.6 * n + 2.5)
+        chart.dataLabels = _labels(percent=False)
+        height = max(7.5, 0.75 * n + 3)  # room for every name: LibreOffice and WPS skip names that crowd
     chart.add_data(amounts, titles_from_data=True)
     for series in chart.series:  # the names as text (set_categories would call them numbers)
         series.cat = AxDataSource(strRef=StrRef(f=str(names)))
     chart.title = cell_text(f"{agg.year}年政府购买服务金额(按{label})")
     chart.width, chart.height = 18, height
     return chart, height
+
+
+def _labels(percent: bool) -> Any:
+    """Data labels with the value (bars) or the share (a pie) only: every other part said off, as
+    LibreOffice and WPS take a part left unsaid as shown (the series and category names beside every bar)."""
+    from openpyxl.chart.label import DataLabelList
+
+    return DataLabelList(showVal=not percent, showPercent=percent, showSerName=False, showCatName=False,
+                         showLegendKey=False, showLeaderLines=False)
