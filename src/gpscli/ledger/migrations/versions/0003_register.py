@@ -16,8 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("rows") as batch:
-        batch.add_column(sa.Column("extra", sa.Text, nullable=True))
+    op.add_column("rows", sa.Column("extra", sa.Text, nullable=True))  # ADD COLUMN: both engines, in place
 
 
 def downgrade() -> None:
