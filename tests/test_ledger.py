@@ -110,16 +110,22 @@ def test_a_locked_period_needs_a_reason_and_records_a_correction(ws, sample_dir,
     assert _total("--year", "2016")["amount"] == "16272.68"
 
 
-def test_status_tells_reported_zero_missing_and_overdue(ws, sample_dir, tmp_path):
+def _quarter_with_a_zero_report_and_a_missing_county(ws, sample_dir, tmp_path):
+    """2017Q4: the sample's counties, 木垒 with an empty template (a 零报告), 奇台县 with nothing."""
     inbox = fill_inbox(ws, sample_dir)
     for name in ("奇台县.xlsx", "木垒哈萨克自治县.xlsx"):
         (inbox / name).unlink()
     zero = tmp_path / "零报告"
-    zero.mkdir()
+    zero.mkdir(exist_ok=True)
     assert gps("template", "-o", str(zero / "木垒哈萨克自治县.xlsx")).exit_code == 0
     _ingest(str(inbox), "--period", "2017Q4")
     r = gps("ingest", str(zero), "--period", "2017Q4")
     assert r.exit_code == 0, r.output
+    return r
+
+
+def test_status_tells_reported_zero_missing_and_overdue(ws, sample_dir, tmp_path):
+    r = _quarter_with_a_zero_report_and_a_missing_county(ws, sample_dir, tmp_path)
     assert "零报告" in r.stderr
 
     st = gps_json("status", "--period", "2017Q4")
@@ -365,15 +371,8 @@ def test_a_partial_quarter_names_who_has_not_reported_and_the_trend_comes_from_e
 
     from gpscli.report import charts
 
-    inbox = fill_inbox(ws, sample_dir)
-    _ingest(str(inbox), "--period", "2016")
-    for name in ("奇台县.xlsx", "木垒哈萨克自治县.xlsx"):
-        (inbox / name).unlink()
-    zero = tmp_path / "零报告"
-    zero.mkdir()
-    assert gps("template", "-o", str(zero / "木垒哈萨克自治县.xlsx")).exit_code == 0
-    _ingest(str(inbox), "--period", "2017Q4")
-    assert gps("ingest", str(zero), "--period", "2017Q4").exit_code == 0
+    _ingest(str(fill_inbox(ws, sample_dir)), "--period", "2016")
+    _quarter_with_a_zero_report_and_a_missing_county(ws, sample_dir, tmp_path)
     r = gps("report", "--period", "2017Q4", "-o", "四季度.docx")
     assert r.exit_code == 0, r.output
     text = "\n".join(p.text for p in Document(str(ws / "四季度.docx")).paragraphs)
