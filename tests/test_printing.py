@@ -55,16 +55,16 @@ def test_the_chart_sheet_holds_live_charts_on_its_own_figures(sample_dir, tmp_pa
     out = _aggregate_2016(sample_dir, tmp_path / "汇总.xlsx")
     assert _chart_refs(out) == {
         "xl/charts/chart1.xml": ["'图表'!C3", "'图表'!$A$4:$A$14", "'图表'!$C$4:$C$14"],  # by 地区
-        "xl/charts/chart2.xml": ["'图表'!C22", "'图表'!$A$23:$A$25", "'图表'!$C$23:$C$25"],  # by 一级目录
+        "xl/charts/chart2.xml": ["'图表'!C26", "'图表'!$A$27:$A$29", "'图表'!$C$27:$C$29"],  # by 一级目录
     }
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["汇总表", "图表", "明细", "报送情况"]
     ws = wb["图表"]
     assert len(ws._charts) == 2
-    assert [ws[f"A{r}"].value for r in range(23, 26)] == ["基本公共服务", "技术性服务", "政府履职所需辅助性事项"]
-    assert [money(ws[f"C{r}"].value) for r in range(23, 26)] == [Decimal("14543.68"), Decimal("1189"), Decimal("520")]
-    assert (ws["A26"].value, ws["B26"].value, money(ws["C26"].value)) == ("合计", 55, Decimal("16252.68"))
-    assert (ws["A3"].value, ws["C3"].value, ws["C22"].value) == ("地区", "金额(万元)", "金额(万元)")
+    assert [ws[f"A{r}"].value for r in range(27, 30)] == ["基本公共服务", "技术性服务", "政府履职所需辅助性事项"]
+    assert [money(ws[f"C{r}"].value) for r in range(27, 30)] == [Decimal("14543.68"), Decimal("1189"), Decimal("520")]
+    assert (ws["A30"].value, ws["B30"].value, money(ws["C30"].value)) == ("合计", 55, Decimal("16252.68"))
+    assert (ws["A3"].value, ws["C3"].value, ws["C26"].value) == ("地区", "金额(万元)", "金额(万元)")
     assert (ws["A4"].value, money(ws["C4"].value)) == ("州本级", Decimal("2978.88"))
     assert ws["A14"].value == "木垒哈萨克自治县" and money(ws["C14"].value) == Decimal("342")
     assert sum(money(ws[f"C{r}"].value) for r in range(4, 15)) == money(ws["C15"].value) == Decimal("16252.68")
