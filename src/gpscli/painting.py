@@ -161,16 +161,29 @@ def receive(inp: IO[bytes]) -> Any:
     return pickle.loads(data)
 
 
+def _warm_up() -> None:
+    """matplotlib, the Chinese font and a first small picture drawn with it (the renderer and the
+    font's glyphs loaded), before the first chart is asked for."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    font = find_cjk_font("年项目资金占比各类别地区万元")
+    if font is None:
+        return
+    fig = Figure(figsize=(1, 1), dpi=DPI)
+    with matplotlib.rc_context({"font.family": [font.name], "font.size": 10}):
+        fig.text(0.1, 0.5, "年项目资金0123456789")
+        fig.savefig(io.BytesIO(), format="png", dpi=DPI)
+
+
 def serve(inp: IO[bytes], out: IO[bytes]) -> None:
     """matplotlib first (while the report process reads its data), then each picture asked for, as
     (True, PNG) or (False, why: "font", "matplotlib" or the error), until the input ends."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
-        from matplotlib.backends import backend_agg  # noqa: F401
-        from matplotlib.figure import Figure  # noqa: F401
-    except ImportError:
+        _warm_up()
+    except Exception:  # (ImportError, no font...): met again, and said, when a picture is asked for
         pass
     while True:
         try:
