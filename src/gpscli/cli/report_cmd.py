@@ -93,21 +93,14 @@ def report_command(
     narrative_required = narrative is not None
     narrative_arg: str | Path | None = narrative if narrative is not None else cfg.report_narrative
     preflight(template=template, out=out_path, narrative=narrative, force=force)
-    from ..report.charts import Painter
-
-    painter = Painter.start(template)  # matplotlib loads in its own process while the data are read
-    try:
-        _draft(painter, year, data, period, as_of, catalogue, out_path, template, narrative_arg, narrative_required,
-               title, skip_invalid, force, cfg)
-    finally:
-        if painter is not None:
-            painter.close()
+    _draft(year, data, period, as_of, catalogue, out_path, template, narrative_arg, narrative_required,
+           title, skip_invalid, force, cfg)
 
 
-def _draft(painter: Any, year: int | None, data: list[Path] | None, period: str | None, as_of: str | None,
+def _draft(year: int | None, data: list[Path] | None, period: str | None, as_of: str | None,
            catalogue: Path | None, out_path: Path | None, template: Path | None, narrative_arg: str | Path | None,
            narrative_required: bool, title: str | None, skip_invalid: bool, force: bool, cfg: Any) -> None:
-    """A draft from the files or the ledger, its charts drawn by ``painter``."""
+    """A draft from the files or the ledger."""
     from ..errors import DataError
     from ..report import write_report
     from .validate_cmd import print_issue_table
@@ -124,7 +117,7 @@ def _draft(painter: Any, year: int | None, data: list[Path] | None, period: str 
             result, year, out=out_path, output_dir=cfg.output, template=template, narrative=narrative_arg,
             narrative_required=narrative_required, title=title or cfg.report_title, skip_invalid=skip_invalid,
             force=force, prev_period=prev_period, prev_label=prev_label, history=history, period=period_text,
-            recipient=cfg.report_recipient, date=cfg.report_date, painter=painter,
+            recipient=cfg.report_recipient, date=cfg.report_date,
         )
     except DataError:
         if result.errors:  # else the data has no row of that year: the message says so alone

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from ..aggregate import Aggregation
     from ..api import Result
     from ..config import Config
-    from .charts import Painter
 
 DEFAULT_TITLE = wording.REPORT_TITLE
 BY = "jurisdiction,category"
@@ -138,7 +137,7 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
                  title: str | None = None, skip_invalid: bool = False, force: bool = False,
                  prev_period: tuple[str, Aggregation] | None = None, prev_label: str = "",
                  history: list[tuple[int, int, Decimal]] | None = None, recipient: str = "",
-                 date: dt.date | None = None, period: str = "", painter: Painter | None = None) -> ReportOutcome:
+                 date: dt.date | None = None, period: str = "") -> ReportOutcome:
     """Aggregate ``result`` for ``year`` (and the year before and after when present) and write the DOCX.
 
     Raises DataError when the data has errors (unless ``skip_invalid``), UsageError for missing
@@ -148,35 +147,25 @@ def write_report(result: Result, year: int | None = None, *, out: str | Path | N
     ``prev_label``: how the text names the year before (a quarter's draft: 2016年第一季度, 同期).
     ``history``: (year, count, amount) of the years before, for the trend chart (default: the
     earlier years of ``result``); ``recipient`` the 主送机关, ``date`` the 成文日期 (default today),
-    ``period`` how the text names the draft's period (2017年第三季度; default the year); ``painter``
-    a :class:`.charts.Painter` already started (default: one is started here when the template has charts).
+    ``period`` how the text names the draft's period (2017年第三季度; default the year).
 
     An existing file at ``out`` that gps did not write, or that was edited since, is replaced only
     with ``force``; without ``out``, the draft goes to the default name in ``output_dir``, or beside
     an edited draft under a new name (…报告(2).docx), which the outcome's warnings mention.
     """
-    from .charts import Painter
-
-    own = painter is None  # (a caller may start it sooner, before reading the data: gps report does)
-    if own:
-        painter = Painter.start(Path(template) if template else None)  # matplotlib loads while the data are summed
-    try:
-        return _write(result, year, painter, out=out, output_dir=output_dir, template=template, narrative=narrative,
-                      narrative_required=narrative_required, title=title, skip_invalid=skip_invalid, force=force,
-                      prev_period=prev_period, prev_label=prev_label, history=history, period=period,
-                      recipient=recipient, date=date)
-    finally:
-        if own and painter is not None:
-            painter.close()
+    return _write(result, year, out=out, output_dir=output_dir, template=template, narrative=narrative,
+                  narrative_required=narrative_required, title=title, skip_invalid=skip_invalid, force=force,
+                  prev_period=prev_period, prev_label=prev_label, history=history, period=period,
+                  recipient=recipient, date=date)
 
 
-def _write(result: Result, year: int | None, painter: Painter | None, *, out: str | Path | None,
+def _write(result: Result, year: int | None, *, out: str | Path | None,
            output_dir: str | Path, template: str | Path | None, narrative: str | Path | None,
            narrative_required: bool, title: str | None, skip_invalid: bool, force: bool,
            prev_period: tuple[str, Aggregation] | None, prev_label: str,
            history: list[tuple[int, int, Decimal]] | None, period: str, recipient: str,
            date: dt.date | None) -> ReportOutcome:
-    """:func:`write_report`, with the charts' painter started."""
+    """:func:`write_report` (its arguments all named, for the checks of its long list)."""
     from .. import api
     from . import coverage
     from .render import render, save
@@ -221,7 +210,7 @@ def _write(result: Result, year: int | None, painter: Painter | None, *, out: st
     if agg.total.count == 0:
         warnings.append(f"{y} 年没有可统计的项目:报告中的数字均为 0")
     t0 = time.perf_counter()
-    rendered = render(tpl_path, ctx, painter)
+    rendered = render(tpl_path, ctx)
     warnings.extend(rendered.warnings)
     warnings.extend(coverage.check(rendered.tpl.docx.element.body, rendered.appendix_xml, ctx["jurisdictions"]))
     save(rendered, target, force=force)

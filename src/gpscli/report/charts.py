@@ -1,14 +1,14 @@
 """Charts of the report (图): share of the amount by category, amount by jurisdiction, the trend over years.
 
 Each chart is a template variable (``chart_categories``, ``chart_jurisdictions``, ``chart_trend``)
-holding a :class:`Chart`: it is drawn only when the template prints it, so matplotlib is imported
-only by a template that uses a chart (a template without charts costs nothing). ``{% if chart_x %}``
+holding a :class:`Chart`: it is drawn only when the template prints it (a template without charts
+costs nothing). ``{% if chart_x %}``
 is false when there is nothing to draw or when the machine has no Chinese font; then the chart is
 left out and :attr:`Chart.warnings` says which fonts to install, never a picture of empty boxes.
 
 Pictures are PNG at :data:`~gpscli.painting.DPI` (print resolution) and as wide as the text block
 (156 mm, GB/T 9704). What a chart shows (its figures and their labels, in the report's style) is
-decided here; :mod:`gpscli.painting` draws it, in a process of its own (:class:`Painter`).
+decided here; :mod:`gpscli.painting` draws it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from .. import wording
@@ -33,68 +32,6 @@ def no_font_warning(title: str) -> str:
             + "、".join(FONTS_TO_INSTALL))
 
 
-class Painter:
-    """The process that draws the charts (``python -m gpscli.painting``), started when the report
-    starts: matplotlib loads there while this process reads and sums the data, and the pictures are
-    drawn on the other core. Falls back to drawing here where the process cannot start or dies."""
-
-    def __init__(self) -> None:
-        import subprocess
-        import sys
-
-        self._proc = subprocess.Popen([sys.executable, "-m", "gpscli.painting"], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-
-    @classmethod
-    def start(cls, template: Path | None) -> Painter | None:
-        """A painter for a template that prints a chart (None for one that does not)."""
-        if not uses_charts(template):
-            return None
-        try:
-            return cls()
-        except OSError:
-            return None
-
-    def paint(self, spec: Spec) -> bytes:
-        from ..painting import receive, send
-
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        try:
-            send(self._proc.stdin, spec)
-            ok, payload = receive(self._proc.stdout)
-        except (OSError, EOFError):  # the process is gone: drawn here
-            return paint(spec)
-        if ok:
-            return payload
-        raise {"font": LookupError, "matplotlib": ImportError}.get(payload, RuntimeError)(payload)
-
-    def close(self) -> None:
-        try:
-            if self._proc.stdin is not None:
-                self._proc.stdin.close()  # the end of its input: it stops
-            self._proc.wait(5)
-        except (OSError, ValueError):
-            pass
-        except Exception:
-            self._proc.kill()
-            self._proc.wait()
-        if self._proc.stdout is not None:
-            self._proc.stdout.close()
-
-
-def uses_charts(template: Path | None) -> bool:
-    """Whether a template prints a chart variable (the bundled one does), read from its document part."""
-    import zipfile
-
-    from .render import bundled_template
-
-    try:
-        with zipfile.ZipFile(template or bundled_template()) as z:
-            return b"chart_" in z.read("word/document.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return False
-
-
 @dataclass
 class Chart:
     """A chart the template may print: ``{{ chart_x }}`` the picture, ``chart_x.title`` its caption's
@@ -107,8 +44,6 @@ class Chart:
     tpl: Any = None  # the DocxTemplate the picture goes into
     width_emu: int = 0
     aspect: float = 0.5  # height / width
-    tight: bool = False  # crop to the content (a legend beside a pie); costs a second layout pass
-    painter: Painter | None = None  # draws it in another process (None: here)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     _xml: str | None = None
@@ -117,20 +52,20 @@ class Chart:
 
     def spec(self) -> Spec:
         text = "".join([self.title, *self.labels]) + "0123456789.%万元"
-        return (self.draw, self.data, text, (self.width_emu or 156 * 36000) / 914400, self.aspect, self.tight)
+        return (self.draw, self.data, text, (self.width_emu or 156 * 36000) / 914400, self.aspect)
 
     def _picture(self) -> bytes | None:
-        """The PNG, drawn once; None (and a warning) without a Chinese font or matplotlib."""
+        """The PNG, drawn once; None (and a warning) without a Chinese font or Pillow."""
         if not self._tried:
             self._tried = True
             t0 = time.perf_counter()
             try:
-                self._png = self.painter.paint(self.spec()) if self.painter else paint(self.spec())
+                self._png = paint(self.spec())
             except LookupError:
                 self.warnings.append(no_font_warning(self.title))
             except ImportError:
-                self.warnings.append(f"未安装 matplotlib,报告中未插入“{self.title}”图;请 pip install matplotlib 后重新生成")
-            except RuntimeError as exc:  # matplotlib failed on this picture: the draft still comes out
+                self.warnings.append(f"未安装 Pillow,报告中未插入“{self.title}”图;请 pip install pillow 后重新生成")
+            except (OSError, ValueError, RuntimeError) as exc:  # Pillow failed on this picture: the draft still comes out
                 self.warnings.append(f"“{self.title}”图未能生成({exc}),报告中未插入")
             self.seconds += time.perf_counter() - t0
         return self._png
@@ -197,15 +132,12 @@ def trend_chart(history: Sequence[Any]) -> Chart | None:
     return Chart(f"{points[0][0]}—{points[-1][0]}年政府购买服务项目资金", "bars_up", (points, axis), labels, aspect=0.45)
 
 
-def build_charts(ctx: dict[str, Any], painter: Painter | None = None) -> dict[str, Chart | None]:
-    """The chart variables of a context (see :data:`.variables.VARIABLES`), drawn by ``painter``."""
+def build_charts(ctx: dict[str, Any]) -> dict[str, Chart | None]:
+    """The chart variables of a context (see :data:`.variables.VARIABLES`)."""
     label = f"{ctx['year']}年"
     charts = {
         "chart_categories": categories_chart(label, ctx["categories"]),
         "chart_jurisdictions": jurisdictions_chart(label, ctx["jurisdictions"]),
         "chart_trend": trend_chart(ctx.get("history") or []),
     }
-    for chart in charts.values():
-        if chart is not None:
-            chart.painter = painter
     return charts

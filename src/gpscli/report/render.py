@@ -247,9 +247,8 @@ class Rendered:
     chart_seconds: float = 0.0  # of ``seconds``, drawing the charts (0 when the template has none)
 
 
-def render(template: Path, context: dict[str, Any], painter: Any = None) -> Rendered:
-    """Render ``context`` into the template; the result is saved with :func:`save`. ``painter``: a
-    :class:`.charts.Painter` started earlier, which draws the charts (None: drawn here)."""
+def render(template: Path, context: dict[str, Any]) -> Rendered:
+    """Render ``context`` into the template; the result is saved with :func:`save`."""
     import time
 
     from .table import appendix_fragment
@@ -259,7 +258,7 @@ def render(template: Path, context: dict[str, Any], painter: Any = None) -> Rend
     tpl = open_template(template)
     ctx = dict(context)
     ctx["appendix_table"] = appendix = appendix_fragment(tpl.docx, ctx["table"], _appendix_width(tpl))
-    charts = _charts(tpl, ctx, painter)
+    charts = _charts(tpl, ctx)
     try:
         tpl.render(ctx, make_env(), autoescape=True)
     except TemplateError:
@@ -277,7 +276,7 @@ def render(template: Path, context: dict[str, Any], painter: Any = None) -> Rend
     return Rendered(tpl, time.perf_counter() - t0, appendix.xml, warnings, sum(c.seconds for c in charts))
 
 
-def _charts(tpl, ctx: dict[str, Any], painter: Any = None) -> list:
+def _charts(tpl, ctx: dict[str, Any]) -> list:
     """Put the chart variables into ``ctx`` (drawn only if the template prints them), as wide as the
     body's text block; returns them, to collect their warnings and time afterwards."""
     from docx.shared import Twips
@@ -285,7 +284,7 @@ def _charts(tpl, ctx: dict[str, Any], painter: Any = None) -> list:
     from .charts import build_charts
 
     width = int(Twips(_body_width(tpl)))
-    charts = build_charts(ctx, painter)
+    charts = build_charts(ctx)
     for name, chart in charts.items():
         if chart is not None:
             chart.tpl, chart.width_emu = tpl, width
