@@ -179,3 +179,25 @@ def test_a_partial_quarter_tells_zero_reports_from_jurisdictions_not_reported(tm
     assert "以上数字不含截至成文日尚未报送2017年第三季度情况的木垒哈萨克自治县。" in text
     assert "未报送政府购买服务项目" not in text  # the old wording, which read as "had none"
     assert agg.total.count > agg_missing.total.count
+
+
+def test_axis_marks_are_round_numbers_up_to_the_largest_bar():
+    from gpscli.painting import nice_ticks, tick_label
+
+    assert nice_ticks(4270) == [0, 1000, 2000, 3000, 4000, 5000]
+    assert nice_ticks(19439.72) == [0, 5000, 10000, 15000, 20000]
+    assert [tick_label(t) for t in nice_ticks(1.2)] == ["0", "0.25", "0.5", "0.75", "1", "1.25"]
+
+
+def test_a_long_legend_makes_the_pie_taller_rather_than_cut_names_off():
+    _font_or_skip()
+    from PIL import Image
+
+    from gpscli import painting
+
+    items = [(f"第{i}类服务事项", Decimal(i), f"{i}%") for i in range(1, 15)]
+    text = "".join(n for n, _a, _s in items) + "0123456789%"
+    short = Image.open(__import__("io").BytesIO(painting.paint(("shares", items[:3], text, 6.14, 0.45))))
+    tall = Image.open(__import__("io").BytesIO(painting.paint(("shares", items, text, 6.14, 0.45))))
+    assert short.size == (1289, 580) and tall.size[0] == 1289
+    assert tall.size[1] > 14 * 10 / 72 * painting.DPI  # a row of 10-point text for each of the 14 names

@@ -13,6 +13,7 @@ a glyph for every character the picture shows (never an empty box).
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -81,8 +82,10 @@ def _candidate_files() -> Iterator[Path]:
             continue
 
 
+@functools.cache
 def _faces() -> list[tuple[int, int, Font]]:
-    """Every preferred face on this machine as (preference, 0 for a regular weight, font)."""
+    """Every preferred face on this machine as (preference, 0 for a regular weight, font), looked
+    for once in a process."""
     from PIL import ImageFont
 
     faces = []
@@ -189,10 +192,8 @@ class Canvas:
         self.draw.line([x0 * SCALE, y0 * SCALE, x1 * SCALE, y1 * SCALE], fill=fill, width=SCALE)
 
     def png(self) -> bytes:
-        from PIL import Image
-
-        buf = io.BytesIO()
-        self.image.resize((self.width, self.height), Image.Resampling.LANCZOS).save(buf, "PNG", dpi=(DPI, DPI))
+        buf = io.BytesIO()  # each pixel the mean of the four drawn (a tenth of the time of a Lanczos filter)
+        self.image.reduce(SCALE).save(buf, "PNG", dpi=(DPI, DPI), compress_level=3)
         return buf.getvalue()
 
 
