@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
 STAMP_BENCH := $(VENV)/.stamp-bench
 
-.PHONY: demo test bench install clean sample-data report-template readme-picture readme
+.PHONY: demo test bench install wheel clean sample-data report-template readme-picture readme
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 install: $(STAMP_RUN)
+
+# The package to install for a user (pipx or a venv of its own, see the README): dist/gpscli-<version>-py3-none-any.whl
+wheel: $(STAMP_TEST)
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
+	@ls -1 dist/*.whl
 
 demo: $(STAMP_RUN)
 	$(BIN)/gps validate sample_data
