@@ -20,14 +20,14 @@ from .common import STATE
 
 # The workflow, as `gps --help` shows it: a command and what it does, in the order a clerk uses them.
 WORKFLOW = [
-    ("gps init 工作区", "新建工作区:配置 gps.toml、收件箱 inbox/、模板"),
+    ("gps init 工作区", "新建工作区:配置、收件箱、模板"),
     ("gps template -o 填报模板.xlsx", "生成下发给各县市的填报模板"),
-    ("gps validate inbox/", "逐个检查报送的表格,指出有问题的单元格"),
+    ("gps validate inbox/", "检查报送的表格,指出有问题的单元格"),
     ("gps aggregate inbox/ --year 2016", "按地区和目录汇总项数与金额"),
-    ("gps ingest inbox/ --period 2017Q4", "记入账本:每份报送、每次更正都留有版本"),
-    ("gps status --period 2017Q4", "报送情况:已报送、零报告、未报送、逾期"),
+    ("gps ingest inbox/ --period 2017Q4", "记入账本,每份报送都留有版本"),
+    ("gps status --period 2017Q4", "谁已报送、零报告、未报送、逾期"),
     ("gps report --year 2016", "起草工作报告(Word 文档)"),
-    ("gps run --period 2017Q4", "定时任务:校验、记入账本、汇总、起草报告一次完成"),
+    ("gps run --period 2017Q4", "定时任务:以上各步一次完成"),
 ]
 # Commands in `gps --help` in the order of the work (creation order otherwise; unknown ones last).
 COMMAND_ORDER = ("init", "template", "validate", "aggregate", "ingest", "status", "report", "run", "publish",
@@ -37,7 +37,7 @@ SHARED_OPTIONS = ("config", "quiet", "verbose", "log", "debug")
 
 
 def _workflow() -> str:
-    width = max(zh.cells(c) for c, _ in WORKFLOW) + 3
+    width = max(zh.cells(c) for c, _ in WORKFLOW) + 2
     return "\n".join(f"  {c}{' ' * (width - zh.cells(c))}{said}" for c, said in WORKFLOW)
 
 
@@ -118,7 +118,7 @@ def main_options(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出结果和错误,不显示进度和提示")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="详细输出:每个文件用了哪个工作表、表头行、金额单位,地区和年度取自哪里")] = False,
     log: Annotated[Path | None, typer.Option("--log", help="把运行记录追加写入该文件(供定时任务查看)")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="出现内部错误时显示完整的 Python 调用栈")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="出现内部错误时显示完整的调用栈(供维护者排查)")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本号")] = False,
 ) -> None:
     """全局选项写在子命令之前或之后都可以,例如:gps --quiet validate 收件箱/ 或 gps validate 收件箱/ --quiet"""

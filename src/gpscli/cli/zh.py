@@ -76,7 +76,7 @@ _PHRASES = [
 _MESSAGES = [
     (re.compile(r"^(.*?) is not one of (.*?)\.?$", re.S),
      lambda m: f"{_quoted(m.group(1))}不是可选的值;可选:{'、'.join(_unquote(c) for c in m.group(2).split(', '))}"),
-    (re.compile(r"^Got unexpected extra arguments?(?:\(s\))? \((.*)\)$", re.S), lambda m: f"多余的参数:{m.group(1)}"),
+    (re.compile(r"^Got unexpected extra arguments?(?:\(s\))? \((.*)\)$", re.S), lambda m: f"多余的参数「{m.group(1)}」"),
     (re.compile(r"^No such command '(.*?)'\.(?: Did you mean (.*)\?)?$", re.S),
      lambda m: f"没有「{m.group(1)}」这个命令" + (f";是否想用 {_unquote(m.group(2))}?" if m.group(2) else "")),
     (re.compile(r"^Value (.*) is not a valid (.*?)\.?$", re.S), lambda m: f"{_quoted(m.group(1))}不是有效的取值"),
