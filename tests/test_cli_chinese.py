@@ -250,3 +250,14 @@ def test_a_commands_help_lists_the_global_options():
         assert name in globals_
     validate = _help(("validate",), 120)  # validate's own -v/--verbose stays its own
     assert "--verbose" not in validate.split("全局选项:")[1] and "--verbose" in validate.split("全局选项:")[0]
+
+
+def test_config_after_the_command_and_on_a_sub_command(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, text = _usage(monkeypatch, capsys, "validate", "x", "--config", "缺失.toml")
+    assert code == 2 and "找不到配置文件:缺失.toml" in text
+    assert runner.invoke(app, ["init", "ws", "-q"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    for args, log in ((["db", "--log", "a.log", "upgrade"], "a.log"), (["db", "upgrade", "--log", "b.log"], "b.log")):
+        assert runner.invoke(app, args).exit_code == 0
+        assert "账本" in (tmp_path / "ws" / log).read_text(encoding="utf-8")
