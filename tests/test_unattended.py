@@ -120,7 +120,8 @@ def test_unexpected_exception_is_exit_3_with_one_chinese_line(tmp_path, monkeypa
     p = write_xlsx(tmp_path / "a.xlsx", standard_rows([project()]))
     r = runner.invoke(app, ["validate", str(p)])
     assert r.exit_code == 3
-    assert "内部错误(ZeroDivisionError)" in r.stderr and "--debug" in r.stderr
+    assert "内部错误(除以零)" in r.stderr and "--debug" in r.stderr
+    assert "供维护者参考:ZeroDivisionError: division by zero" in r.stderr
     assert "Traceback" not in r.output
     r = runner.invoke(app, ["--debug", "validate", str(p)])
     assert isinstance(r.exception, ZeroDivisionError)

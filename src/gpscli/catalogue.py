@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, describe
 from .text import closest, key
 
 # Suffixes that people add to or drop from category names (基本公共服务类, 技术服务事项).
@@ -205,7 +205,7 @@ def read_table(path: str | Path, what: str) -> tuple[list[str], list[list[object
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             wb.close()
         except Exception as exc:
-            raise ConfigError(f"{what} {p} 无法读取:{type(exc).__name__}") from exc
+            raise ConfigError(f"{what} {p} 无法读取:{describe(exc)}") from exc
     else:
         from .readers.text import decode_bytes
 

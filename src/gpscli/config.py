@@ -126,9 +126,13 @@ def load(path: Path | None = None, search: bool = True) -> Config:
     if not path.is_file():
         raise ConfigError(f"找不到配置文件:{path}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"配置文件 {path} 格式有误:{exc}") from exc
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码:请用记事本打开,「另存为」时编码选 UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 格式有误:{toml_error(str(exc), text)}") from None
     _check_keys(data, path)
     root = path.parent.resolve()
 
@@ -142,6 +146,8 @@ def load(path: Path | None = None, search: bool = True) -> Config:
     data_value = data.get("data", [])
     if isinstance(data_value, str):
         data_value = [data_value]
+    if not isinstance(data_value, list):
+        raise ConfigError(f"配置文件 {path} 中 data 应是路径或路径列表,如 data = [\"inbox\"]")
     cfg.data = [rel(v, "data") for v in data_value]
     if "output" in data:
         cfg.output = rel(data["output"], "output")
@@ -168,24 +174,105 @@ def load(path: Path | None = None, search: bool = True) -> Config:
     lim = data.get("limits", {})
     if not isinstance(lim, dict):
         raise ConfigError(f"配置文件 {path} 中 [limits] 应是一个表")
-    try:
-        if "suspicious_amount" in lim:
-            cfg.suspicious_amount = Decimal(str(lim["suspicious_amount"]))
-        base = Limits()
-        cfg.limits = Limits(
-            max_file_bytes=int(lim.get("max_file_mb", base.max_file_bytes // 1048576)) * 1048576,
-            max_uncompressed_bytes=int(lim.get("max_uncompressed_mb", base.max_uncompressed_bytes // 1048576)) * 1048576,
-            max_rows=int(lim.get("max_rows", base.max_rows)),
-            max_cells=int(lim.get("max_cells", base.max_cells)),
-            memory_bytes=int(lim.get("memory_mb", base.memory_bytes // 1048576)) * 1048576,
-            seconds=int(lim.get("seconds", base.seconds)),
-            wall_seconds=int(lim["wall_seconds"]) if "wall_seconds" in lim else None,
-        )
-        cfg.workers = int(lim.get("workers", 0))
-    except (ValueError, TypeError, InvalidOperation) as exc:
-        raise ConfigError(f"配置文件 {path} 中 [limits] 的数值有误:{exc}") from exc
+    cfg.suspicious_amount, cfg.limits, cfg.workers = _limits(lim, path)
     _ledger_options(cfg, data, path)
     return cfg
+
+
+def _limits(lim: dict, path: Path) -> tuple[Decimal, Limits, int]:
+    """[limits]: each value a number, or a message naming the one that is not."""
+    def number(key: str, default: int) -> int:
+        value = lim.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(f"配置文件 {path} 中 [limits] {key} 应是不小于 0 的数字,如 {key} = {default}")
+        return int(value)
+
+    amount = lim.get("suspicious_amount", 100000)
+    try:
+        suspicious = Decimal(str(amount))
+    except InvalidOperation:
+        suspicious = Decimal("NaN")
+    if isinstance(amount, bool) or not suspicious.is_finite():
+        raise ConfigError(f"配置文件 {path} 中 [limits] suspicious_amount 应是金额(万元),如 suspicious_amount = 100000")
+    base = Limits()
+    limits = Limits(
+        max_file_bytes=number("max_file_mb", base.max_file_bytes // 1048576) * 1048576,
+        max_uncompressed_bytes=number("max_uncompressed_mb", base.max_uncompressed_bytes // 1048576) * 1048576,
+        max_rows=number("max_rows", base.max_rows),
+        max_cells=number("max_cells", base.max_cells),
+        memory_bytes=number("memory_mb", base.memory_bytes // 1048576) * 1048576,
+        seconds=number("seconds", base.seconds),
+        wall_seconds=number("wall_seconds", 0) if "wall_seconds" in lim else None,
+    )
+    return suspicious, limits, number("workers", 0)
+
+
+# tomllib's messages (Python 3.11-3.14) in Chinese; the position is said separately.
+_TOML_MESSAGES = [
+    (r"Illegal character '\\n'", "这一行的文字没有结束的引号(文字要用一对英文引号括起来,如 data = \"inbox\")"),
+    (r"Illegal character (.+)", "有不允许的字符{0}"),
+    (r"Found invalid character (.+)", "有不允许的字符{0}"),
+    (r"Invalid value", "值写得不对(文字要加英文引号,如 output = \"output\";列表用方括号,如 data = [\"inbox\"])"),
+    (r"Invalid statement", "无法识别这一行(每行应是「名称 = 值」、[表名] 或以 # 开头的注释)"),
+    (r"Expected newline or end of document after a statement", "值的后面还有多余的内容(一行只能写一项)"),
+    (r"Cannot overwrite a value", "同一项设置了两次"),
+    (r"Cannot declare (.+) twice", "表 [{0}] 出现了两次"),
+    (r"Cannot mutate immutable namespace (.+)", "不能再向 {0} 添加项"),
+    (r"Cannot redefine namespace (.+)", "{0} 重复定义"),
+    (r"Expected '\]' at the end of a table declaration", "表名后面缺少右方括号 ]"),
+    (r"Expected '\]\]' at the end of an array declaration", "缺少 ]]"),
+    (r"Expected '=' after a key in a key/value pair", "名称后面缺少等号 ="),
+    (r"Invalid initial character for a key part", "名称写得不对(名称只能含字母、数字、_ 和 -;中文名称要加英文引号)"),
+    (r"Unclosed array", "列表缺少右方括号 ]"),
+    (r"Unclosed inline table", "缺少右花括号 }"),
+    (r"Unterminated string", "文字没有结束的引号"),
+    (r"Unescaped '\\' in a string", "引号中的反斜杠 \\ 要写两次(\\\\),或改用单引号,或把路径中的 \\ 改成 /"),
+    (r"Invalid hex value", "转义序列中的十六进制数无效"),
+    (r"Escaped character is not a Unicode scalar value", "转义的字符无效"),
+    (r"Invalid date or datetime", "日期或时间无效(应如 2017-01-10)"),
+    (r"Duplicate inline table key (.+)", "花括号中的{0}出现了两次"),
+    (r"Expected (.+)", "缺少 {0}"),
+]
+_CHARS = {"\n": "(换行)", "\t": "(制表符)", "\r": "(回车)", " ": "(空格)"}
+
+
+def _toml_part(text: str) -> str:
+    """A key (``('report', 'title')``) or a character (``'\\x01'``) as tomllib quotes it, said plainly."""
+    import ast
+
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    if isinstance(value, tuple):
+        return ".".join(map(str, value))
+    if isinstance(value, str) and len(value) == 1:
+        return _CHARS.get(value) or (f"「{value}」" if value.isprintable() else f"(字符 U+{ord(value):04X})")
+    return f"「{value}」"
+
+
+def toml_error(message: str, text: str = "") -> str:
+    """tomllib's ``Illegal character '\\n' (at line 1, column 17)`` in Chinese: 第 1 行第 17 列:…, with
+    the line itself; a message it does not know is said generically, still with line and column."""
+    import re
+
+    m = re.match(r"^(.*?)(?: \(at (?:line (\d+), column (\d+)|end of document)\))?$", message.strip(), re.S)
+    what = m.group(1) if m else message
+    said = "格式有误"
+    for pattern, chinese in _TOML_MESSAGES:
+        hit = re.fullmatch(pattern, what)
+        if hit:
+            said = chinese.format(*(_toml_part(g) for g in hit.groups()))
+            break
+    if m and m.group(2):
+        line_no = int(m.group(2))
+        lines = text.splitlines()
+        line = lines[line_no - 1].strip() if 0 < line_no <= len(lines) else ""
+        shown = f"(该行:「{line}」)" if line and len(line) <= 80 else ""
+        return f"第 {line_no} 行第 {m.group(3)} 列{shown}:{said}"
+    if m and "end of document" in message:
+        return f"文件末尾:{said}"
+    return said
 
 
 def _report_options(cfg: Config, report: dict, path: Path) -> None:

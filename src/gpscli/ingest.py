@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import annotated, pool
-from .errors import UsageError
+from .errors import UsageError, describe
 from .issues import Issue, cap, make
 from .normalise import Context, extract
 from .normalise.layout import REQUIRED_COLUMNS, Layout, detect
@@ -135,7 +135,7 @@ def os_reason(exc: OSError) -> str:
         errno.ENOTDIR: "路径中有一段不是文件夹", errno.EIO: "磁盘读写错误", errno.ENXIO: "设备不存在",
         errno.EMFILE: "同时打开的文件过多", errno.ENFILE: "同时打开的文件过多",
     }.get(exc.errno or 0)
-    return why or f"系统错误:{exc.strerror or type(exc).__name__}"
+    return why or f"系统错误:{exc.strerror or describe(exc)}"
 
 
 def display_path(p: Path) -> str:
@@ -287,7 +287,7 @@ def _where(exc: BaseException) -> str:
         tb = tb.tb_next
     text = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
     at = f",{Path(last.tb_frame.f_code.co_filename).name}:{last.tb_lineno}" if last else ""
-    return f"{type(exc).__name__}{': ' + text if text else ''}{at}"
+    return f"{describe(exc)};供维护者参考:{type(exc).__name__}{': ' + text if text else ''}{at}"
 
 
 def _failed(path: Path, why: str) -> FileResult:

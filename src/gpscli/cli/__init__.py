@@ -51,7 +51,7 @@ def main() -> None:
             commands = getattr(get_command(app), "commands", {})
             sub = next((a for a in sys.argv[1:] if a in commands), None)
             cmd = f"gps {sub}" if sub else cmd
-        err().print(f"用法错误:{_translate(exc.format_message())}\n运行「{cmd} --help」查看用法。", markup=False)
+        err().print(f"用法错误:{zh.usage_message(exc)}\n运行「{cmd} --help」查看用法。", markup=False)
         sys.exit(EXIT_USAGE)
     except Terminated:
         err().print("已终止(收到结束信号 SIGTERM)。", markup=False)
@@ -74,7 +74,3 @@ def _unraisable(info) -> None:
         sys.__unraisablehook__(info)
     else:
         log(f"(已忽略的清理异常)\n{text}")
-
-
-def _translate(text: str) -> str:
-    return zh.translate(text)

@@ -138,8 +138,10 @@ def guard(fn: Callable) -> Callable:
             if STATE.debug:
                 raise
             log(traceback.format_exc())
-            raise fail(f"内部错误({type(exc).__name__}):{exc}。这是 gps 的缺陷,请加 --debug 重新运行并把输出报告给维护者",
-                       EXIT_INTERNAL) from None
+            from ..errors import describe
+
+            raise fail(f"内部错误({describe(exc)}):这是 gps 的缺陷,请加 --debug 重新运行并把输出报告给维护者"
+                       f"(供维护者参考:{type(exc).__name__}: {exc})", EXIT_INTERNAL) from None
 
     return wrapper
 

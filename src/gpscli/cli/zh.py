@@ -1,12 +1,21 @@
-"""Chinese for the few English words Typer's help and errors print.
+"""Chinese for the few English words Typer's help and errors print, and help laid out for Chinese.
 
 Typer does not translate its own help scaffolding ("Usage:", "Options", "Show this message and
 exit."), and the clerks who use gps read Chinese. This adjusts those strings through small,
 guarded patches: if a future Typer moves them, gps keeps working and merely shows English.
+
+Typer (its vendored Click) also measures text in characters, while a Chinese character takes two
+columns on a terminal: the help's description column came out two columns off after a Chinese
+placeholder, and its lines twice too long. Here widths are display cells
+(:func:`unicodedata.east_asian_width`), lines break between Chinese characters but never inside
+an option name (``--skip-invalid``) or a file name, and ranges read in Chinese.
 """
 
 from __future__ import annotations
 
+import re
+import textwrap
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -17,43 +26,319 @@ _WORDS = {
     "required": "必填",
     "default: {default}": "默认:{default}",
     "Show this message and exit.": "显示本帮助并退出。",
+    "Missing command.": "缺少命令。",
+    "Aborted!": "已中断。",
+    "(dynamic)": "(运行时确定)",
 }
+SHARED_SECTION = "全局选项"  # the options every command takes (--config, -q, -v, --log, --debug)
+SHARED = "gps_shared"  # the attribute that marks a command's copy of a global option
 _PHRASES = [
-    ("Possible options", "可用的选项"),
+    ("Possible options", "相近的选项"),
     ("Did you mean", "是否想用"),
     ("No such option", "没有这个选项"),
     ("No such command", "没有这个命令"),
     ("Missing argument", "缺少参数"),
     ("Missing option", "缺少选项"),
+    ("Missing parameter", "缺少参数"),
+    ("Missing command", "缺少命令"),
     ("Invalid value for", "取值无效:"),
+    ("Invalid value", "取值无效"),
     ("Input should be a valid integer, unable to parse string as an integer", "应为整数(如 2016)"),
     ("Input should be a valid number, unable to parse string as a number", "应为数字"),
+    ("Input should be a valid integer, got a number with a fractional part", "应为整数"),
+    ("Input should be a finite number", "应为有限的数字"),
     ("Input should be a valid integer", "应为整数"),
     ("Input should be a valid number", "应为数字"),
+    ("Input should be a valid string", "应为文字"),
+    ("Input should be a valid path", "应为路径"),
     ("requires an argument.", "需要一个值。"),
     ("requires an argument", "需要一个值"),
+    ("does not take a value", "不接受取值"),
     ("Option '", "选项 '"),
     ("is not a valid integer", "不是有效的整数"),
     ("is not a valid float", "不是有效的数字"),
     ("is not in the range", "不在允许的范围"),
     ("Input should be less than or equal to", "应不大于"),
     ("Input should be greater than or equal to", "应不小于"),
-    ("Got unexpected extra argument", "多余的参数"),
+    ("Input should be less than", "应小于"),
+    ("Input should be greater than", "应大于"),
     ("Got unexpected extra arguments", "多余的参数"),
+    ("Got unexpected extra argument", "多余的参数"),
     ("does not exist", "不存在"),
+    ("is a directory", "是文件夹,应为文件"),
+    ("is a file", "是文件,应为文件夹"),
+    ("is not readable", "无法读取"),
+    ("is not writable", "无法写入"),
     ("is not one of", "不是以下之一:"),
     ("Value error, ", ""),
 ]
+# Whole messages said again in Chinese (before the phrase table, which catches the rest).
+_MESSAGES = [
+    (re.compile(r"^(.*?) is not one of (.*?)\.?$", re.S),
+     lambda m: f"{_quoted(m.group(1))}不是可选的值;可选:{'、'.join(_unquote(c) for c in m.group(2).split(', '))}"),
+    (re.compile(r"^Got unexpected extra arguments?(?:\(s\))? \((.*)\)$", re.S), lambda m: f"多余的参数「{m.group(1)}」"),
+    (re.compile(r"^No such command '(.*?)'\.(?: Did you mean (.*)\?)?$", re.S),
+     lambda m: f"没有「{m.group(1)}」这个命令" + (f";是否想用 {_unquote(m.group(2))}?" if m.group(2) else "")),
+    (re.compile(r"^Value (.*) is not a valid (.*?)\.?$", re.S), lambda m: f"{_quoted(m.group(1))}不是有效的取值"),
+    (re.compile(r"^(?:Path|File|Directory) '(.*)' does not exist\.?$", re.S), lambda m: f"「{m.group(1)}」不存在"),
+    (re.compile(r"^Option '(.*?)' requires (\d+) arguments\.?$", re.S),
+     lambda m: f"选项 '{m.group(1)}' 需要 {m.group(2)} 个值"),
+    (re.compile(r"^Argument '(.*?)' takes (\d+) values\.?$", re.S), lambda m: f"参数「{m.group(1)}」需要 {m.group(2)} 个值"),
+]
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
+
+
+def _quoted(text: str) -> str:
+    return f"「{_unquote(text)}」"
 
 
 def translate(text: str) -> str:
+    """A Typer/Click/pydantic message in Chinese (whole known messages first, then known phrases)."""
+    text = text.replace("Value error, ", "")
+    for pattern, said in _MESSAGES:
+        m = pattern.match(text.strip())
+        if m:
+            return said(m)
     for en, zh in _PHRASES:
         text = text.replace(en, zh)
     return text
 
 
-def _replace(owner: type, name: str, function: Callable[..., Any]) -> None:
-    """Put ``function`` in place of the method ``name`` of one of Typer's classes: patching a class
+def _hint(exc: Any) -> str:
+    """The option or argument a usage error is about: ``--format / -f``, 「路径」."""
+    param = getattr(exc, "param", None)
+    if getattr(exc, "param_hint", None) is not None:
+        hint = exc.param_hint
+        return " / ".join(hint) if isinstance(hint, (list, tuple)) else _unquote(str(hint))
+    if param is None:
+        return ""
+    if param.param_type_name == "argument":
+        return f"「{getattr(param, 'metavar', None) or param.name}」"
+    return " / ".join(param.opts)
+
+
+def _choices(param: Any) -> list[str]:
+    choices = getattr(getattr(param, "type_descriptor", None), "choices", None) or getattr(
+        getattr(param, "type", None), "choices", None) or []
+    return [str(getattr(c, "value", c)) for c in choices]
+
+
+def usage_message(exc: Any) -> str:
+    """A usage error (Click's exception) said in Chinese, from what it is about rather than its text."""
+    try:
+        said = _usage_message(exc)
+    except Exception:  # an unforeseen Click: its own message, through the phrase table
+        said = translate(exc.format_message() if hasattr(exc, "format_message") else str(exc))
+    said = said.strip().rstrip(".")
+    return said if said.endswith(("。", "?", "!", "?", "!")) else f"{said}。"
+
+
+def _usage_message(exc: Any) -> str:
+    kind = type(exc).__name__
+    hint = _hint(exc)
+    if kind == "NoSuchOption":
+        near = sorted(getattr(exc, "possibilities", None) or [])
+        said = f"没有 {exc.option_name} 这个选项" + (f";相近的选项:{'、'.join(near)}" if near else "")
+    elif kind == "MissingParameter" and hint:
+        is_argument = getattr(exc.param, "param_type_name", "") == "argument"
+        said = f"缺少参数{hint}" if is_argument else f"缺少必填的选项 {hint}"
+        choices = _choices(exc.param)
+        said += f"(可选:{'、'.join(choices)})" if choices else ""
+    elif kind == "BadParameter" and hint:
+        said = f"{hint} 的取值无效:{translate(exc.message).rstrip('.。')}"
+    elif hasattr(exc, "format_message"):
+        said = translate(exc.message if kind == "BadOptionUsage" else exc.format_message())
+    else:
+        said = translate(str(exc))
+    return said
+
+
+# -- display width ------------------------------------------------------------------------------
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _char_cells(ch: str) -> int:
+    if unicodedata.combining(ch) or ch in "\u200b\u200d\ufeff":
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def cells(text: str) -> int:
+    """Columns ``text`` takes on a terminal: two for a Chinese character, one for a Latin letter."""
+    return sum(_char_cells(ch) for ch in _ANSI.sub("", text))
+
+
+def _is_wide(ch: str) -> bool:
+    return _char_cells(ch) == 2
+
+
+_CLOSING = set(",.;:!?)]}>%、，。；：！？）】》〉」』”’…—") | {"\u3015"}  # never begin a line
+_OPENING = set("([{<（【《〈「『“‘") | {"\u3014"}  # never end one
+
+
+def _pieces(chunk: str) -> list[str]:
+    """Where a run of text may break: between two Chinese characters, not inside a Latin word (an
+    option, a file name), never before a closing or after an opening punctuation mark."""
+    tokens: list[str] = []
+    for ch in chunk:
+        if tokens and not _is_wide(ch) and not _is_wide(tokens[-1][-1]):
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+    out: list[str] = []
+    for token in tokens:
+        if out and (token[0] in _CLOSING or out[-1][-1] in _OPENING):
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+_PAUSES = set("。,;:、!?，；：！？")
+
+
+def _joined(before: str, after: str) -> bool:
+    """Whether the space between two chunks is one Click put where it joined two lines of a Chinese
+    paragraph (after a Chinese full stop, or a comma after a Chinese character, before Chinese): dropped.
+    A space the help means, as in 如 昌吉市, stays."""
+    if before.endswith("。"):
+        return True
+    return (len(before) >= 2 and before[-1] in _PAUSES and _is_wide(before[-2]) and bool(after)
+            and _is_wide(after[0]))
+
+
+def _bracketed(chunks: list[str]) -> list[str]:
+    """``[默认:60;不小于 0]`` after an option's help kept in one piece (a line never breaks inside it)."""
+    out: list[str] = []
+    open_ = False
+    for chunk in chunks:
+        if open_:
+            out[-1] += chunk
+            open_ = "]" not in chunk
+        else:
+            out.append(chunk)
+            open_ = chunk.startswith("[") and "]" not in chunk
+    return out
+
+
+class CellWrapping(textwrap.TextWrapper):
+    """Wraps by display cells, breaks between Chinese characters, and never at a hyphen (so that
+    ``--skip-invalid`` stays on one line); a space Click put between two Chinese lines is dropped."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["break_on_hyphens"] = False
+        super().__init__(*args, **kwargs)
+
+    def _split(self, text: str) -> list[str]:
+        chunks = _bracketed(super()._split(text))
+        out: list[str] = []
+        for i, chunk in enumerate(chunks):
+            if not chunk.strip():
+                if not (out and i + 1 < len(chunks) and _joined(out[-1], chunks[i + 1])):
+                    out.append(chunk)
+            elif chunk.startswith("[") and chunk.endswith("]"):
+                out.append(chunk)
+            else:
+                out.extend(_pieces(chunk))
+        return out
+
+    def _handle_long_word(self, reversed_chunks: list[str], cur_line: list[str], cur_len: int, width: int) -> None:
+        word, room, cut = reversed_chunks[-1], max(width - cur_len, 1), 0
+        while cut < len(word) and cells(word[:cut + 1]) <= room:
+            cut += 1
+        cut = max(cut, 1)
+        cur_line.append(word[:cut])
+        reversed_chunks[-1] = word[cut:]
+
+    def _wrap_chunks(self, chunks: list[str]) -> list[str]:
+        lines: list[str] = []
+        chunks = list(reversed(chunks))
+        while chunks:
+            indent = self.subsequent_indent if lines else self.initial_indent
+            width = max(self.width - cells(indent), 1)
+            if self.drop_whitespace and lines and not chunks[-1].strip():
+                chunks.pop()
+                continue
+            line: list[str] = []
+            used = 0
+            while chunks and used + cells(chunks[-1]) <= width:
+                used += cells(chunks[-1])
+                line.append(chunks.pop())
+            if chunks and not line:
+                self._handle_long_word(chunks, line, used, width)
+            if self.drop_whitespace and line and not line[-1].strip():
+                line.pop()
+            if line:
+                lines.append(indent + "".join(line))
+        return lines
+
+
+def short_help(help: str, max_length: int = 45) -> str:
+    """A command's line in ``gps --help``: its first sentence, cut to ``max_length`` cells at a
+    clause mark when it is longer."""
+    first = re.sub(r"\s+", " ", help.split("\n\n")[0]).strip()
+    first = first[1:].strip() if first.startswith("\b") else first
+    end = first.find("。")
+    first = first[:end + 1] if end != -1 else first
+    if cells(first) <= max_length:
+        return first
+    cut = len(first)
+    while cut and cells(first[:cut]) > max_length - 1:
+        cut -= 1
+    mark = max(first.rfind(m, 0, cut) for m in ",;:、,;:")
+    cut = mark if mark >= cut // 2 else cut
+    return first[:cut] + "…"
+
+
+def _number(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def number_range(low: float | None, high: float | None) -> str | None:
+    if low is None and high is None:
+        return None
+    if low is None:
+        return f"不大于 {_number(high)}"
+    if high is None:
+        return f"不小于 {_number(low)}"
+    return f"范围:{_number(low)}–{_number(high)}"
+
+
+def _extra(help: str) -> str:
+    """``… [默认:60.0; 不小于 0]`` → ``… [默认:60;不小于 0]``."""
+    def tidy(m: re.Match) -> str:
+        inner = re.sub(r"(默认:\d+)\.0(?=;|$)", r"\1", m.group(1).replace("; ", ";"))
+        return f"[{inner}]"
+
+    return re.sub(r"\[([^\[\]]*)\]$", tidy, help)
+
+
+def format_options(self: Any, ctx: Any, formatter: Any) -> None:
+    """Typer's arguments and options, with the global options every command takes in their own section."""
+    sections: dict[str, list[tuple[str, str]]] = {_WORDS["Arguments"]: [], _WORDS["Options"]: [], SHARED_SECTION: []}
+    for param in self.get_params(ctx):
+        record = param.get_help_record(ctx)
+        if record is None:
+            continue
+        if getattr(param, SHARED, False):
+            sections[SHARED_SECTION].append(record)
+        else:
+            sections[_WORDS["Arguments" if param.param_type_name == "argument" else "Options"]].append(record)
+    first = [cells(row[0]) for rows in sections.values() for row in rows]
+    column = min(max(first, default=0), 30)  # one description column for all sections
+    for title, rows in sections.items():
+        if rows:
+            with formatter.section(title):
+                formatter.write_dl([(a + " " * (column - cells(a)), b) for a, b in rows])
+
+
+def _replace(owner: object, name: str, function: Callable[..., Any]) -> None:
+    """Put ``function`` in place of ``name`` in one of Typer's classes or modules: patching them
     is what this module is for, and mypy rightly refuses it as a plain assignment."""
     setattr(owner, name, function)
 
@@ -61,16 +346,12 @@ def _replace(owner: type, name: str, function: Callable[..., Any]) -> None:
 def install() -> None:
     try:
         import typer.core as tcore
+        from typer._click import _textwrap, formatting
         from typer._click import core as ccore
-        from typer._click import formatting
     except ImportError:  # pragma: no cover - another Typer layout: stay in English
         return
-    original = getattr(tcore, "_", None)
-    if callable(original):
-        def chinese_word(message: str) -> str:
-            return _WORDS.get(message, original(message))
-
-        tcore._ = chinese_word
+    _words(tcore)
+    _layout(tcore, ccore, formatting, _textwrap)
     write_usage = formatting.HelpFormatter.write_usage
 
     def chinese_usage(self, prog, args="", prefix=None):
@@ -88,7 +369,39 @@ def install() -> None:
         return opt
 
     _replace(ccore.Command, "get_help_option", chinese_help_option)
+    _types(tcore, ccore)
 
+
+def _words(tcore: Any) -> None:
+    original = getattr(tcore, "_", None)
+    if callable(original):
+        def chinese_word(message: str) -> str:
+            return _WORDS.get(message, original(message))
+
+        tcore._ = chinese_word
+    if callable(getattr(tcore, "describe_number_range", None)):
+        _replace(tcore, "describe_number_range", number_range)
+    for cls in (getattr(tcore, "TyperOption", None), getattr(tcore, "TyperArgument", None)):
+        record = cls.__dict__.get("get_help_record") if cls is not None else None
+        if record is not None:
+            _replace(cls, "get_help_record", (lambda f: lambda self, ctx: (
+                lambda rv: rv if rv is None else (rv[0], _extra(rv[1])))(f(self, ctx)))(record))
+
+
+def _layout(tcore: Any, ccore: Any, formatting: Any, wrapping: Any) -> None:
+    """Widths in display cells, Chinese line breaking, short help by sentence, the global options' section."""
+    if callable(getattr(formatting, "term_len", None)):
+        _replace(formatting, "term_len", cells)
+    base = getattr(wrapping, "TextWrapper", None)
+    if isinstance(base, type) and issubclass(base, textwrap.TextWrapper) and not issubclass(base, CellWrapping):
+        _replace(wrapping, "TextWrapper", type("CellWrapper", (CellWrapping, base), {}))
+    if callable(getattr(ccore, "make_default_short_help", None)):
+        _replace(ccore, "make_default_short_help", short_help)
+    if callable(getattr(tcore, "_typer_format_options", None)):
+        _replace(tcore, "_typer_format_options", format_options)
+
+
+def _types(tcore: Any, ccore: Any) -> None:
     types = {"int range": "整数", "int": "整数", "str": "文本", "path": "路径", "list[Path]": "路径",
              "list[path]": "路径", "float range": "秒数", "float": "数字", "list[str]": "文本"}
     types = {f"<{k}>": f"<{v}>" for k, v in types.items()}

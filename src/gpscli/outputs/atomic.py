@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from ..errors import UsageError
+from ..errors import UsageError, describe
 from . import owned
 
 _PROTECTED: set[str] = set()
@@ -108,7 +108,7 @@ def os_reason(exc: OSError, path: Path | None = None) -> str:
         return "路径过长"
     if code == errno.ENOENT:
         return "所在文件夹不存在或已被移走"
-    return f"系统错误:{exc.strerror or type(exc).__name__}"
+    return f"系统错误:{exc.strerror or describe(exc)}"
 
 
 def _io_error(exc: Exception) -> OSError | None:

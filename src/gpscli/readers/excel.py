@@ -14,6 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from ..errors import describe
 from .grid import ReadError, SheetGrid, StreamedRows, WorkbookData
 from .limits import Limits
 from .scan_other import scan_ods
@@ -360,11 +361,11 @@ def _scan_ods_content(path: Path, data: bytes | None = None) -> dict[str, _OdsSh
         raise ReadError("文件结构异常:表格中行、列的重复或合并次数不是数字,"
                         "请用 LibreOffice 或 WPS 打开后重新保存") from exc
     except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ReadError(f"文件已损坏:找不到或无法解压表格内容 content.xml({type(exc).__name__})") from exc
+        raise ReadError(f"文件已损坏:找不到或无法解压表格内容 content.xml({describe(exc)})") from exc
     return out
 
 
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    name = type(exc).__name__
-    return f"{name}: {text[:120]}" if text else name
+    said = describe(exc)
+    return f"{said}:{text[:120]}" if text else said

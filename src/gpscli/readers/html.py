@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..errors import describe
 from .grid import ReadError, SheetGrid, WorkbookData
 from .text import decode_bytes
 
@@ -44,7 +45,7 @@ def read_html(path: Path) -> WorkbookData:
     try:
         doc = lxml.html.document_fromstring(text)
     except Exception as exc:
-        raise ReadError(f"HTML 表格无法解析({type(exc).__name__})") from exc
+        raise ReadError(f"HTML 表格无法解析({describe(exc)})") from exc
     grid: dict[tuple[int, int], str] = {}
     merged: list[tuple[int, int, int, int]] = []
     tables = 0

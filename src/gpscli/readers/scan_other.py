@@ -8,6 +8,7 @@ import struct
 import zipfile
 from pathlib import Path
 
+from ..errors import describe
 from .grid import ReadError
 from .hidden import _add_index
 from .limits import Limits
@@ -134,7 +135,7 @@ def _read_bin(zf: zipfile.ZipFile, name: str) -> bytes:
     try:
         return zf.read(name)
     except Exception as exc:
-        raise ReadError(f"文件已损坏:部件 {name} 无法解压({type(exc).__name__}),请重新保存或重新下载") from exc
+        raise ReadError(f"文件已损坏:部件 {name} 无法解压({describe(exc)}),请重新保存或重新下载") from exc
 
 
 def _xlsb_records(data: bytes):

@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from functools import lru_cache
 
+from ..errors import describe
 from .grid import ReadError
 from .limits import Limits
 from .xmlcheck import refuse_dtd
@@ -184,6 +185,6 @@ def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
     try:
         data = zf.read(name)
     except Exception as exc:
-        why = "校验和不符或大小与声明不符" if "CRC" in str(exc) or "size" in str(exc) else type(exc).__name__
+        why = "校验和不符或大小与声明不符" if "CRC" in str(exc) or "size" in str(exc) else describe(exc)
         raise ReadError(f"文件已损坏:部件 {name} 无法解压({why}),请重新保存或重新下载") from exc
     return refuse_dtd(data, name)

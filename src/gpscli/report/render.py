@@ -25,7 +25,7 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..errors import TemplateError, UsageError
+from ..errors import TemplateError, UsageError, describe
 from ..outputs.atomic import atomic_open
 from . import fmt
 from .context import VARIABLES, demo_context
@@ -176,7 +176,7 @@ def explain(exc: BaseException) -> str:
         return f"{_OBJECT_NAMES.get(m.group(1), m.group(1))}不是列表,不能用 {{% for %}} 逐项列出"
     if "unsupported operand" in msg or "can only concatenate" in msg:
         return "运算两边的类型不同(如数字加文字);连接文字请用 ~,如 {{ year ~ '年' }}"
-    return f"渲染失败({type(exc).__name__}):{msg}"
+    return f"渲染失败({describe(exc)}):{msg}"
 
 
 def _template_error(exc: BaseException, tpl: Any, path: Path) -> TemplateError:
@@ -201,10 +201,10 @@ def open_template(path: Path):
     try:
         tpl.init_docx()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise TemplateError(f"报告模板 {path.name} 无法打开({type(exc).__name__}):"
+        raise TemplateError(f"报告模板 {path.name} 无法打开({describe(exc)}):"
                             "它应是 Word 保存的 .docx 文件(不是 .dotx/.docm)") from exc
     except Exception as exc:
-        raise TemplateError(f"报告模板 {path.name} 已损坏,无法读取({type(exc).__name__})") from exc
+        raise TemplateError(f"报告模板 {path.name} 已损坏,无法读取({describe(exc)})") from exc
     return tpl
 
 
