@@ -56,7 +56,7 @@ def test_a_quarter_from_the_installed_wheel(installed, tmp_path):
         shutil.copy(f, ws / "inbox" / f.name)
     assert _gps(installed, ws, "template", "-o", "模板.xlsx").returncode == 0
     assert _gps(installed, ws, "validate", "inbox").returncode == 0
-    run = _gps(installed, ws, "--log", "gps.log", "run", "--period", "2017Q4")
+    run = _gps(installed, ws, "run", "--period", "2017Q4", "--log", "gps.log")
     assert run.returncode == 0, run.stderr
     out = ws / "output" / "2017Q4"
     assert {"2017年政府购买服务项目汇总表.xlsx", "2017年政府购买服务工作进展情况报告.docx", "运行摘要.json"} <= {
