@@ -168,7 +168,8 @@ def test_skip_invalid_counts_the_rest_lists_the_skipped_and_exits_1(tmp_path):
     import openpyxl
 
     wb = openpyxl.load_workbook(xlsx)
-    assert [c.value for c in wb["问题"][2]][1:5] == ["项目明细!G5", "错误", "未纳入汇总", "invalid-amount"]
+    assert [c.value for c in wb["问题"][2]][1:5] == ["项目明细!G5", "错误", "未纳入汇总", "金额不是数字"]
+    assert wb["问题"]["H1"].value == "代码" and wb["问题"]["H2"].value == "invalid-amount"
     assert "未纳入汇总" in cs.read_text(encoding="utf-8-sig")
 
 

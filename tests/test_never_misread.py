@@ -106,8 +106,9 @@ def test_skip_invalid_still_shows_warnings_and_the_outputs_carry_them(tmp_path):
     assert [(w["code"], w["cell"]) for w in d["warnings"]] == [("suspicious-amount", "G5")]
     assert [(s["code"], s["cell"]) for s in d["skipped"]] == [("invalid-amount", "G6")]
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(xlsx)["问题"].iter_rows(min_row=2)]
-    assert [(r[1], r[3], r[4]) for r in rows] == [("项目明细!G6", "未纳入汇总", "invalid-amount"),
-                                                 ("项目明细!G5", "已计入,请核实", "suspicious-amount")]
+    assert [(r[1], r[3], r[4], r[7]) for r in rows] == [
+        ("项目明细!G6", "未纳入汇总", "金额不是数字", "invalid-amount"),
+        ("项目明细!G5", "已计入,请核实", "单个项目金额异常大", "suspicious-amount")]
     r = invoke("-q", "aggregate", inbox, "--skip-invalid")
     assert "单个项目金额异常大" in r.stderr  # -q hides progress, never a warning
 
