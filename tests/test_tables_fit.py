@@ -95,6 +95,20 @@ def test_the_table_of_the_cli_is_whole_when_not_on_a_terminal():
     assert "…" not in r.stdout and "19439.72" in r.stdout and "12577.62" in r.stdout
 
 
+def test_the_publication_table_keeps_every_amount_whole(sample):
+    from gpscli.cli.publish_cmd import print_publication
+    from gpscli.outputs.publish import publication
+
+    pub = publication(api.aggregate(sample, year=2017, by="jurisdiction"))
+    wanted = Counter(display(r.amount) for r in pub.rows) + Counter(str(n) for n in range(1, len(pub.rows) + 1))
+    for width in (80, 120, 200):
+        buf = io.StringIO()
+        print_publication(Console(file=buf, width=width, color_system=None), pub)
+        out = buf.getvalue()
+        assert "…" not in out and max(cell_len(line) for line in out.splitlines()) <= width
+        assert not wanted - Counter(NUMBER.findall(out)), width
+
+
 # ---- issues in Chinese ------------------------------------------------------------------------
 
 def bad_file(tmp_path):

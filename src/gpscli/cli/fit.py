@@ -23,6 +23,7 @@ from ..text import inert
 
 Cell = Text | str
 TEXT_LEAST = 2  # one Chinese character
+HEAD_LEAST = 4  # a number's column is as wide as two Chinese characters: 项数, 金额 whole
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Head:
     """A column: its header (lines), and how narrow it may be."""
 
     name: str
-    number: bool = False  # never narrower than its widest cell, nor its header's last line (项数, 金额)
+    number: bool = False  # never narrower than its widest cell, nor two characters of its header (项数, 金额)
     whole: bool = False  # a text column kept as wide as its widest line (names not wrapped)
     style: str | None = None
 
@@ -59,7 +60,7 @@ def widths(heads: list[Head], rows: list[list[Cell]], room: int) -> list[int] | 
         nat = max(body, *(cell_len(line) for line in head_lines), 1)
         natural.append(nat)
         if h.number:
-            least.append(max(body, cell_len(head_lines[-1])))
+            least.append(max(body, min(cell_len(head_lines[-1]), HEAD_LEAST)))
         else:
             least.append(nat if h.whole else min(nat, TEXT_LEAST))
     room -= 3 * len(heads) + 1  # a space either side of each column, and the borders
