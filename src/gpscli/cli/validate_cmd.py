@@ -43,7 +43,7 @@ def print_issue_table(console, issues, title: str | None = None, with_file: bool
     if shown_table is not None:
         console.print(shown_table)
         return
-    if title:  # narrower than any table: a line an issue, the terminal wrapping it
+    if title:  # narrower than any table: a line an issue (fit.lines)
         console.print(text(title))
     lines(console, heads, rows)
 
