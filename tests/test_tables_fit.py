@@ -11,6 +11,7 @@ import io
 import json
 import re
 from collections import Counter
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -187,3 +188,37 @@ def test_a_copy_made_by_an_earlier_version_is_still_recognised(tmp_path):
     data = json.loads(invoke("validate", inbox, "--format", "json").stdout)
     by_name = {f["path"].rsplit("/", 1)[-1]: f for f in data["files"]}
     assert [i["code"] for i in by_name["阜康市-问题标注.xlsx"]["issues"]] == ["skipped-file"]
+
+
+# ---- the ledger's tables ----------------------------------------------------------------------
+
+def test_status_and_history_keep_times_and_amounts_whole_on_80_columns(tmp_path, monkeypatch, request):
+    from gpscli.cli import ledger_cmd, status_cmd
+    from ledger_support import fill_inbox, gps, gps_json, make_workspace
+
+    ws = make_workspace(tmp_path / "工作区", "sqlite", request)
+    monkeypatch.chdir(ws)
+    assert gps("ingest", str(fill_inbox(ws, SAMPLE)), "--period", "2016").exit_code == 0
+    wb = openpyxl.load_workbook(SAMPLE / "奇台县.xlsx")
+    wb.active["G4"] = 496  # was 486: a second version, whose history row shows 1089 → 1099
+    (tmp_path / "更正").mkdir()
+    wb.save(tmp_path / "更正" / "奇台县.xlsx")
+    assert gps("ingest", str(tmp_path / "更正"), "--period", "2016").exit_code == 0
+    status = gps_json("status", "--period", "2016")
+    versions = gps_json("history")["versions"]
+    for width in (80, 120):
+        buf = io.StringIO()
+        console = Console(file=buf, width=width, color_system=None)
+        monkeypatch.setattr(status_cmd, "out", lambda console=console: console)
+        monkeypatch.setattr(ledger_cmd, "out", lambda console=console: console)
+        assert gps("status", "--period", "2016").exit_code == 0
+        assert gps("history").exit_code == 0
+        out = buf.getvalue()
+        assert "…" not in out and max(cell_len(line) for line in out.splitlines()) <= width
+        times = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d", out)
+        assert len(times) == sum(1 for x in status["jurisdictions"] if x["received_at"]) + len(versions), width
+        amounts = Counter(NUMBER.findall(out))
+        wanted = Counter(display(Decimal(x["amount"])) for x in status["jurisdictions"] if x["rows"])
+        wanted += Counter(display(Decimal(v["amount"])) for v in versions)
+        assert not wanted - amounts, width
+        assert "1089 → 1099" in out and amounts["486"] and amounts["496"]  # the amount column; the change in 说明
