@@ -13,6 +13,7 @@ from rich.text import Text
 
 from .. import wording
 from ..aggregate import DIMENSIONS
+from ..text import inert
 from .fit import Cell, Head, lines, table, text
 
 
@@ -57,8 +58,8 @@ def _crosstab(agg, room: int, title: Text):
     cols = [name for name, _ in agg.by[col_dim]]
     cells = dict(agg.cells)
     heads = [Head(DIMENSIONS[row_dim], whole=True)]
-    for c in cols:
-        heads += [Head(f"{inert_name(c)}\n项数", number=True), Head("金额", number=True)]
+    for c in cols:  # a newline in a name from the data made visible, not a header line
+        heads += [Head(f"{inert(c)}\n项数", number=True), Head("金额", number=True)]
     heads += [Head(f"{wording.TOTAL}\n项数", number=True, style="bold"), Head("金额", number=True, style="bold")]
     rows: list[list[Cell]] = []
     for rv, f in agg.by[row_dim]:
@@ -108,13 +109,6 @@ def _listing(agg):
     rows: list[list[Cell]] = [[*(text(v) for v in key), *figure(f)] for key, f in agg.cells]
     footer: list[Cell] = [wording.TOTAL, *[""] * (len(dims) - 1), *figure(agg.total)]
     return heads, rows, footer, set(), set()
-
-
-def inert_name(value: object) -> str:
-    """A value from the data as a header line: control characters (a newline too) made visible."""
-    from ..text import inert
-
-    return inert(value)
 
 
 def submissions_line(agg) -> str:
