@@ -152,7 +152,7 @@ def test_duplicate_project_refuses_to_aggregate(tmp_path):
     out = tmp_path / "汇总.xlsx"
     r = runner.invoke(app, ["aggregate", str(tmp_path / "in"), "--out", str(out)])
     assert r.exit_code == 1
-    assert "duplicate-project" in r.stderr
+    assert "同一项目重复填报" in r.stderr and "duplicate-project" not in r.stderr  # the title; the code with -v
     assert not out.exists()
 
 
@@ -168,7 +168,8 @@ def test_skip_invalid_counts_the_rest_lists_the_skipped_and_exits_1(tmp_path):
     import openpyxl
 
     wb = openpyxl.load_workbook(xlsx)
-    assert [c.value for c in wb["问题"][2]][1:5] == ["项目明细!G5", "错误", "未纳入汇总", "invalid-amount"]
+    assert [c.value for c in wb["问题"][2]][1:5] == ["项目明细!G5", "错误", "未纳入汇总", "金额不是数字"]
+    assert wb["问题"]["H1"].value == "代码" and wb["问题"]["H2"].value == "invalid-amount"
     assert "未纳入汇总" in cs.read_text(encoding="utf-8-sig")
 
 
@@ -250,7 +251,7 @@ def test_warnings_are_shown_by_aggregate_with_the_file(tmp_path):
     p = write_xlsx(tmp_path / "玛纳斯县.xlsx", standard_rows([project(jurisdiction="玛纳斯县", amount=1200000)]))
     r = runner.invoke(app, ["aggregate", str(p)])
     assert r.exit_code == 0
-    assert "suspicious-amount" in r.stderr and "玛纳斯县.xlsx" in r.stderr
+    assert "单个项目金额异常大" in r.stderr and "玛纳斯县.xlsx" in r.stderr
 
 
 def test_a_year_without_rows_is_not_a_silent_zero(sample_dir):

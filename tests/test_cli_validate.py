@@ -95,8 +95,9 @@ def test_annotate_writes_a_commented_copy_and_leaves_the_original(tmp_path):
     assert ws["C4"].comment is not None and "购买主体" in ws["C4"].comment.text
     assert ws["A4"].comment is None
     listing = wb["问题清单"]
+    assert [c.value for c in listing[1][:6]] == ["序号", "位置", "级别", "问题", "说明", "建议"]
     rows = list(listing.iter_rows(min_row=2, values_only=True))
-    assert [(r[1], r[3]) for r in rows] == [("项目明细!C4", "missing-value"), ("项目明细!G4", "invalid-amount")]
+    assert [(r[1], r[3]) for r in rows] == [("项目明细!C4", "必填单元格为空"), ("项目明细!G4", "金额不是数字")]
 
 
 def test_sample_data_validates_clean(sample_dir):

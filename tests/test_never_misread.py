@@ -101,15 +101,16 @@ def test_skip_invalid_still_shows_warnings_and_the_outputs_carry_them(tmp_path):
     xlsx, js = tmp_path / "汇总表.xlsx", tmp_path / "汇总.json"
     r = invoke("aggregate", inbox, "--skip-invalid", "--out", xlsx, "--out", js)
     assert r.exit_code == 1
-    assert "suspicious-amount" in r.stderr and "G5" in r.stderr
+    assert "单个项目金额异常大" in r.stderr and "G5" in r.stderr
     d = json.loads(js.read_text(encoding="utf-8"))
     assert [(w["code"], w["cell"]) for w in d["warnings"]] == [("suspicious-amount", "G5")]
     assert [(s["code"], s["cell"]) for s in d["skipped"]] == [("invalid-amount", "G6")]
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(xlsx)["问题"].iter_rows(min_row=2)]
-    assert [(r[1], r[3], r[4]) for r in rows] == [("项目明细!G6", "未纳入汇总", "invalid-amount"),
-                                                 ("项目明细!G5", "已计入,请核实", "suspicious-amount")]
+    assert [(r[1], r[3], r[4], r[7]) for r in rows] == [
+        ("项目明细!G6", "未纳入汇总", "金额不是数字", "invalid-amount"),
+        ("项目明细!G5", "已计入,请核实", "单个项目金额异常大", "suspicious-amount")]
     r = invoke("-q", "aggregate", inbox, "--skip-invalid")
-    assert "suspicious-amount" in r.stderr  # -q hides progress, never a warning
+    assert "单个项目金额异常大" in r.stderr  # -q hides progress, never a warning
 
 
 def test_the_report_marks_rows_left_out_and_amounts_to_check(tmp_path):
@@ -117,7 +118,7 @@ def test_the_report_marks_rows_left_out_and_amounts_to_check(tmp_path):
     out = tmp_path / "报告.docx"
     r = invoke("report", "--data", inbox, "--year", "2016", "--skip-invalid", "--out", out)
     assert r.exit_code == 1, r.output
-    assert "suspicious-amount" in r.stderr
+    assert "单个项目金额异常大" in r.stderr
     paragraphs = docx.Document(out).paragraphs
     text = "\n".join(p.text for p in paragraphs)
     assert "【本稿未纳入1处有错误的数据" in text and "G6" in text

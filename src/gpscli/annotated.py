@@ -17,7 +17,8 @@ import hashlib
 from .readers.grid import SheetGrid, WorkbookData
 
 ISSUE_SHEET = "问题清单"
-ISSUE_HEADER = ("序号", "位置", "级别", "代码", "说明", "建议")
+ISSUE_HEADER = ("序号", "位置", "级别", "问题", "说明", "建议")  # 问题: the issue's Chinese title, not its code
+ISSUE_HEADERS_BEFORE = (("序号", "位置", "级别", "代码", "说明", "建议"),)  # copies made by earlier versions
 MARK_COLUMN = 7  # 0-based: column H of the header row, hidden
 MARK_PREFIX = "gps-fingerprint:"
 
@@ -27,7 +28,8 @@ def is_issue_sheet(grid: SheetGrid) -> bool:
     if grid.name != ISSUE_SHEET or grid.row0 != 0 or not grid.rows:
         return False
     first = grid.rows[0]
-    return tuple(str(v).strip() if v is not None else "" for v in first[: len(ISSUE_HEADER)]) == ISSUE_HEADER
+    header = tuple(str(v).strip() if v is not None else "" for v in first[: len(ISSUE_HEADER)])
+    return header == ISSUE_HEADER or header in ISSUE_HEADERS_BEFORE
 
 
 def mark_of(grid: SheetGrid) -> str | None:

@@ -123,7 +123,7 @@ UNIT_LINE = "单位:项、万元"
 DETAIL_HEADERS = ("序号", "地区", "购买主体", "项目名称", "一级目录", "二级目录", AMOUNT_COLUMN, "购买方式", "承接主体",
                   YEAR, "来源文件", "工作表", "单元格")
 SUBMISSION_HEADERS = ("地区", "文件数", "项目行数", "状态")
-ISSUE_HEADERS = ("文件", "位置", "级别", "处理", "代码", "说明", "建议")
+ISSUE_HEADERS = ("文件", "位置", "级别", "处理", "问题", "说明", "建议", "代码")  # 问题: the title; the code last
 SKIPPED_LABEL = "未纳入汇总"  # an error whose row was left out (--skip-invalid)
 WARNED_LABEL = "已计入,请核实"  # a warning on a row that was counted
 ROUNDING_NOTE = "注:金额以万元为单位、保留两位小数显示;合计按精确值计算,个别合计与各分项显示值之和可能相差 0.01。"

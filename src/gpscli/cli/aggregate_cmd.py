@@ -11,6 +11,7 @@ import typer
 
 from ..aggregate import dimensions_text
 from ..outputs.formats import OUTPUT_FORMATS, for_suffix, suffix_text, suffixes
+from .agg_table import print_aggregation
 from .app import app
 from .common import (
     EXIT_DATA,
@@ -84,73 +85,6 @@ def comparison(ledger, kind: str, period, at, by: str, catalogue, profile):
 # mypy reads an Enum's members only from a literal; these come from the registry at import time.
 AggFormat = Enum("AggFormat", {name: name for name in ("table", *OUTPUT_FORMATS)}, type=str)  # type: ignore[misc]
 _TABLE = AggFormat("table")  # the default: the table on the screen (AggFormat.table)
-
-
-def print_aggregation(console, agg) -> None:
-    from rich.table import Table
-
-    from ..aggregate import DIMENSIONS
-
-    title = f"{agg.region}{agg.year}年政府购买服务项目汇总(项、万元)"
-    if len(agg.dimensions) == 2:
-        row_dim, col_dim = agg.dimensions
-        cols = [name for name, _ in agg.by[col_dim]]
-        cells = dict(agg.cells)
-        table = Table(title=title, title_justify="left", show_footer=True)
-        table.add_column(DIMENSIONS[row_dim], footer="合计", no_wrap=True)
-        by_col = dict(agg.by[col_dim])
-        for c in cols:
-            count, amount = _figure(by_col[c])
-            table.add_column(f"{shown(c)}\n项数", justify="right", footer=count)
-            table.add_column("金额", justify="right", footer=amount)
-        count, amount = _figure(agg.total)
-        table.add_column("合计\n项数", justify="right", footer=count, style="bold")
-        table.add_column("金额", justify="right", footer=amount, style="bold")
-        for rv, f in agg.by[row_dim]:
-            row = [shown(rv)]
-            for c in cols:
-                row += _figure(cells.get((rv, c)))
-            row += _figure(f)
-            table.add_row(*row)
-    else:
-        table = Table(title=title, title_justify="left", show_footer=True)
-        for n, d in enumerate(agg.dimensions):
-            table.add_column(DIMENSIONS[d], footer="合计" if n == 0 else "")
-        count, amount = _figure(agg.total)
-        table.add_column("项数", justify="right", footer=count)
-        table.add_column("金额", justify="right", footer=amount)
-        for key, f in agg.cells:
-            table.add_row(*[shown(v) for v in key], *_figure(f))
-    console.print(table)
-    from ..outputs.tables import ROUNDING_NOTE, has_sub_fen_display
-
-    if has_sub_fen_display(agg):
-        console.print(ROUNDING_NOTE, style="dim")
-    console.print(_submissions_line(agg))
-
-
-def _figure(f) -> list[str]:
-    """项数 and 金额 as the table shows them: a figure of no project (a category a jurisdiction did
-    not buy) shows the mark wording.NO_FIGURE, as the 汇总表 workbook does."""
-    from .. import wording
-    from ..money import display
-
-    if f is None or f.count == 0:
-        return [wording.NO_FIGURE, wording.NO_FIGURE]
-    return [str(f.count), display(f.amount)]
-
-
-def _submissions_line(agg) -> str:
-    missing = [s.jurisdiction for s in agg.submissions if not s.submitted and not s.unread and not s.zero]
-    unread = [s.jurisdiction for s in agg.submissions if not s.submitted and s.unread]
-    zero = [s.jurisdiction for s in agg.submissions if not s.submitted and s.zero]
-    done = len(agg.submissions) - len(missing) - len(unread) - len(zero)
-    line = f"报送情况:{done}/{len(agg.submissions)} 个地区有 {agg.year} 年数据"
-    if zero:
-        line += f";零报告:{'、'.join(zero)}"
-    if unread:
-        line += f";有文件但未读出数据:{'、'.join(unread)}"
-    return line + (f";未报送:{'、'.join(missing)}" if missing else "。")
 
 
 @app.command("aggregate")

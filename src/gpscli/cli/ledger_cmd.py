@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import EXIT_DATA, Progress, err, guard, load_config, out, say, shown, warn
+from .common import EXIT_DATA, Progress, err, guard, load_config, out, say, warn
 
 PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="期间:2017Q4(季度)或 2017(全年)", show_default=False)]
 
@@ -265,14 +265,13 @@ MAX_CHANGES_SHOWN = 20
 
 
 def _print_history(entries) -> None:
-    from rich.table import Table
-
     from ..money import display
     from ..periods import local_text
+    from .fit import Cell, Head, lines, table, text
 
-    t = Table(title="报送版本", title_justify="left")
-    for col in ("收到时间", "报送单位", "期间", "版本", "类型", "文件", "项目", "金额(万元)", "说明"):
-        t.add_column(col, justify="right" if col in ("版本", "项目", "金额(万元)") else "left")
+    heads = [Head("收到时间", whole=True), Head("报送单位"), Head("期间", whole=True), Head("版本", number=True),
+             Head("类型"), Head("文件"), Head("项目", number=True), Head("金额(万元)", number=True), Head("说明")]
+    rows: list[list[Cell]] = []
     for e in entries:
         v = e.version
         amount = display(v.amount)
@@ -287,13 +286,18 @@ def _print_history(entries) -> None:
             notes.append("当前")
         if v.reason:
             notes.append(f"原因:{v.reason}")
-        t.add_row(local_text(v.received_at), shown(v.submitter), v.period, str(v.number), e.kind, shown(v.file_name),
-                  str(v.rows), amount, shown(";".join(notes)))
+        rows.append([local_text(v.received_at), text(v.submitter), v.period, str(v.number), e.kind, text(v.file_name),
+                     str(v.rows), amount, text(";".join(notes))])
         for c in e.changes[:MAX_CHANGES_SHOWN]:
-            t.add_row("", "", "", "", "", shown(c.cell), "", "", shown(c.text()))
+            rows.append(["", "", "", "", "", text(c.cell), "", "", text(c.text())])
         if len(e.changes) > MAX_CHANGES_SHOWN:
-            t.add_row("", "", "", "", "", "", "", "", f"另有 {len(e.changes) - MAX_CHANGES_SHOWN} 处变化(--format json 列出全部)")
-    out().print(t)
+            rows.append(["", "", "", "", "", "", "", "", f"另有 {len(e.changes) - MAX_CHANGES_SHOWN} 处变化(--format json 列出全部)"])
+    t = table(heads, rows, out().width, title="报送版本")  # every cell whole, the texts wrapped (cli/fit.py)
+    if t is not None:
+        out().print(t)
+    else:
+        out().print("报送版本")
+        lines(out(), heads, rows)
 
 
 def _lock(period: str, lock: bool) -> None:

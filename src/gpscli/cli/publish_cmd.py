@@ -68,19 +68,23 @@ def _aggregation(paths, year, skip_invalid, jurisdiction, catalogue, period, as_
 
 
 def print_publication(console, pub) -> None:
-    from rich.table import Table
-
+    """A line a project; texts wrap, the 序号 and the amount are never cut (cli/fit.py)."""
     from ..money import display
     from ..outputs.publish import AMOUNT_INDEX, COLUMNS
+    from .fit import Cell, Head, lines, table, text
 
-    table = Table(title=shown(pub.title), title_justify="left")
-    for n, name in enumerate(COLUMNS):
-        table.add_column(name, justify="right" if n in (0, AMOUNT_INDEX) else "left", overflow="fold")
+    heads = [Head(name, number=n in (0, AMOUNT_INDEX)) for n, name in enumerate(COLUMNS)]
+    rows: list[list[Cell]] = []
     for r in pub.rows:
         values = r.values()
         values[AMOUNT_INDEX] = display(r.amount)
-        table.add_row(*[shown(v) for v in values])
-    console.print(table)
+        rows.append([text(v) for v in values])
+    shown_table = table(heads, rows, console.width, title=text(pub.title))
+    if shown_table is not None:
+        console.print(shown_table)
+    else:  # narrower than any table
+        console.print(text(pub.title))
+        lines(console, heads, rows)
 
 
 @app.command("publish")

@@ -65,21 +65,24 @@ def status_command(
 
 
 def _print(st, remind: bool) -> None:
-    from rich.table import Table
-
     from ..money import display
     from ..periods import local_text
+    from .fit import Head, lines, table, text
 
     deadline = f",截止 {st.deadline.isoformat()}" if st.deadline else ""
     locked = ",已锁定" if st.locked else ""
-    t = Table(title=f"{st.period.text}报送情况{deadline}{locked}", title_justify="left")
-    for col in ("地区", "状态", "版本", "收到时间", "项目", "金额(万元)", "错误", "报送单位"):
-        t.add_column(col, justify="right" if col in ("版本", "项目", "金额(万元)", "错误") else "left", no_wrap=col != "报送单位")
-    for x in st.lines:
-        t.add_row(shown(x.jurisdiction), x.shown_status, str(x.version or ""), local_text(x.received_at),
-                  str(x.rows) if x.counted else "", display(x.amount) if x.rows else "",
-                  str(x.errors or ""), shown("、".join(x.submitters)))
-    out().print(t)
+    title = f"{st.period.text}报送情况{deadline}{locked}"
+    heads = [Head("地区"), Head("状态"), Head("版本", number=True), Head("收到时间", whole=True), Head("项目", number=True),
+             Head("金额(万元)", number=True), Head("错误", number=True), Head("报送单位")]
+    rows = [[text(x.jurisdiction), x.shown_status, str(x.version or ""), local_text(x.received_at),
+             str(x.rows) if x.counted else "", display(x.amount) if x.rows else "", str(x.errors or ""),
+             text("、".join(x.submitters))] for x in st.lines]
+    t = table(heads, rows, out().width, title=title)  # every cell whole, the texts wrapped (cli/fit.py)
+    if t is not None:
+        out().print(t)
+    else:
+        out().print(text(title))
+        lines(out(), heads, rows)
     counts: dict[str, int] = {}
     for x in st.lines:
         counts[x.status] = counts.get(x.status, 0) + 1

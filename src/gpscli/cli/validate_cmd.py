@@ -18,29 +18,40 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
-def print_issue_table(console, issues, title: str | None = None, with_file: bool = False) -> None:
-    from rich.table import Table
+def print_issue_table(console, issues, title: str | None = None, with_file: bool = False,
+                      codes: bool | None = None) -> None:
+    """The issues as a table whose every cell is whole (wrapped, never cut): where, how bad, the
+    problem's Chinese title, what was found and what to do; the code (unknown-category…) only with
+    ``codes`` (default: the global --verbose), for whoever looks it up in the README or a script."""
+    from ..codes import REGISTRY
+    from .fit import Cell, Head, lines, table, text
 
-    table = Table(title=title, show_lines=False, expand=False, title_justify="left")
-    columns: list[tuple[str, str | None]] = [("文件", "blue")] if with_file else []
-    columns += [("位置", "cyan"), ("级别", None), ("代码", "magenta"), ("说明", None), ("建议", "dim")]
-    for name, style in columns:
-        table.add_column(name, style=style, overflow="fold")
+    if codes is None:
+        codes = STATE.verbose
+    heads = [Head("文件", style="blue")] if with_file else []
+    heads += [Head("位置", style="cyan"), Head("级别", whole=True), Head("问题")]
+    heads += [Head("代码", style="magenta")] if codes else []
+    heads += [Head("说明"), Head("建议", style="dim")]
+    rows: list[list[Cell]] = []
     for i in issues:
-        level = f"[red]{i.severity.label}[/red]" if i.is_error else f"[yellow]{i.severity.label}[/yellow]"
-        row = [_esc(Path(i.path).name) if i.path else "-"] if with_file else []
-        table.add_row(*row, _esc(i.location or "-"), level, i.code, _esc(i.message), _esc(i.hint or ""))
-    console.print(table)
+        row: list[Cell] = [text(Path(i.path).name) if i.path else "-"] if with_file else []
+        row += [text(i.location or "-"), text(i.severity.label, "red" if i.is_error else "yellow"),
+                REGISTRY[i.code].title]
+        row += [i.code] if codes else []
+        rows.append([*row, text(i.message), text(i.hint or "")])
+    shown_table = table(heads, rows, console.width, title=title)
+    if shown_table is not None:
+        console.print(shown_table)
+        return
+    if title:  # narrower than any table: a line an issue (fit.lines)
+        console.print(text(title))
+    lines(console, heads, rows)
 
 
 def print_warnings(console, warnings) -> None:
     """Warnings do not stop aggregate/report, but the clerk must see them, whatever the flags."""
     if warnings:
         print_issue_table(console, warnings, title=f"警告({len(warnings)} 个,相关行已计入;请核实)", with_file=True)
-
-
-def _esc(text: str) -> str:
-    return shown(text)
 
 
 def print_verbose(console, f) -> None:
@@ -69,7 +80,7 @@ def validate_command(
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text:表格;json:机器可读")] = ReportFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也按不通过处理(退出状态 1)")] = False,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="把有问题的文件另存一份带批注和底色的副本到该文件夹(原文件不改动)")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="列出每个文件使用的工作表、表头行、金额单位,以及地区、年度的来源")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="列出每个文件使用的工作表、表头行、金额单位,地区、年度的来源,以及问题代码")] = False,
 ) -> None:
     """检查报送的表格:每个问题都指明工作表和单元格,并给出修改建议。
 
@@ -129,9 +140,9 @@ def _print_text(result, verbose: bool) -> None:
         if verbose:
             print_verbose(console, f)
         if f.issues:
-            print_issue_table(console, f.issues)
+            print_issue_table(console, f.issues, codes=verbose)
     if result.issues:
-        print_issue_table(console, result.issues, title="无法访问的路径")
+        print_issue_table(console, result.issues, title="无法访问的路径", codes=verbose)
     if result.ignored:
         console.print(f"已略过 {len(result.ignored)} 个非表格文件" + (
             ":" + "、".join(shown(Path(p).name) for p, _ in result.ignored[:10]) if verbose else ""), style="dim")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
 
 from ..annotated import ISSUE_HEADER, ISSUE_SHEET, MARK_COLUMN, MARK_PREFIX, fingerprint
-from ..issues import Issue
+from ..issues import REGISTRY, Issue
 from ..readers import Limits
 from ..records import FileResult
 from ..text import strip_illegal
@@ -186,7 +186,7 @@ def _plain(text: str) -> str:
 def annotate(result: FileResult, target: Path) -> Path:
     """Write the annotated copy of one file (which has issues) to ``target``."""
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     issues: list[Issue] = result.issues
     wb = _open_copy(Path(result.path))
@@ -209,10 +209,13 @@ def annotate(result: FileResult, target: Path) -> Path:
     ws.append(list(ISSUE_HEADER))
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for n, i in enumerate(issues, start=1):
-        ws.append([n, cell_text(i.location or "(整个文件)"), i.severity.label, i.code, cell_text(i.message),
-                   cell_text(i.hint or "")])
-    for letter, width in zip("ABCDEF", (6, 20, 8, 22, 70, 50)):
+        ws.append([n, cell_text(i.location or "(整个文件)"), i.severity.label, REGISTRY[i.code].title,
+                   cell_text(i.message), cell_text(i.hint or "")])
+        for cell in ws[ws.max_row][3:6]:  # the title, the message and the hint wrap in their columns
+            cell.alignment = wrap
+    for letter, width in zip("ABCDEF", (6, 20, 8, 28, 60, 44)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     mark_letter = chr(ord("A") + MARK_COLUMN)

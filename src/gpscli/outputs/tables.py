@@ -377,20 +377,25 @@ def _versions_sheet(wb, agg: Aggregation) -> None:
 
 def _issues_sheet(wb, agg: Aggregation) -> None:
     """问题: the errors whose rows were left out (--skip-invalid) and the warnings on what was counted."""
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from ..codes import REGISTRY
 
     ws = wb.create_sheet(wording.ISSUES_SHEET)
     ws.append(list(wording.ISSUE_HEADERS))
     for c in ws[1]:
         c.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for label, issues, fill in ((wording.SKIPPED_LABEL, agg.skipped, "FFC7CE"),
                                 (wording.WARNED_LABEL, agg.warnings, "FFEB9C")):
-        for i in issues:
-            ws.append([cell_text(i.path or ""), cell_text(i.location), i.severity.label, label, i.code,
-                       cell_text(i.message), cell_text(i.hint or "")])
+        for i in issues:  # the issue's Chinese title; its code last, for the README's table and scripts
+            ws.append([cell_text(i.path or ""), cell_text(i.location), i.severity.label, label,
+                       REGISTRY[i.code].title, cell_text(i.message), cell_text(i.hint or ""), i.code])
             ws.cell(row=ws.max_row, column=4).fill = PatternFill("solid", fgColor=fill)
-    for letter, width in zip("ABCDEFG", (36, 18, 6, 14, 20, 70, 40)):
+            for cell in ws[ws.max_row][4:7]:
+                cell.alignment = wrap
+    for letter, width in zip("ABCDEFGH", (36, 18, 6, 14, 24, 60, 40, 14)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{ws.max_row}"
+    ws.auto_filter.ref = f"A1:H{ws.max_row}"
     for_a4(ws, title_rows="1:1")
