@@ -116,7 +116,7 @@ def _version(value: bool) -> None:
 def main_options(
     config: Annotated[Path | None, typer.Option("--config", help="配置文件 gps.toml 的路径(默认在当前及上级文件夹中查找)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="只输出结果和错误,不显示进度和提示")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="详细输出:每个文件用了哪个工作表、表头行、金额单位,地区和年度取自哪里")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="详细输出:每个文件用了哪个工作表、表头行、金额单位,地区和年度取自哪里;问题表格列出问题代码")] = False,
     log: Annotated[Path | None, typer.Option("--log", help="把运行记录追加写入该文件(供定时任务查看)")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出现内部错误时显示完整的调用栈(供维护者排查)")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本号")] = False,
