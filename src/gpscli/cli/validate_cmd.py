@@ -60,7 +60,7 @@ def print_verbose(console, f) -> None:
 
 
 @app.command("validate")
-@guard
+@guard(on_interrupt="报送的文件没有改动,已生成的标注副本(如有)都是完整的")
 def validate_command(
     paths: Annotated[list[Path] | None, typer.Argument(metavar="路径", help=f"要检查的文件或文件夹(文件夹会逐级查找 {suffix_list()})", show_default=False)] = None,
     year: YearOpt = None,
@@ -93,10 +93,11 @@ def validate_command(
         from ..outputs.annotate import write_all
         from ..outputs.atomic import free_name, make_dir
 
-        make_dir(annotate)
+        made = not annotate.exists()  # made by this run: removed again if no copy lands in it
         taken: set[str] = set()
 
         def place(name: str) -> Path:
+            make_dir(annotate)  # only when a file needs a copy: a clean run leaves no empty folder
             p = free_name(annotate / name, taken)  # never over a copy a person edited, nor another file's copy
             taken.add(str(p))
             return p
@@ -105,6 +106,8 @@ def validate_command(
             err().print(f"无法为 {shown(f.path)} 生成标注副本:{shown(why)}")
 
         annotated = write_all(result.files, place, copy_failed, cfg.limits)
+        if made and not annotated and annotate.is_dir() and not any(annotate.iterdir()):
+            annotate.rmdir()
     for p in annotated:
         say(f"已生成标注副本:{p}")
     failed = errors > 0 or (strict and warnings > 0)

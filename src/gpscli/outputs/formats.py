@@ -44,9 +44,8 @@ def _show_json(agg: Aggregation, out: IO[str]) -> None:
 
 def _write_csv(agg: Aggregation, path: Path, force: bool) -> None:
     from .atomic import write_bytes
-    from .tables import to_csv
-
     from .safe import csv_bom
+    from .tables import to_csv
 
     write_bytes(path, csv_bom(to_csv(agg)).encode("utf-8"), force=force)
 
