@@ -115,6 +115,9 @@ def _run(cfg: Config, period: Period, summary: RunSummary, t0: float, progress: 
     summary.problems = [i.to_dict(with_path=True) for i in result.all_issues()][:MAX_LISTED]
     summary.warning_list = [i.to_dict(with_path=True) for i in result.warnings]
     summary.messages += [f"{o.path}:未记入账本。{o.message}" for o in ingested.outcomes if o.status == "refused"]
+    if not ingested.outcomes and not ingested.skipped:
+        inbox = "、".join(map(str, cfg.data))
+        summary.messages.append(f"收件箱 {inbox} 中没有找到报送表格;本期的输出由账本中已有的版本写出")
     if not ingested.ok or result.errors:
         summary.exit_status = 1
 

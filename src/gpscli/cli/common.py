@@ -218,4 +218,16 @@ def load_data(paths, *, catalogue=None, jurisdiction=None, year=None, require_ye
                           **options)
     log(f"读取 {len(result.files)} 个文件,{sum(f.rows for f in result.files)} 行项目,"
         f"{len(result.errors)} 个错误,{len(result.warnings)} 个警告")
+    if not result.files and not result.issues:  # (a path that cannot be reached is an error shown as such)
+        raise nothing_found(paths, len(result.ignored))
     return result, cfg
+
+
+def nothing_found(paths, ignored: int):
+    """No submission found (an empty inbox): a data error, exit 1, the same for every command."""
+    from ..errors import DataError
+    from ..readers.formats import suffix_list
+
+    where = "、".join(str(p) for p in paths)
+    skipped = f"(略过了 {ignored} 个不是表格的文件)" if ignored else ""
+    return DataError(f"没有找到报送表格:{where} 中没有 {suffix_list()} 文件{skipped}")

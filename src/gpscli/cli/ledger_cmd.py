@@ -118,6 +118,10 @@ def ingest_command(
         req.jurisdiction = _profile(cfg).canonical(jurisdiction)
     with Progress("读取并校验") as progress:
         report = ledger.ingest(paths, req, load_options=cfg.load_options(), progress=progress)
+    if not report.outcomes and not report.skipped:
+        from .common import nothing_found
+
+        raise nothing_found(paths, 0)
     if fmt is TableOrJson.json:
         from ..outputs.safe import json_text
 

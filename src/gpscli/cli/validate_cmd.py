@@ -87,7 +87,7 @@ def validate_command(
 
         typer.echo(json_text(report_dict(result)), nl=False)
     else:
-        _print_text(result, verbose or STATE.verbose)
+        _print_text(result, verbose or STATE.verbose, strict)
     annotated: list[Path] = []
     if annotate is not None:
         from ..outputs.annotate import write_all
@@ -114,7 +114,7 @@ def validate_command(
     raise typer.Exit(EXIT_DATA if failed else EXIT_OK)
 
 
-def _print_text(result, verbose: bool) -> None:
+def _print_text(result, verbose: bool, strict: bool = False) -> None:
     console = out()
     for f in result.files:
         n_err = sum(1 for i in f.issues if i.is_error)
@@ -142,4 +142,6 @@ def _print_text(result, verbose: bool) -> None:
     rows = sum(f.rows + f.skipped_rows for f in result.files)
     errors, warnings = len(result.errors), len(result.warnings)
     verdict = "[green]全部通过[/green]" if not errors else "[red]未通过[/red]"
+    if strict and warnings and not errors:  # exit 1: the line must not say 通过
+        verdict = f"[red]没有错误,但有 {warnings} 个警告(--strict 时视为不通过)[/red]"
     console.print(f"合计:{files} 个文件,{rows} 行项目,{errors} 个错误,{warnings} 个警告。{verdict}")
