@@ -13,7 +13,7 @@ import typer
 from .app import app
 from .common import EXIT_DATA, Progress, err, guard, load_config, out, say, shown, warn
 
-PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="期间:2017Q4(季度)或 2017(全年)", show_default=False)]
+PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="期间:2017Q4(季度)、2017(全年),或 auto(最近一个已结束的季度)", show_default=False)]
 
 
 class TableOrJson(str, Enum):

@@ -25,7 +25,7 @@ def init_command(
     made = workspace.init(folder)
     for p in made:
         say(f"已创建:{p}")
-    say(f"工作区已就绪:{folder.resolve()}。把各地报送的表格放进 inbox/,然后运行 gps run --period 2017Q4")
+    say(f"工作区已就绪:{folder.resolve()}。把各地报送的表格放进 inbox/,然后运行 gps run --period auto(刚结束的季度)或 gps run --period 2017Q4")
 
 
 @app.command("run")
