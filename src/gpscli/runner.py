@@ -92,8 +92,10 @@ def run_period(cfg: Config, period: Period, *, progress: Callable[[int, int], No
     try:
         return _run(cfg, period, summary, t0, progress, report)
     except KeyboardInterrupt as exc:
-        if not summary.committed:
-                record_interruption(summary, getattr(exc, "signal_name", "SIGINT"), time.perf_counter() - t0)
+        if summary.committed:  # too late to stop anything: the outputs and their summary are in place
+            exc.outputs_in_place = True  # type: ignore[attr-defined]
+        else:
+            record_interruption(summary, getattr(exc, "signal_name", "SIGINT"), time.perf_counter() - t0)
         raise
 
 

@@ -65,9 +65,11 @@ def _editions(path: Path | None) -> list[dict]:
 
 def _echo_csv(text: str) -> None:
     """CSV on standard output, with the BOM Excel needs (``> 目录.csv``) unless GPS_NO_BOM is set."""
-    from ..outputs.safe import csv_bom
+    import sys
 
-    typer.echo(csv_bom(text), nl=False)
+    from ..outputs.safe import show_csv
+
+    show_csv(sys.stdout, text)
 
 
 def _profile() -> Profile:

@@ -124,9 +124,9 @@ def publish_command(
     if pub.individuals:
         err().print(shown(f"注意:序号 {'、'.join(map(str, pub.individuals))} 的承接主体是个人,公开前请核实是否应隐去姓名"))
     if fmt is PublishFormat.csv:
-        from ..outputs.safe import csv_bom
+        from ..outputs.safe import show_csv
 
-        sys.stdout.write(csv_bom(publish.to_csv(pub)))  # `> 公开表.csv` is a file Excel opens
+        show_csv(sys.stdout, publish.to_csv(pub))  # `> 公开表.csv` is a file Excel opens
     elif fmt is PublishFormat.table or not targets:
         print_publication(out(), pub)
     if agg.skipped:

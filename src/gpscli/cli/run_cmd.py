@@ -74,8 +74,12 @@ def run_command(
         sigterm = getattr(exc, "signal_name", "") == "SIGTERM"
         how = "已终止(收到结束信号 SIGTERM)" if sigterm else "已中断(Ctrl+C)"
         where = cfg.output / p.label
-        note = (f";{where} 保持上一次运行的样子,{where / runner.SUMMARY_NAME} 记下了这次中断" if started
-                else ";还没有开始运行,什么也没有改动")
+        if getattr(exc, "outputs_in_place", False):
+            note = f";本次运行的输出和运行摘要已经全部写到 {where}"
+        elif started:
+            note = f";{where} 保持上一次运行的样子,{where / runner.SUMMARY_NAME} 记下了这次中断"
+        else:
+            note = ";还没有开始运行,什么也没有改动"
         raise fail(how + note, EXIT_TERMINATED if sigterm else EXIT_INTERRUPTED) from None
     _print_summary(summary)
     raise typer.Exit(summary.exit_status)

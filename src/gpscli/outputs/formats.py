@@ -51,10 +51,10 @@ def _write_csv(agg: Aggregation, path: Path, force: bool) -> None:
 
 
 def _show_csv(agg: Aggregation, out: IO[str]) -> None:
-    from .safe import csv_bom
+    from .safe import show_csv
     from .tables import to_csv
 
-    out.write(csv_bom(to_csv(agg)))  # `> 汇总.csv` is a file Excel opens: the BOM unless GPS_NO_BOM
+    show_csv(out, to_csv(agg))  # `> 汇总.csv` is a file Excel opens: UTF-8, the BOM unless GPS_NO_BOM
 
 
 def _write_xlsx(agg: Aggregation, path: Path, force: bool) -> None:

@@ -42,3 +42,16 @@ def csv_bom(text: str) -> str:
 
     plain = text.removeprefix(BOM)
     return plain if os.environ.get(NO_BOM_ENV, "") not in ("", "0") else BOM + plain
+
+
+def show_csv(out: Any, text: str) -> None:
+    """CSV on standard output as UTF-8 bytes (with the BOM, :func:`csv_bom`), whatever the stream's
+    own encoding: on Windows a redirected stdout would otherwise be written in GBK."""
+    data = csv_bom(text).encode("utf-8")
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(data.decode("utf-8"))
+        return
+    out.flush()
+    buffer.write(data)
+    buffer.flush()
