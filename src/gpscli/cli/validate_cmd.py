@@ -76,7 +76,7 @@ def validate_command(
     示例:gps validate 昌吉市.xlsx;gps validate 收件箱/ --year 2017 --format json
 
     给出 --year 时,其他年度的行按错误(invalid-year)处理。
-    退出状态:0 没有错误(可以有警告);1 有错误(加 --strict 时有警告也是 1);2 用法错误。
+    退出状态:0 没有错误(可以有警告);1 有错误(加 --strict 时有警告也是 1),或没有找到报送表格;2 用法错误。
     """
     result, cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction, year=year,
                              require_year=year is not None)
