@@ -17,7 +17,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from gpscli import config
+from gpscli import config, periods
 from gpscli.aggregate import DIMENSION_REGISTRY
 from gpscli.cli import app, main
 from gpscli.cli.zh import cells
@@ -57,6 +57,7 @@ def _known_words() -> set[str]:
     words |= {k for table, keys in config.KEYS.items() for k in (table, *keys) if k}  # gps.toml's keys
     words |= {"editions", "crosswalk", "builtin", "year"}  # [catalogue] keys, {year} in a title
     words |= {"inbox", "output", "narrative", "templates"}  # the folders gps init makes
+    words |= set(periods.AUTO)  # --period auto: a value typed, like a choice
     return words
 
 

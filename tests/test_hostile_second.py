@@ -200,8 +200,13 @@ def test_sigterm_stops_a_run_cleanly_with_status_143(tmp_path):
     lock = FileLock(str(ws / ".gps.lock"))
     lock.acquire(timeout=1)  # released
     lock.release()
-    assert not (ws / "output" / "2016").exists()
-    assert [p.name for p in (ws / "output").iterdir()] == []
+    # no outputs, no half-made folder; only the summary of the interruption (atomically written)
+    assert [p.name for p in (ws / "output").iterdir()] == ["2016"]
+    assert sorted(p.name for p in (ws / "output" / "2016").iterdir()) == [".gps-outputs.json", "运行摘要.json"]
+    summary = json.loads((ws / "output" / "2016" / "运行摘要.json").read_text(encoding="utf-8"))
+    assert (summary["status"], summary["interrupted_by"], summary["exit_status"]) == ("interrupted", "SIGTERM", 143)
+    assert summary["outputs"] == [] and summary["previous_run"] is None
+    assert "运行摘要.json 记下了这次中断" in err
 
 
 # ---- a full disk ------------------------------------------------------------------------------

@@ -123,8 +123,9 @@ def test_the_year_filter(tmp_path):
     inbox = _inbox(tmp_path)
     r = _publish(str(inbox), "--year", "2017", "--format", "csv")
     assert r.exit_code == 0, r.output
-    rows = list(csv.reader(io.StringIO(r.stdout)))
-    assert rows[0] == HEADER  # no BOM on a pipe
+    assert r.stdout.startswith("\ufeff")  # `> 公开表.csv` opens in Excel
+    rows = list(csv.reader(io.StringIO(r.stdout.removeprefix("\ufeff"))))
+    assert rows[0] == HEADER
     assert [(row[2], row[3], row[8]) for row in rows[1:]] == [("昌吉市民政局", "2017年养老服务", "99")]
     many = _publish(str(inbox))
     assert many.exit_code == 2
@@ -181,7 +182,7 @@ def test_from_the_ledger(tmp_path, monkeypatch):
     assert ingested.exit_code == 0, ingested.output
     r = _publish("--year", "2016", "--format", "csv")
     assert r.exit_code == 0, r.output
-    rows = list(csv.reader(io.StringIO(r.stdout)))
+    rows = list(csv.reader(io.StringIO(r.stdout.removeprefix("\ufeff"))))
     assert [(row[3], row[8], row[11]) for row in rows[1:]] == [
         ("'" + INJECTED, "1183.3", "1年(2016-01-01至2016-12-31)"), ("社区居家养老服务", "80", "2016-03-01至2016-12-31"),
         ("公共文化场馆运营", "240", "18个月"), ("校园安保服务", "50", "")]

@@ -45,7 +45,7 @@ def test_xlsx_title_notes_synonym_header_and_yuan(tmp_path):
     s = sheets(res)["汇总表"]
     assert s.used and s.header_rows == (4,)
     assert (s.unit, s.unit_from) == ("元", "表头「预算金额（元）」(F4)")
-    assert s.jurisdiction_from == "标题行「填报单位:奇台县财政局 填报日期:2017年3月5日」"
+    assert s.jurisdiction_from == "填报单位行「填报单位:奇台县财政局 填报日期:2017年3月5日」"
     assert s.year_from == "标题行「奇台县2016年度政府购买服务项目汇总表」"
     assert s.columns == {"seq": "A", "unit": "B", "name": "C", "category": "D", "subcategory": "E", "amount": "F",
                          "method": "G", "supplier": "H", "note": "I"}
@@ -196,7 +196,7 @@ def test_jurisdiction_only_in_unit_line_and_date_is_not_the_year(tmp_path):
     path, wants = mb.v_unit_line_only(tmp_path)
     res = check(path, wants)
     s = sheets(res)["明细"]
-    assert s.jurisdiction_from.startswith("标题行「填报单位:州直各部门(盖章)")
+    assert s.jurisdiction_from.startswith("填报单位行「填报单位:州直各部门(盖章)")
     assert s.year_from == "标题行「2016年度政府购买服务项目汇总表」"
     assert s.unit == "元" and s.unit_from.startswith("表头上方「填报单位:州直各部门(盖章)")
 

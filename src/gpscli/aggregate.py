@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
+from .errors import DataError, UsageError
 
 if TYPE_CHECKING:  # not imported at run time: the CLI builds its --by help from this module at start-up
     from .issues import Issue
@@ -473,6 +473,6 @@ def choose_year(years: list[int], requested: int | None) -> int:
         return requested
     if len(years) == 1:
         return years[0]
-    if not years:
-        raise UsageError("数据中没有可汇总的项目,请检查路径,或用 --year 指定年度")
+    if not years:  # no data found: exit 1, as for every command (not a usage error)
+        raise DataError("数据中没有可汇总的项目;请检查路径,或各地是否已报送")
     raise UsageError(f"数据中包含 {'、'.join(map(str, years))} 年的项目,请用 --year 指定要汇总的年度")

@@ -25,11 +25,14 @@ class Period:
     quarter: int | None = None  # None: the annual round
 
     @classmethod
-    def parse(cls, text: str, option: str = "--period") -> Period:
-        """``2017Q4``, ``2017-4``, ``2017第4季度`` -> a quarter; ``2017``, ``2017年`` -> the year."""
+    def parse(cls, text: str, option: str = "--period", today: dt.date | None = None) -> Period:
+        """``2017Q4``, ``2017-4``, ``2017第4季度`` -> a quarter; ``2017``, ``2017年`` -> the year;
+        ``auto`` (自动) -> the quarter that ended last, :func:`current` (``today`` is injectable)."""
+        if str(text).strip().lower() in AUTO:
+            return current(today)
         m = _PERIOD.match(str(text).strip())
         if not m:
-            raise UsageError(f"{option}「{text}」格式不对;请写成 2017Q4(季度)或 2017(全年)")
+            raise UsageError(f"{option}「{text}」格式不对;请写成 2017Q4(季度)、2017(全年)或 auto(刚结束的季度)")
         year = int(m.group(1))
         if not 2000 <= year <= 2100:
             raise UsageError(f"{option} 的年份 {year} 不合理")
@@ -84,11 +87,17 @@ class Period:
         return self.label
 
 
+AUTO = ("auto", "自动")  # --period auto: the quarter that ended last
+
+
 def current(today: dt.date | None = None) -> Period:
-    """The quarter that ended last (what a quarter-end run reports on): on 2018-01-05, 2017Q4."""
-    today = today or dt.date.today()
-    q = (today.month - 1) // 3  # quarters finished this year
-    return Period(today.year - 1, 4) if q == 0 else Period(today.year, q)
+    """The quarter that ended last (what a quarter-end run reports on; ``--period auto``): the latest
+    quarter whose last day is ``today`` or earlier. On 2018-01-05 that is 2017Q4, and so it is on
+    2017-12-31 itself (a run at 23:30 on a quarter's last day is about that quarter); on 2017-12-30
+    it is 2017Q3."""
+    tomorrow = (today or dt.date.today()) + dt.timedelta(days=1)
+    q = (tomorrow.month - 1) // 3  # quarters of tomorrow's year ended before tomorrow
+    return Period(tomorrow.year - 1, 4) if q == 0 else Period(tomorrow.year, q)
 
 
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",

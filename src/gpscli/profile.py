@@ -292,3 +292,30 @@ def load(path: str | Path | None = None) -> Profile:
 def default() -> Profile:
     text = resources.files("gpscli").joinpath("data/profile.toml").read_text(encoding="utf-8")
     return _from_toml(tomllib.loads(text), "内置地区名单(昌吉回族自治州)", text)
+
+
+def to_toml(prof: Profile) -> str:
+    """The profile as a file :func:`load` reads back to the same profile (``gps profile --format
+    toml``): kinds, then jurisdictions in order, each value written out, with comments to edit by."""
+    import json
+
+    def q(text: str) -> str:  # a JSON string is a TOML basic string (same escapes)
+        return json.dumps(text, ensure_ascii=False)
+
+    lines = ["# 地区名单。保存为 地区.toml(与 gps.toml 放在同一文件夹),在 gps.toml 中写 profile = \"地区.toml\" 即可使用;",
+             "# 改名、增删地区、增加别名后用 gps profile 检查。地区的顺序就是报告和汇总表中的顺序。",
+             f"name = {q(prof.name)}"]
+    lines += [f"{k} = {q(v)}" for k, v in (("short_name", prof.short_name), ("bureau", prof.bureau)) if v]
+    lines += ["", "# 地区类别,按报告第二部分的顺序:report = \"each\" 每个地区一段,\"group\" 合为一段(段名 group_name);",
+              "# label 是句中对其中一个地区的称呼(不写则为类别名)。"]
+    for k in prof.declared_kinds():
+        lines += ["", "[[kinds]]", f"name = {q(k.name)}", f"report = {q(k.report)}"]
+        if k.grouped:
+            lines.append(f"group_name = {q(k.group_name)}")
+        if k.label != k.name:
+            lines.append(f"label = {q(k.label)}")
+    lines += ["", "# 地区:name 为报告中的写法,kind 为上面的类别之一,aliases 为报表中可能出现的其他写法。"]
+    for j in prof.jurisdictions:
+        lines += ["", "[[jurisdictions]]", f"name = {q(j.name)}", f"kind = {q(j.kind)}",
+                  f"aliases = [{', '.join(q(a) for a in j.aliases)}]"]
+    return "\n".join(lines) + "\n"

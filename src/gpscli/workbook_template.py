@@ -59,10 +59,16 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
         ws.column_dimensions[get_column_letter(n)].width = WIDTHS.get(f) or REGISTER_WIDTHS[BY_NAME[f].kind]
     first, last = 4, 3 + rows
     col = {f: get_column_letter(n) for n, f in enumerate(fields, start=1)}
+    # 地区 and 年度 known when the template is made for one county and year: filled in every row (a
+    # row holding only them is blank to the reader, so the unused rows stay out of every count).
+    prefilled = {n: v for n, v in ((FIELDS.index("jurisdiction") + 1, jurisdiction), (FIELDS.index("year") + 1, year))
+                 if v}
     for r in range(first, last + 1):
         ws.cell(row=r, column=FIELDS.index("amount") + 1).number_format = "#,##0.00"
         for n in range(1, ncols + 1):
             ws.cell(row=r, column=n).border = border
+        for n, v in prefilled.items():
+            ws.cell(row=r, column=n, value=v)
     ws.freeze_panes = "A4"
 
     # Lists behind the dropdowns, on a hidden sheet.
@@ -115,7 +121,7 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
     yr.add(f"{col['year']}{first}:{col['year']}{last}")
 
     for_a4(ws, landscape=True, title_rows="3:3")  # one page wide; the header row on every page
-    _guide(wb, catalogue, register)
+    _guide(wb, catalogue, register, jurisdiction, year)
     wb.active = 0
     target = Path(path)
     with atomic_open(target, "wb", force=force) as fh:
@@ -126,7 +132,7 @@ def build(path: str | Path, catalogue: Catalogue, profile: Profile, jurisdiction
 GUIDE_WIDTH = 88  # 填报说明's one column: as wide as a portrait A4 page (outputs/printing.py)
 
 
-def _guide(wb, catalogue: Catalogue, register: bool) -> None:
+def _guide(wb, catalogue: Catalogue, register: bool, jurisdiction: str | None = None, year: int | None = None) -> None:
     """The 填报说明 sheet: one wrapped line per rule, in a column that fits a portrait A4 page."""
     from openpyxl.styles import Alignment, Font
 
@@ -135,12 +141,14 @@ def _guide(wb, catalogue: Catalogue, register: bool) -> None:
     lines = [
         "填报说明",
         "1. 每个政府购买服务项目填一行,从第4行开始填写,不要改动第3行表头,不要插入合并单元格。",
-        "2. 必填:地区、购买主体、项目名称、一级目录、金额(万元)、年度;二级目录、购买方式、承接主体、备注选填。",
+        "2. 必填:地区、购买主体、项目名称、一级目录、金额(万元)、年度;二级目录、购买方式、承接主体、备注选填。"
+        + _prefilled_note(jurisdiction, year),
         "3. 地区、一级目录、二级目录、购买方式请从下拉列表中选择;二级目录须属于所选的一级目录。",
         "4. 金额以万元为单位,填写数字(可保留两位小数),不要填写“待定”等文字,不要把“元”填进万元列。",
         "5. 年度填写四位数年份,如 2016;同一项目不要重复填报。",
         "6. 如需合计行,请放在最后一行并在序号或项目名称列写“合计”;合计行不计入汇总,但会与明细核对。",
-        "7. 报送前可运行 gps validate 文件名.xlsx 自行检查,所有问题会指明单元格。",
+        "7. 填好后把本文件发送给财政局。财政局收到后逐表检查,有问题的会退回一份标注了问题的副本(问题单元格标底色、"
+        "加批注,首页是“问题清单”),请在原文件中改正后重新报送。",
         f"8. 一级目录共 {len(catalogue.categories)} 类:" + "、".join(catalogue.category_names()) + "。",
         *(_REGISTER_GUIDE if register else ()),
     ]
@@ -152,6 +160,11 @@ def _guide(wb, catalogue: Catalogue, register: bool) -> None:
         # wrapped rows get their height here: openpyxl computes none, and WPS does not either
         guide.row_dimensions[i].height = 22 if i == 1 else 16 * text_lines(text, GUIDE_WIDTH) + 2
     for_a4(guide, landscape=False)
+
+
+def _prefilled_note(jurisdiction: str | None, year: int | None) -> str:
+    known = [x for x in (f"地区({jurisdiction})" if jurisdiction else "", f"年度({year})" if year else "") if x]
+    return f"本表已在各行预先填好{'和'.join(known)},不用改动。" if known else ""
 
 
 _REGISTER_GUIDE = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,17 +92,76 @@ def init(folder: Path) -> list[Path]:
 
 
 @contextmanager
-def locked(root: Path, wait: float) -> Iterator[None]:
-    """Hold the workspace lock; a second run waits up to ``wait`` seconds, then gives up clearly."""
+def locked(root: Path, wait: float, *, what: str = "", on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the workspace lock; a second run waits up to ``wait`` seconds, then gives up clearly.
+
+    The holder notes who it is beside the lock (:data:`LOCK_INFO`: process id, start time and
+    ``what``, e.g. ``gps run --period 2017Q4``); a run that has to wait calls ``on_wait`` at once with
+    that description (:func:`holder`), so that it does not sit silent for ``wait`` seconds."""
     from filelock import FileLock, Timeout
 
     lock = FileLock(str(root / LOCK_NAME))
     try:
-        lock.acquire(timeout=wait)
+        lock.acquire(timeout=0)
     except Timeout:
-        raise LockError(f"另一个 gps 任务正在使用工作区 {root}(等待 {wait:g} 秒后仍未结束),本次未运行;"
-                        "请稍后再试,或检查是否有定时任务重复启动") from None
+        who = holder(root)
+        if on_wait is not None:
+            on_wait(who)
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout:
+            raise LockError(f"另一个 gps 任务{who}正在使用工作区 {root}(等待 {wait:g} 秒后仍未结束),本次未运行;"
+                            "请稍后再试,或检查是否有定时任务重复启动") from None
+    info = root / LOCK_INFO
     try:
+        _note_holder(info, what)
         yield
     finally:
+        try:
+            info.unlink(missing_ok=True)
+        except OSError:
+            pass
         lock.release()
+
+
+LOCK_INFO = ".gps.lock.json"  # who holds the lock (the lock file itself is emptied by each opener)
+
+
+def _note_holder(info: Path, what: str) -> None:
+    import datetime as dt
+    import json
+    import os
+
+    data = {"pid": os.getpid(), "started": dt.datetime.now().isoformat(timespec="seconds"), "what": what}
+    try:  # a reader finding it half-written says nothing about the holder, which is all it is for
+        info.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass  # the note only helps a waiting run; the run goes on without it
+
+
+def _alive(pid: int) -> None:
+    """Raise OSError unless process ``pid`` exists (another user's process exists too)."""
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        pass
+
+
+def holder(root: Path) -> str:
+    """The holder of the workspace lock as a waiting run describes it: "(进程 1234,2017-12-31 23:30:02
+    开始的 gps run --period 2017Q4)", or "" when it did not say (or is not alive)."""
+    import json
+    import sys
+
+    try:
+        data = json.loads((root / LOCK_INFO).read_text(encoding="utf-8"))
+        pid = int(data["pid"])
+        if sys.platform != "win32":  # (on Windows os.kill(pid, 0) would stop the process)
+            _alive(pid)  # a note left by a run that was killed names nobody
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    started = str(data.get("started", "")).replace("T", " ")
+    what = str(data.get("what") or "")
+    return f"(进程 {pid}" + (f",{started} 开始" if started else "") + (f"的 {what}" if what else "") + ")"

@@ -27,6 +27,13 @@ class ListFormat(str, Enum):
     csv = "csv"
 
 
+class ProfileFormat(str, Enum):
+    tree = "tree"
+    json = "json"
+    csv = "csv"
+    toml = "toml"
+
+
 def _catalogue(path: Path | None, year: int | None = None) -> Catalogue:
     from .. import catalogue
 
@@ -54,6 +61,15 @@ def _editions(path: Path | None) -> list[dict]:
     if source.crosswalk is not None:
         rows.append({"years": "对照表", "source": source.crosswalk.source, "categories": []})
     return rows
+
+
+def _echo_csv(text: str) -> None:
+    """CSV on standard output, with the BOM Excel needs (``> 目录.csv``) unless GPS_NO_BOM is set."""
+    import sys
+
+    from ..outputs.safe import show_csv
+
+    show_csv(sys.stdout, text)
 
 
 def _profile() -> Profile:
@@ -87,7 +103,7 @@ def catalogue_command(
         w.writerow(["编码", "名称", "级别", "上级编码", "别名"])
         for i in cat.items:
             w.writerow([i.code, i.name, i.level, i.parent or "", "|".join(i.aliases)])
-        typer.echo(buf.getvalue(), nl=False)
+        _echo_csv(buf.getvalue())
         return
     from rich.tree import Tree
 
@@ -108,14 +124,19 @@ def catalogue_command(
 @app.command("profile")
 @guard
 def profile_command(
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="输出格式:tree、json、csv")] = ListFormat.tree,
+    fmt: Annotated[ProfileFormat, typer.Option("--format", "-f", help="输出格式:tree、json、csv,或 toml(可修改后由 gps.toml 的 profile 引用的地区名单文件)")] = ProfileFormat.tree,
 ) -> None:
     """显示地区名单:地区类别(及其在报告中的写法)、各地区及可识别的别名。
 
-    示例:gps profile
+    示例:gps profile;gps profile --format toml > 地区.toml(修改后在 gps.toml 中写 profile = "地区.toml")
     """
     prof = _profile()
-    if fmt is ListFormat.json:
+    if fmt is ProfileFormat.toml:
+        from ..profile import to_toml
+
+        typer.echo(to_toml(prof), nl=False)
+        return
+    if fmt is ProfileFormat.json:
         data = {"name": prof.name,
                 "kinds": [{"name": k.name, "report": k.report, "group_name": k.group_name, "label": k.label}
                           for k in prof.declared_kinds()],
@@ -123,17 +144,18 @@ def profile_command(
                                   for j in prof.jurisdictions]}
         typer.echo(json_text(data), nl=False)
         return
-    if fmt is ListFormat.csv:
+    if fmt is ProfileFormat.csv:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["名称", "类型", "别名"])
         for j in prof.jurisdictions:
             w.writerow([j.name, j.kind, "|".join(j.aliases)])
-        typer.echo(buf.getvalue(), nl=False)
+        _echo_csv(buf.getvalue())
         return
     from rich.tree import Tree
 
-    tree = Tree(shown(f"{prof.name}({prof.source})"))
+    source = prof.source.replace(f"({prof.name})", "")  # 内置地区名单(昌吉回族自治州): the name once
+    tree = Tree(shown(f"{prof.name}({source})"))
     for k in prof.declared_kinds():
         how = f"报告中合为一段「{k.group_name}」" if k.report == "group" else "报告中每个地区一段"
         branch = tree.add(shown(f"{k.name}({how})"))

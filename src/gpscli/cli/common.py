@@ -31,6 +31,8 @@ EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as 
 class Terminated(KeyboardInterrupt):
     """SIGTERM (a cron timeout, a shutdown): stopped like Ctrl-C, with its own exit status."""
 
+    signal_name = "SIGTERM"  # what gps run's 运行摘要.json records (Ctrl+C: SIGINT)
+
 
 def on_sigterm(_signum, _frame) -> None:
     raise Terminated()
@@ -119,8 +121,16 @@ def fail(message: str, code: int = EXIT_DATA) -> typer.Exit:
     return typer.Exit(code)
 
 
-def guard(fn: Callable) -> Callable:
-    """Turn project errors into a Chinese message and exit status; anything else into exit 3."""
+OUTPUTS_KEPT = "输出文件未写入或保持原样"
+
+
+def guard(fn: Callable | None = None, *, on_interrupt: str = OUTPUTS_KEPT) -> Callable:
+    """Turn project errors into a Chinese message and exit status; anything else into exit 3.
+    ``on_interrupt``: what the message after Ctrl+C or SIGTERM says about the command's files
+    (``@guard(on_interrupt="…")`` for a command that writes none, or says more)."""
+    if fn is None:
+        return functools.partial(guard, on_interrupt=on_interrupt)
+    note = f";{on_interrupt}" if on_interrupt else ""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -131,9 +141,9 @@ def guard(fn: Callable) -> Callable:
         except GpsError as exc:
             raise fail(str(exc), exc.exit_code) from None
         except Terminated:
-            raise fail("已终止(收到结束信号 SIGTERM);输出文件未写入或保持原样", EXIT_TERMINATED) from None
+            raise fail(f"已终止(收到结束信号 SIGTERM){note}", EXIT_TERMINATED) from None
         except KeyboardInterrupt:
-            raise fail("已中断(Ctrl+C);输出文件未写入或保持原样", EXIT_INTERRUPTED) from None
+            raise fail(f"已中断(Ctrl+C){note}", EXIT_INTERRUPTED) from None
         except Exception as exc:
             if STATE.debug:
                 raise
@@ -208,4 +218,16 @@ def load_data(paths, *, catalogue=None, jurisdiction=None, year=None, require_ye
                           **options)
     log(f"读取 {len(result.files)} 个文件,{sum(f.rows for f in result.files)} 行项目,"
         f"{len(result.errors)} 个错误,{len(result.warnings)} 个警告")
+    if not result.files and not result.issues:  # (a path that cannot be reached is an error shown as such)
+        raise nothing_found(paths, len(result.ignored))
     return result, cfg
+
+
+def nothing_found(paths, ignored: int):
+    """No submission found (an empty inbox): a data error, exit 1, the same for every command."""
+    from ..errors import DataError
+    from ..readers.formats import suffix_list
+
+    where = "、".join(str(p) for p in paths)
+    skipped = f"(略过了 {ignored} 个不是表格的文件)" if ignored else ""
+    return DataError(f"没有找到报送表格:{where} 中没有 {suffix_list()} 文件{skipped}")

@@ -13,7 +13,7 @@ import typer
 from .app import app
 from .common import EXIT_DATA, Progress, err, guard, load_config, out, say, warn
 
-PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="期间:2017Q4(季度)或 2017(全年)", show_default=False)]
+PeriodOpt = Annotated[str, typer.Option("--period", "-p", help="期间:2017Q4(季度)、2017(全年),或 auto(最近一个已结束的季度)", show_default=False)]
 
 
 class TableOrJson(str, Enum):
@@ -100,7 +100,7 @@ def ingest_command(
 
     同一文件再次导入会被认出,不新建版本;有错误的文件也会记录(连同问题),但不成为该地区的当前版本。
     期间已锁定(gps lock)时,新版本必须用 --reason 说明更正原因,记为“更正”。
-    退出状态:0 全部记入且无错误;1 有文件有错误或被拒绝;2 用法错误。
+    退出状态:0 全部记入且无错误;1 有文件有错误或被拒绝,或没有找到报送表格;2 用法错误。
     """
     from ..errors import UsageError
     from ..ledger import Request
@@ -118,6 +118,10 @@ def ingest_command(
         req.jurisdiction = _profile(cfg).canonical(jurisdiction)
     with Progress("读取并校验") as progress:
         report = ledger.ingest(paths, req, load_options=cfg.load_options(), progress=progress)
+    if not report.outcomes and not report.skipped:
+        from .common import nothing_found
+
+        raise nothing_found(paths, 0)
     if fmt is TableOrJson.json:
         from ..outputs.safe import json_text
 

@@ -128,7 +128,9 @@ def publish_command(
     if pub.individuals:
         err().print(shown(f"注意:序号 {'、'.join(map(str, pub.individuals))} 的承接主体是个人,公开前请核实是否应隐去姓名"))
     if fmt is PublishFormat.csv:
-        sys.stdout.write(publish.to_csv(pub).lstrip("\ufeff"))  # the BOM is for Excel opening a file
+        from ..outputs.safe import show_csv
+
+        show_csv(sys.stdout, publish.to_csv(pub))  # `> 公开表.csv` is a file Excel opens
     elif fmt is PublishFormat.table or not targets:
         print_publication(out(), pub)
     if agg.skipped:

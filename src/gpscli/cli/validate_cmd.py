@@ -71,7 +71,7 @@ def print_verbose(console, f) -> None:
 
 
 @app.command("validate")
-@guard
+@guard(on_interrupt="报送的文件没有改动,已生成的标注副本(如有)都是完整的")
 def validate_command(
     paths: Annotated[list[Path] | None, typer.Argument(metavar="路径", help=f"要检查的文件或文件夹(文件夹会逐级查找 {suffix_list()})", show_default=False)] = None,
     year: YearOpt = None,
@@ -87,7 +87,7 @@ def validate_command(
     示例:gps validate 昌吉市.xlsx;gps validate 收件箱/ --year 2017 --format json
 
     给出 --year 时,其他年度的行按错误(invalid-year)处理。
-    退出状态:0 没有错误(可以有警告);1 有错误(加 --strict 时有警告也是 1);2 用法错误。
+    退出状态:0 没有错误(可以有警告);1 有错误(加 --strict 时有警告也是 1),或没有找到报送表格;2 用法错误。
     """
     result, cfg = load_data(paths or [], catalogue=catalogue, jurisdiction=jurisdiction, year=year,
                              require_year=year is not None)
@@ -98,16 +98,17 @@ def validate_command(
 
         typer.echo(json_text(report_dict(result)), nl=False)
     else:
-        _print_text(result, verbose or STATE.verbose)
+        _print_text(result, verbose or STATE.verbose, strict)
     annotated: list[Path] = []
     if annotate is not None:
         from ..outputs.annotate import write_all
         from ..outputs.atomic import free_name, make_dir
 
-        make_dir(annotate)
+        made = not annotate.exists()  # made by this run: removed again if no copy lands in it
         taken: set[str] = set()
 
         def place(name: str) -> Path:
+            make_dir(annotate)  # only when a file needs a copy: a clean run leaves no empty folder
             p = free_name(annotate / name, taken)  # never over a copy a person edited, nor another file's copy
             taken.add(str(p))
             return p
@@ -116,13 +117,15 @@ def validate_command(
             err().print(f"无法为 {shown(f.path)} 生成标注副本:{shown(why)}")
 
         annotated = write_all(result.files, place, copy_failed, cfg.limits)
+        if made and not annotated and annotate.is_dir() and not any(annotate.iterdir()):
+            annotate.rmdir()
     for p in annotated:
         say(f"已生成标注副本:{p}")
     failed = errors > 0 or (strict and warnings > 0)
     raise typer.Exit(EXIT_DATA if failed else EXIT_OK)
 
 
-def _print_text(result, verbose: bool) -> None:
+def _print_text(result, verbose: bool, strict: bool = False) -> None:
     console = out()
     for f in result.files:
         n_err = sum(1 for i in f.issues if i.is_error)
@@ -150,4 +153,6 @@ def _print_text(result, verbose: bool) -> None:
     rows = sum(f.rows + f.skipped_rows for f in result.files)
     errors, warnings = len(result.errors), len(result.warnings)
     verdict = "[green]全部通过[/green]" if not errors else "[red]未通过[/red]"
+    if strict and warnings and not errors:  # exit 1: the line must not say 通过
+        verdict = f"[red]没有错误,但有 {warnings} 个警告(--strict 时视为不通过)[/red]"
     console.print(f"合计:{files} 个文件,{rows} 行项目,{errors} 个错误,{warnings} 个警告。{verdict}")

@@ -188,6 +188,14 @@ def _match_catalogue(cat: Catalogue, text: str, numeric: bool) -> CatalogueItem 
     return None
 
 
+def _line_kind(line: str) -> str:
+    """What ``validate -v`` calls a line above the header: 填报单位行 (报送单位行), else 标题行."""
+    for word in ("填报单位", "报送单位"):
+        if word in line:
+            return f"{word}行"
+    return "标题行"
+
+
 def title_context(layout: Layout, ctx: Context, sheet_name: str, file_name: str) -> tuple[str | None, str, int | None, str]:
     """Jurisdiction and year named by the title lines, the 填报单位 line, the sheet or file name."""
     jur, jur_from, year, year_from = None, "", None, ""
@@ -197,12 +205,12 @@ def title_context(layout: Layout, ctx: Context, sheet_name: str, file_name: str)
         if jur is None:
             j = match.jurisdiction_in(line)
             if j:
-                jur, jur_from = j.name, f"标题行「{line}」"
+                jur, jur_from = j.name, f"{_line_kind(line)}「{line}」"
     for line in layout.title_lines:
         if year is None:
             ys = match.years_in(line)
             if len(set(ys)) == 1:
-                year, year_from = ys[0], f"标题行「{line}」"
+                year, year_from = ys[0], f"{_line_kind(line)}「{line}」"
     for label, text in (("工作表名", sheet_name), ("文件名", file_name)):
         if jur is None:
             j = match.jurisdiction_in(text)

@@ -44,15 +44,17 @@ def _show_json(agg: Aggregation, out: IO[str]) -> None:
 
 def _write_csv(agg: Aggregation, path: Path, force: bool) -> None:
     from .atomic import write_bytes
+    from .safe import csv_bom
     from .tables import to_csv
 
-    write_bytes(path, to_csv(agg).encode("utf-8"), force=force)
+    write_bytes(path, csv_bom(to_csv(agg)).encode("utf-8"), force=force)
 
 
 def _show_csv(agg: Aggregation, out: IO[str]) -> None:
+    from .safe import show_csv
     from .tables import to_csv
 
-    out.write(to_csv(agg).lstrip("\ufeff"))  # the BOM is for Excel opening a file, not for a pipe
+    show_csv(out, to_csv(agg))  # `> 汇总.csv` is a file Excel opens: UTF-8, the BOM unless GPS_NO_BOM
 
 
 def _write_xlsx(agg: Aggregation, path: Path, force: bool) -> None:

@@ -247,7 +247,9 @@ def write(pub: Publication, path: Path, force: bool = False) -> Path:
     if suffix == ".xlsx":
         write_xlsx(pub, path, force=force)
     elif suffix == ".csv":
-        write_bytes(path, to_csv(pub).encode("utf-8"), force=force)
+        from .safe import csv_bom
+
+        write_bytes(path, csv_bom(to_csv(pub)).encode("utf-8"), force=force)
     else:
         from ..errors import UsageError
 
