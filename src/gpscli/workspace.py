@@ -12,8 +12,8 @@ from .errors import LockError
 LOCK_NAME = ".gps.lock"
 
 CONFIG_TEMPLATE = """# gps 工作区配置。路径相对于本文件所在的文件夹。
-# 各地报送的表格放进 inbox/;定时任务运行 gps run --period 2017Q4:先把收件箱导入账本(gps.sqlite),
-# 再由账本写出报送情况、汇总表和报告初稿到 output/2017Q4/。
+# 各地报送的表格放进 inbox/;定时任务运行 gps run --period auto(刚结束的季度,也可写 2017Q4):先把收件箱导入账本(gps.sqlite),
+# 再由账本写出报送情况、汇总表和报告初稿到 output/<期间>/。
 
 data = ["inbox"]
 output = "output"

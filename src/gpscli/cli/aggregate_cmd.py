@@ -105,7 +105,7 @@ def aggregate_command(
 ) -> None:
     """汇总报送的表格:按地区、目录等统计项目数和金额(精确到分)。
 
-    示例:gps aggregate 收件箱/ --year 2016 --out 汇总表.xlsx --out 汇总.json
+    示例:gps aggregate inbox/ --year 2016 --out 汇总表.xlsx --out 汇总.json
 
     数据有错误时不生成任何汇总(退出状态 1);加 --skip-invalid 则只汇总无误的行,
     并在每种输出中列出未纳入的行,退出状态仍为 1,便于定时任务发现。

@@ -121,7 +121,7 @@ def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="出现内部错误时显示完整的调用栈(供维护者排查)")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本号")] = False,
 ) -> None:
-    """全局选项写在子命令之前或之后都可以,例如:gps --quiet validate 收件箱/ 或 gps validate 收件箱/ --quiet"""
+    """全局选项写在子命令之前或之后都可以,例如:gps --quiet validate inbox/ 或 gps validate inbox/ --quiet"""
     STATE.config_path = config
     STATE.quiet = quiet
     STATE.verbose = verbose

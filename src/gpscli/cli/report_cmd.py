@@ -70,7 +70,7 @@ def report_command(
 ) -> None:
     """起草政府购买服务工作进展情况报告(Word 文档,公文格式)。
 
-    示例:gps report --year 2016 --data 收件箱/ --narrative 叙述-2016.md
+    示例:gps report --year 2016 --data inbox/ --narrative 叙述-2016.md
 
     数字部分(各地区项目数、金额、分类、最大项目,总体情况,下一年度计划,附表)全部由数据计算;
     第一部分“推进情况”和第三部分“问题和建议”取自叙述文件,没有时留出【请在此填写……】。

@@ -38,7 +38,7 @@ def run_command(
 ) -> None:
     """定时任务用:把收件箱的表格校验后记入账本,再由账本写出报送情况、汇总表(xlsx、json)、报告初稿和运行摘要到 output/<期间>/。
 
-    示例(crontab,每季度末 23:30):30 23 31 3,12 * cd /srv/gps && gps --log gps.log run --period auto
+    示例(crontab,每季度结束后第 10 天 6:00):0 6 10 1,4,7,10 * cd /srv/gps && gps run --period auto --log gps.log
 
     汇总和报告用的是账本中各地本期的当前版本:有错误的文件会记录,但不取代该地区此前无误的版本。
     收件箱中已经记入账本的文件会被认出,不重复记录。

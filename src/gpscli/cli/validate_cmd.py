@@ -84,7 +84,7 @@ def validate_command(
 ) -> None:
     """检查报送的表格:每个问题都指明工作表和单元格,并给出修改建议。
 
-    示例:gps validate 昌吉市.xlsx;gps validate 收件箱/ --year 2017 --format json
+    示例:gps validate 昌吉市.xlsx;gps validate inbox/ --year 2017 --format json
 
     给出 --year 时,其他年度的行按错误(invalid-year)处理。
     退出状态:0 没有错误(可以有警告);1 有错误(加 --strict 时有警告也是 1),或没有找到报送表格;2 用法错误。
