@@ -203,7 +203,8 @@ def test_the_readme_installs_the_wheel_make_wheel_builds():
     assert re.search(r"^wheel:", makefile, re.M)
     version = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)[1]
     wheel = f"gpscli-{version}-py3-none-any.whl"
-    assert f"pipx install {wheel}" in README and f"py -m pipx install {wheel}" in README
+    # as a path: pipx 1.1 (Debian 12) takes a bare file name for a package name on PyPI
+    assert f"pipx install ./{wheel}" in README and f"py -m pipx install .\\{wheel}" in README
     named = set(re.findall(r"gpscli-[\d.]+-py3-none-any\.whl", README))
     assert named == {wheel}
     pytest.importorskip("hatchling")  # built and installed for real in test_install.py
