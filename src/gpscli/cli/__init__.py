@@ -29,8 +29,8 @@ def main() -> None:
     try:  # typer >= 0.20 vendors click; older releases use the click package
         from typer._click import exceptions as cexc
     except ImportError:  # pragma: no cover
-        # Typer < 0.20 only. The Typer that mypy checks against vendors Click: no click package is installed.
-        from click import exceptions as cexc  # type: ignore[import-not-found, no-redef]
+        # Typer < 0.20 only. The click package may or may not be installed beside Typer (uvicorn needs it).
+        from click import exceptions as cexc  # type: ignore[import-not-found, no-redef, unused-ignore]
 
     import signal
 

@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 try:  # typer >= 0.20 vendors click; older releases use the click package
     from typer import _click as click
 except ImportError:  # pragma: no cover
-    import click  # type: ignore[import-not-found, no-redef]
+    import click  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 from .. import __version__
 from . import zh
