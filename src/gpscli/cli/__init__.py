@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (register commands)
     publish_cmd,
     report_cmd,
     run_cmd,
+    serve_cmd,
     status_cmd,
     validate_cmd,
     zh,
@@ -30,7 +31,7 @@ def main() -> None:
         from typer._click import exceptions as cexc
     except ImportError:  # pragma: no cover
         # Typer < 0.20 only. The Typer that mypy checks against vendors Click: no click package is installed.
-        from click import exceptions as cexc  # type: ignore[import-not-found, no-redef]
+        from click import exceptions as cexc  # type: ignore[import-not-found, no-redef, unused-ignore]
 
     import signal
 

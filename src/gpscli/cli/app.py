@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 try:  # typer >= 0.20 vendors click; older releases use the click package
     from typer import _click as click
 except ImportError:  # pragma: no cover
-    import click  # type: ignore[import-not-found, no-redef]
+    import click  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 from .. import __version__
 from . import zh
@@ -31,7 +31,7 @@ WORKFLOW = [
 ]
 # Commands in `gps --help` in the order of the work (creation order otherwise; unknown ones last).
 COMMAND_ORDER = ("init", "template", "validate", "aggregate", "ingest", "status", "report", "run", "publish",
-                 "history", "lock", "unlock", "catalogue", "profile", "db")
+                 "history", "lock", "unlock", "serve", "catalogue", "profile", "db")
 # The root's options every command also takes, before or after its name (not --version, not --help).
 SHARED_OPTIONS = ("config", "quiet", "verbose", "log", "debug")
 
