@@ -4,7 +4,7 @@ opens its link, uploads a file with an error, sees the cell, downloads the annot
 the corrected file and confirms; the bureau's board shows it as 已报送.
 
 With ``GPS_DOCS_SCREENSHOTS=folder`` the county page and the board are saved there as PNG (the
-README's pictures: ``tools/render_docs.py serve``)."""
+README's pictures, docs/serve-county.png and docs/serve-board.png)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from ledger_support import make_workspace
 from serve_support import county_file
 
@@ -44,7 +45,7 @@ def start_server(ws: Path, port: int) -> subprocess.Popen:
             return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "server died")
+                raise RuntimeError(proc.stdout.read().decode() if proc.stdout else "server died") from None
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("server did not start")
@@ -108,7 +109,7 @@ def test_county_uploads_corrects_and_the_board_shows_it(tmp_path, request):
         if shots:
             driver.save_screenshot(str(Path(shots) / "serve-county.png"))
         driver.find_element(By.ID, "annotated").click()
-        copy = wait_for(lambda: [p for p in downloads.glob("*.xlsx")])[0]
+        copy = wait_for(lambda: list(downloads.glob("*.xlsx")))[0]
         assert copy.name == f"{J}-问题标注.xlsx" and copy.read_bytes()[:2] == b"PK"
         good = county_file(tmp_path / "up2" / f"{J}.xlsx", J)
         driver.find_element(By.ID, "file").send_keys(str(good))
