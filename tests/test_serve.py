@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import warnings
 
 import pytest
-from starlette.testclient import TestClient
+
+with warnings.catch_warnings():  # Starlette 1.x would rather see httpx2 under its test client; httpx works the same
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from starlette.testclient import TestClient
 
 import hostile_builders as hb
 from gpscli.web import tokens
