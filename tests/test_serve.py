@@ -10,7 +10,7 @@ import warnings
 import pytest
 
 with warnings.catch_warnings():  # Starlette 1.x would rather see httpx2 under its test client; httpx works the same
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", UserWarning)  # StarletteDeprecationWarning
     from starlette.testclient import TestClient
 
 import hostile_builders as hb
@@ -77,6 +77,7 @@ def test_good_file_is_ingested_as_a_new_version(site, client, tmp_path):
     assert done.status_code == 200 and "已记入账本" in done.text, done.text
     [v] = versions(site, J)
     assert v.accepted and v.rows == 2 and v.file_name == f"{J}.xlsx" and v.number == 1
+    assert v.ingested_by.endswith(f"(网页报送,{J}的链接)")
     assert "第 1 版" in client.get(site.url(J)).text
     board = client.get(f"/b/{site.bureau}")
     assert board.status_code == 200 and "已报送" in board.text

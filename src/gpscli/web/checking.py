@@ -110,11 +110,13 @@ class Submitted:
 def submit(ledger: Ledger, cfg: Config, staged: Path, jurisdiction: str, period: Period,
            reason: str | None) -> Submitted:
     """``gps ingest`` of the staged file for the county's jurisdiction (with the reason when the
-    period is locked); refused when the ledger would record it under another jurisdiction."""
+    period is locked). Offered only after :func:`validate` found no error and the county's own
+    jurisdiction in the file (the same bytes, read the same way, give the same rows)."""
     from ..ledger import KNOWN, NEW, Request
+    from ..ledger.engine import os_user
 
-    report = ledger.ingest([staged], Request(period, reason or None, None, None, jurisdiction),
-                           load_options=load_options(cfg))
+    req = Request(period, reason or None, None, None, jurisdiction, by=f"{os_user()}(网页报送,{jurisdiction}的链接)")
+    report = ledger.ingest([staged], req, load_options=load_options(cfg))
     if not report.outcomes:
         return Submitted("refused", "文件无法读取,未记录")
     o = report.outcomes[0]
