@@ -296,3 +296,19 @@ def test_links_command(tmp_path, request, monkeypatch):
     assert text.count("/c/") == 11 and text.count("/b/") == 1 and "财政局" in text
     assert gps("serve", "--revoke", J).exit_code == 0
     assert gps("serve", "--links").exit_code == 2
+
+
+def test_staged_uploads_are_bounded_in_age_and_number(tmp_path):
+    import os
+
+    from gpscli.web import uploads
+
+    folders = [uploads.new_folder(tmp_path) for _ in range(5)]
+    for n, d in enumerate(folders):
+        (d / "f.xlsx").write_bytes(b"x")
+        os.utime(d, (1000 + n, 1000 + n) if n < 2 else None)  # two are hours old
+    assert uploads.sweep(tmp_path, max_kept=2) == 3
+    assert sorted(p.name for p in uploads.root(tmp_path).iterdir()) == sorted(d.name for d in folders[3:])
+    assert uploads.folder_of(tmp_path, "../ws") is None and uploads.folder_of(tmp_path, folders[0].name) is None
+    assert uploads.leaf_name("C:\\Users\\a\\..\\CON.xlsx") == "_CON.xlsx"
+    assert uploads.leaf_name("") == "上传文件" and "/" not in uploads.leaf_name("a/../../b.xlsx")

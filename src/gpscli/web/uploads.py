@@ -23,6 +23,7 @@ UPLOADS = ".gps-uploads"
 FIELD_BYTES = 4096  # a text field of a form (the hidden field, a reason)
 SLACK = 64 * 1024  # the multipart framing around the file
 KEEP_SECONDS = 2 * 3600  # a verdict not followed by a submission is kept this long (the annotated copy)
+MAX_KEPT = 200  # and at most this many are kept at all (the oldest go first): uploads cannot fill the disk
 UPLOAD_FIELD = "file"
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -229,18 +230,24 @@ def load_meta(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def sweep(workspace: Path, keep_seconds: int = KEEP_SECONDS) -> int:
-    """Remove upload folders older than ``keep_seconds`` (verdicts never followed by a submission)."""
+def sweep(workspace: Path, keep_seconds: int = KEEP_SECONDS, max_kept: int = MAX_KEPT) -> int:
+    """Remove upload folders older than ``keep_seconds`` (verdicts never followed by a submission),
+    and the oldest beyond ``max_kept``; how many went."""
     base = root(workspace)
     if not base.is_dir():
         return 0
-    gone = 0
-    cutoff = time.time() - keep_seconds
+    kept: list[tuple[float, Path]] = []
     for d in base.iterdir():
         try:
-            if d.is_dir() and not d.is_symlink() and d.stat().st_mtime < cutoff:
-                shutil.rmtree(d, ignore_errors=True)
-                gone += 1
+            if d.is_dir() and not d.is_symlink():
+                kept.append((d.stat().st_mtime, d))
         except OSError:
             continue
-    return gone
+    kept.sort()
+    cutoff = time.time() - keep_seconds
+    doomed = [d for t, d in kept if t < cutoff]
+    rest = [d for t, d in kept if t >= cutoff]
+    doomed += rest[: max(0, len(rest) - max_kept)]
+    for d in doomed:
+        shutil.rmtree(d, ignore_errors=True)
+    return len(doomed)
