@@ -12,6 +12,8 @@ Cases
   (d) start-up: gps --help
   (j) the ledger: the corpus of (a) recorded by gps ingest into a new SQLite ledger, and aggregated
       from it (library and whole command)
+  (k) gps serve: 100 files of (a) (50 with --quick) uploaded by 8 concurrent clients, validations per
+      second and the server's memory, against gps validate of the same files (serve_load.py)
   plus a determinism check: api.aggregate JSON identical with workers=1 and workers=2.
 
 Every measurement runs in a fresh process (benchmarks/workloads.py). "seconds" is the wall time
@@ -561,6 +563,22 @@ def main() -> int:
             timed_inside=False), asked=5, note="whole process, start-up included, median of 5")
     rows += [gj, lj, cj]
 
+    # (k) gps serve under load: a subset of corpus (a) uploaded by 8 concurrent clients to a server on
+    # loopback (2 validations at once, the default), against `gps validate` of the same files; one run
+    # (the script samples the server's memory itself)
+    k_files = 50 if a.quick else 100
+    gk = Row("(k)", f"gps serve, {k_files} uploads", k_files, k_files * a_rows, repeat(
+        1, [PY, str(HERE / "serve_load.py"), str(corpus_a), "--files", str(k_files)], "(k) gps serve load", memory=False))
+    kout = next((r.out for r in gk.runs if r.ok), {})
+    if kout and kout.get("ok_answers") != k_files:
+        gk.runs[0].ok, gk.runs[0].error = False, f"{kout.get('ok_answers')} of {k_files} uploads answered 200"
+    elif kout:
+        gk.note = (f"gps serve: {k_files} of the {a_files} files of (a), 8 clients, 2 validations at once; "
+                   f"{kout['per_second']:.1f} validations/s; server tree PSS {kout['server_idle_mb']:.0f} MB idle, "
+                   f"{kout['server_peak_mb']:.0f} MB peak; gps validate of the same files {kout['validate_seconds']:.2f} s "
+                   f"({kout['validate_per_second']:.1f} files/s, whole command)")
+    rows.append(gk)
+
     # determinism
     det = measure([PY, WORKLOADS, "determinism", str(corpus_det), "--year", str(year)])
     det_ok = det.ok and det.out.get("same") is True
@@ -610,6 +628,9 @@ def main() -> int:
     if lj.ok and cj.ok:
         goals.append(f"(j) aggregate of {ra:,} rows from the ledger well under 1 s (at most 0.5 s): {lj.seconds:.2f} s "
                      f"— {verdict(lj.seconds <= 0.5)}; the whole command, start-up included: {cj.seconds:.2f} s")
+    if gk.ok and kout:
+        goals.append(f"(k) gps serve, no goal set: {kout['per_second']:.1f} validations/s through the server vs "
+                     f"{kout['validate_per_second']:.1f} files/s for gps validate; server peak {kout['server_peak_mb']:.0f} MB")
     if gi.ok and ci.ok:
         goals.append(f"(i) GBK CSV, no goal set: gps {gi.seconds / ci.seconds:.1f}× the csv module alone")
     if gc_charts is not None and gc_plain is not None and gc_charts.ok and gc_plain.ok:

@@ -29,8 +29,8 @@ ROOT = typer.main.get_command(app)
 
 # Proper terms a Chinese clerk reads as they are: the program, the programs and encodings the help
 # names (Word, Excel, WPS; UTF-8, GBK), the ledger's databases, and the shell words of the crontab
-# example in `gps run --help`.
-TERMS = {"gps", "Word", "Excel", "WPS", "UTF-8", "GBK", "PostgreSQL", "SQLite", "crontab", "cd"}
+# example in `gps run --help`; HTTPS and nginx, the reverse proxy `gps serve --help` points to.
+TERMS = {"gps", "Word", "Excel", "WPS", "UTF-8", "GBK", "PostgreSQL", "SQLite", "crontab", "cd", "HTTPS", "nginx"}
 
 
 def commands(command=ROOT, path=()):

@@ -28,6 +28,7 @@ def installed(tmp_path_factory) -> Path:
     (wheel,) = dist.glob("gpscli-*-py3-none-any.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "gpscli/templates/report.docx" in names and "gpscli/data/catalogue.csv" in names
+    assert "gpscli/web/templates/county.html" in names and "gpscli/web/templates/gps.css" in names  # gps serve
     assert not any(n.startswith(("tests/", "sample_data/", "benchmarks/")) for n in names)
     inst = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile",
                            "--target", str(target), str(wheel)], capture_output=True, text=True)

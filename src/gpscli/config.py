@@ -37,6 +37,15 @@ All paths in it are relative to the folder that holds it. Every key is optional:
     [deadlines]
     quarter_days = 25             # a quarter's submissions are due 25 days after it ends
     year_days = 31                # the annual round's
+
+    [serve]                       # gps serve (web/)
+    host = "127.0.0.1"
+    port = 8765
+    public_url = "https://gps.example.gov.cn"   # how printed links begin (behind a reverse proxy)
+    max_upload_mb = 20            # an upload past this is refused before it is read whole
+    workers = 2                   # validations at once; others wait in line
+    queue_seconds = 60            # the longest wait in line before "busy, retry" (503)
+    log = "gps-serve.log"         # requests, uploads, submissions (tokens never written)
 """
 
 from __future__ import annotations
@@ -80,6 +89,7 @@ class Config:
     ledger_url: str | None = None  # [ledger] url: a shared PostgreSQL server (default: gps.sqlite here)
     quarter_days: int | None = None  # [deadlines]: days after a quarter (a year) ends to submit
     year_days: int | None = None
+    serve: dict = field(default_factory=dict)  # [serve], checked (see _serve_options)
 
     def ledger(self) -> str | None:
         """The ledger's URL (``GPS_LEDGER_URL``, ``[ledger] url``, or the workspace's gps.sqlite)."""
@@ -176,6 +186,7 @@ def load(path: Path | None = None, search: bool = True) -> Config:
         raise ConfigError(f"配置文件 {path} 中 [limits] 应是一个表")
     cfg.suspicious_amount, cfg.limits, cfg.workers = _limits(lim, path)
     _ledger_options(cfg, data, path)
+    cfg.serve = _serve_options(_table(data, "serve", path), path, root)
     return cfg
 
 
@@ -299,12 +310,13 @@ def _report_options(cfg: Config, report: dict, path: Path) -> None:
 # Every key gps.toml may hold, by table ("": the top level; [catalogue] checks its own, in editions.py).
 KEYS: dict[str, tuple[str, ...]] = {
     "": ("data", "output", "catalogue", "profile", "negative_list", "methods", "report", "limits", "ledger",
-         "deadlines"),
+         "deadlines", "serve"),
     "report": ("title", "template", "narrative", "recipient", "date"),
     "limits": ("suspicious_amount", "max_file_mb", "max_uncompressed_mb", "max_rows", "max_cells", "memory_mb",
                "seconds", "wall_seconds", "workers"),
     "ledger": ("url",),
     "deadlines": ("quarter_days", "year_days"),
+    "serve": ("host", "port", "public_url", "max_upload_mb", "workers", "queue_seconds", "log"),
 }
 
 
@@ -354,3 +366,26 @@ def _table(data: dict, name: str, path: Path) -> dict:
     if not isinstance(value, dict):
         raise ConfigError(f"配置文件 {path} 中 [{name}] 应是一个表")
     return value
+
+
+SERVE_NUMBERS = {"port": (1, 65535), "max_upload_mb": (1, 1024), "workers": (1, 64), "queue_seconds": (1, 3600)}
+
+
+def _serve_options(serve: dict, path: Path, root: Path) -> dict:
+    """[serve]: numbers in range, texts as texts, the log a path relative to the workspace."""
+    out: dict = {}
+    for key, (low, high) in SERVE_NUMBERS.items():
+        if key in serve:
+            value = serve[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise ConfigError(f"配置文件 {path} 中 [serve] {key} 应是 {low} 到 {high} 之间的整数")
+            out[key] = value
+    for key in ("host", "public_url", "log"):
+        if key in serve:
+            if not isinstance(serve[key], str) or not serve[key].strip():
+                raise ConfigError(f"配置文件 {path} 中 [serve] {key} 应是文字")
+            out[key] = serve[key].strip()
+    if "log" in out:
+        log = Path(out["log"])
+        out["log"] = log if log.is_absolute() else root / log
+    return out

@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (register commands)
     publish_cmd,
     report_cmd,
     run_cmd,
+    serve_cmd,
     status_cmd,
     validate_cmd,
     zh,

@@ -31,7 +31,7 @@ WORKFLOW = [
 ]
 # Commands in `gps --help` in the order of the work (creation order otherwise; unknown ones last).
 COMMAND_ORDER = ("init", "template", "validate", "aggregate", "ingest", "status", "report", "run", "publish",
-                 "history", "lock", "unlock", "catalogue", "profile", "db")
+                 "history", "lock", "unlock", "serve", "catalogue", "profile", "db")
 # The root's options every command also takes, before or after its name (not --version, not --help).
 SHARED_OPTIONS = ("config", "quiet", "verbose", "log", "debug")
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 SQLITE_NAME = "gps.sqlite"
 ENV_URL = "GPS_LEDGER_URL"
-HEAD = "0003"  # the newest migration in migrations/versions (a test keeps them equal)
+HEAD = "0004"  # the newest migration in migrations/versions (a test keeps them equal)
 BUSY_SECONDS = 60
 _WRITE_LOCK_KEY = 7_460_117  # pg_advisory_xact_lock: one writer at a time, per ledger database
 _NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs", "davfs", "fuse.davfs2"}

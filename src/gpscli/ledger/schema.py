@@ -125,3 +125,18 @@ locks = Table(
     Column("locked_at", DateTime, nullable=False),
     Column("locked_by", String(200), nullable=False),
 )
+
+# The links of `gps serve`: a secret token per jurisdiction (a county's page) or for the bureau's
+# board, kept only as its SHA-256; revoked, never deleted.
+tokens = Table(
+    "tokens", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False),
+    Column("role", String(10), nullable=False),  # county | bureau
+    Column("jurisdiction", String(100)),  # the county's; NULL for the bureau
+    Column("period", String(8), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("revoked_at", DateTime),
+    UniqueConstraint("sha256", name="uq_tokens_sha256"),
+)

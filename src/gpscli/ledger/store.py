@@ -62,6 +62,7 @@ class Request:
     received: dt.datetime | None = None  # UTC; None: now
     submitter: str | None = None
     jurisdiction: str | None = None
+    by: str | None = None  # who recorded it (default: the operating system's user; gps serve names the link)
 
 
 @cache
@@ -176,7 +177,7 @@ def _write(conn: Connection, f: FileResult, data: bytes, req: Request, out: Outc
             "jurisdiction": out.jurisdiction, "submitter": out.submitter, "year": req.period.year,
             "period": req.period.label, "period_rank": req.period.rank, "number": out.number, "sha256": f.sha256,
             "file_name": PurePath(f.path).name, "received_at": req.received or now, "ingested_at": now,
-            "ingested_by": os_user(), "accepted": out.accepted, "rows": out.rows,
+            "ingested_by": req.by or os_user(), "accepted": out.accepted, "rows": out.rows,
             "amount_fen": sum(p.fen_of(req.period.year) for p in parts), "errors": out.errors,
             "warnings": out.warnings, "other_rows": out.other_rows, "reason": req.reason, "locked": is_locked,
         }))
