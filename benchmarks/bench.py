@@ -12,7 +12,7 @@ Cases
   (d) start-up: gps --help
   (j) the ledger: the corpus of (a) recorded by gps ingest into a new SQLite ledger, and aggregated
       from it (library and whole command)
-  (k) gps serve: 100 files of (a) (50 with --quick) uploaded by 8 concurrent clients, validations per
+  (k) gps serve: the 500 files of (a) (50 with --quick) uploaded by 8 concurrent clients, validations per
       second and the server's memory, against gps validate of the same files (serve_load.py)
   plus a determinism check: api.aggregate JSON identical with workers=1 and workers=2.
 
@@ -563,17 +563,17 @@ def main() -> int:
             timed_inside=False), asked=5, note="whole process, start-up included, median of 5")
     rows += [gj, lj, cj]
 
-    # (k) gps serve under load: a subset of corpus (a) uploaded by 8 concurrent clients to a server on
+    # (k) gps serve under load: corpus (a) uploaded by 8 concurrent clients to a server on
     # loopback (2 validations at once, the default), against `gps validate` of the same files; one run
     # (the script samples the server's memory itself)
-    k_files = 50 if a.quick else 100
+    k_files = 50 if a.quick else a_files
     gk = Row("(k)", f"gps serve, {k_files} uploads", k_files, k_files * a_rows, repeat(
         1, [PY, str(HERE / "serve_load.py"), str(corpus_a), "--files", str(k_files)], "(k) gps serve load", memory=False))
     kout = next((r.out for r in gk.runs if r.ok), {})
     if kout and kout.get("ok_answers") != k_files:
         gk.runs[0].ok, gk.runs[0].error = False, f"{kout.get('ok_answers')} of {k_files} uploads answered 200"
     elif kout:
-        gk.note = (f"gps serve: {k_files} of the {a_files} files of (a), 8 clients, 2 validations at once; "
+        gk.note = (f"gps serve: {k_files} files of (a), 8 clients, 2 validations at once; "
                    f"{kout['per_second']:.1f} validations/s; server tree PSS {kout['server_idle_mb']:.0f} MB idle, "
                    f"{kout['server_peak_mb']:.0f} MB peak; gps validate of the same files {kout['validate_seconds']:.2f} s "
                    f"({kout['validate_per_second']:.1f} files/s, whole command)")
