@@ -635,7 +635,7 @@ def main() -> int:
         goals.append(f"(i) GBK CSV, no goal set: gps {gi.seconds / ci.seconds:.1f}× the csv module alone")
     if gc_charts is not None and gc_plain is not None and gc_charts.ok and gc_plain.ok:
         x = gc_charts.seconds - gc_plain.seconds
-        goals.append(f"(c) charts add at most 1 s to gps report: +{x:.2f} s — {verdict(x <= 1.0)}")
+        goals.append(f"(c) charts add at most 1 s to gps report: {x:+.2f} s — {verdict(x <= 1.0)}")
     goals.append(f"determinism: {verdict(det_ok)}")
     other = (cpu_busy() - busy_start - (own_cpu() - own_start)) / max(time.perf_counter() - started, 1e-9)
     print(f"other processes used {max(other, 0):.2f} of {os.cpu_count()} CPUs on average during the bench" + (
