@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import warnings
 
 import pytest
@@ -81,7 +82,8 @@ def test_good_file_is_ingested_as_a_new_version(site, client, tmp_path):
     assert "第 1 版" in client.get(site.url(J)).text
     board = client.get(f"/b/{site.bureau}")
     assert board.status_code == 200 and "已报送" in board.text
-    assert not any((site.ws / ".gps-uploads").iterdir())  # the staged file went with the ingest
+    # the staged file went with the ingest: only the marker saying which version it became is kept
+    assert [p.name for d in (site.ws / ".gps-uploads").iterdir() for p in d.iterdir()] == ["meta.json"]
 
 
 def test_file_with_errors_gets_the_validate_verdict_and_is_not_ingested(site, client, monkeypatch):
@@ -259,7 +261,8 @@ def test_twenty_concurrent_uploads_all_answered_nothing_lost(tmp_path, request):
 
     async def all_of_them():
         transport = httpx.ASGITransport(app=site.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=600) as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=600,
+                                     follow_redirects=True) as client:  # confirm: POST, 303, the result page
             return await asyncio.gather(*(one(client, n) for n in range(20)))
 
     answers = asyncio.run(all_of_them())
@@ -312,3 +315,98 @@ def test_staged_uploads_are_bounded_in_age_and_number(tmp_path):
     assert uploads.folder_of(tmp_path, "../ws") is None and uploads.folder_of(tmp_path, folders[0].name) is None
     assert uploads.leaf_name("C:\\Users\\a\\..\\CON.xlsx") == "_CON.xlsx"
     assert uploads.leaf_name("") == "上传文件" and "/" not in uploads.leaf_name("a/../../b.xlsx")
+
+
+def test_confirming_redirects_and_a_second_confirmation_says_it_is_done(site, client, tmp_path):
+    r = upload(client, site, J, county_file(tmp_path / f"{J}.xlsx", J))
+    uid = upload_id(r.text)
+    form = {"csrf": csrf(r.text, f"/u/{uid}/submit"), "reason": ""}
+    first = client.post(site.url(J, f"/u/{uid}/submit"), data=form, follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == site.url(J, f"/u/{uid}")
+    shown = client.get(first.headers["location"])  # the result page: a refresh only GETs it again
+    assert shown.status_code == 200 and "已记入账本" in shown.text and 'id="done"' in shown.text
+    again = client.post(site.url(J, f"/u/{uid}/submit"), data=form)  # a double click, a re-POST
+    assert again.status_code in (200, 409) and "本文件已报送(第 1 版),无需再次确认" in again.text
+    assert "链接无效" not in again.text
+    assert len(versions(site, J)) == 1
+
+
+def test_two_confirmations_at_once_record_one_version(site, tmp_path):
+    import httpx
+
+    path = county_file(tmp_path / f"{J}.xlsx", J)
+
+    async def run():
+        transport = httpx.ASGITransport(app=site.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=600) as c:
+            page = await c.get(site.url(J))
+            r = await c.post(site.url(J, "/upload"), data={"csrf": csrf(page.text)},
+                             files={"file": (path.name, path.read_bytes())})
+            uid = upload_id(r.text)
+            form = {"csrf": csrf(r.text, f"/u/{uid}/submit")}
+            return await asyncio.gather(*(c.post(site.url(J, f"/u/{uid}/submit"), data=form) for _ in range(2)))
+
+    answers = asyncio.run(run())
+    assert sorted(a.status_code for a in answers) == [200, 303]
+    assert "无需再次确认" in next(a for a in answers if a.status_code == 200).text
+    assert len(versions(site, J)) == 1
+
+
+def test_version_list_marks_only_the_newest_valid_version_current(site, client, tmp_path):
+    confirm(client, site, J, upload(client, site, J, county_file(tmp_path / f"{J}.xlsx", J)).text)
+    bad = upload(client, site, J, county_file(tmp_path / "a" / f"{J}.xlsx", J, amount="待定"))
+    assert 'id="confirm"' not in bad.text
+    confirm(client, site, J, upload(client, site, J, county_file(tmp_path / "b" / f"{J}.xlsx", J, amount=130)).text)
+    page = client.get(site.url(J)).text
+    rows = {m[0]: m[1] for m in re.findall(r"<tr><td>第 (\d+) 版</td>.*?<td class=\"state\"><span[^>]*>([^<]*)</span>",
+                                            page, re.S)}
+    assert rows == {"1": "已被第 2 版取代", "2": "当前(采用)"}, rows
+    assert "已采用" not in page
+
+
+def test_version_list_says_when_a_version_had_errors(site, client, tmp_path):
+    from gpscli.ledger import Request
+    from gpscli.periods import Period
+
+    f = county_file(tmp_path / f"{J}.xlsx", J, amount="待定")
+    site.ledger.ingest([f], Request(Period.parse(PERIOD), jurisdiction=J))
+    page = client.get(site.url(J)).text
+    assert "个错误,未采用" in page and "当前(采用)" not in page
+
+
+def test_confirm_page_says_what_the_file_replaces(site, client, tmp_path):
+    confirm(client, site, J, upload(client, site, J, county_file(tmp_path / f"{J}.xlsx", J)).text)
+    [v1] = versions(site, J)
+    assert v1.rows == 2
+    r = upload(client, site, J, county_file(tmp_path / "b" / f"{J}.xlsx", J, amount=130))
+    assert ("确认后,本文件将作为第 2 版取代第 1 版:第 1 版有 2 个项目、150.5 万元,本文件有 2 个项目、160 万元。"
+            "表中没有的项目将不再计入。如果只是补报新增的项目,请把全部项目填在同一个表里重新上传。") in r.text
+    # nothing to replace on a first submission
+    first = upload(client, site, OTHER, county_file(tmp_path / f"{OTHER}.xlsx", OTHER))
+    assert 'id="confirm"' in first.text and "取代" not in first.text
+
+
+def test_county_pages_speak_without_gps_commands(site, client, tmp_path):
+    r = upload(client, site, J, hb.empty_file(tmp_path / "empty.xlsx"))
+    assert "检查结果(JSON,供技术人员)" in r.text and "gps validate" not in r.text
+    f = tmp_path / "no-table.xlsx"
+    import builders as b
+
+    b.write_xlsx(f, [["说明"], ["本表为空"]])
+    r = upload(client, site, J, f)
+    assert "标准格式见财政局下发的填报模板" in r.text, r.text
+    assert "gps template" not in r.text and "--jurisdiction" not in r.text
+    from gpscli.web.words import for_county
+
+    assert for_county("请填写地区,或使用 --jurisdiction") == "请填写地区"
+    assert for_county("请财政局把它加到 gps.toml 的 methods 中") == "请与财政局联系,由财政局把它加入所列方式"
+    assert "gps" not in for_county("隐藏工作表「x」中有一张项目表(3 行),gps 没有读取它")
+
+
+@pytest.mark.parametrize("asked", ["2017Q5", "abc"])
+def test_board_says_when_the_period_asked_is_malformed(site, client, asked):
+    r = client.get(f"/b/{site.bureau}?period={asked}")
+    assert r.status_code == 400 and f"期间「{asked}」格式不对,请写成 2017Q4 或 2017" in r.text
+    assert client.get(f"/b/{site.bureau}/summary.xlsx?period={asked}").status_code == 400
+    assert client.get(f"/b/{site.bureau}/j/{J}?period={asked}").status_code == 400
+    assert client.get(f"/b/{site.bureau}?period=2016").status_code == 200

@@ -3,7 +3,9 @@ application (Starlette, served by uvicorn; pages rendered by Jinja2 on the serve
 
 Modules: :mod:`.tokens` (links and the forms' hidden field), :mod:`.uploads` (the bounded streaming
 upload), :mod:`.checking` (validation, annotated copy and ingest in a worker thread, at most N at a
-time), :mod:`.app` (routes, county pages), :mod:`.board` (the bureau's pages), :mod:`.pages`
+time), :mod:`.app` (routes, county pages), :mod:`.words` (the county's wording: hints without gps
+commands, what each version counts for, what a confirmation replaces), :mod:`.board` (the bureau's
+pages), :mod:`.pages`
 (templates, headers, logs).
 """
 

@@ -8,14 +8,18 @@ made it).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from . import uploads
+from . import uploads, words
 from .checking import Busy, Gate, submit, validate
 from .pages import Framing, Log, not_found, render
 from .tokens import COUNTY, Forms, Grant, find
@@ -34,6 +38,27 @@ class Settings:
     public_url: str = ""  # how the links are printed (https://gps.example.gov.cn); default http://host:port
 
 
+class OneAtATime:
+    """One confirmation of an upload at a time: a second (a double click) waits for the first and
+    then finds it done."""
+
+    def __init__(self) -> None:
+        self.locks: dict[str, asyncio.Lock] = {}
+        self.users: dict[str, int] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock = self.locks.setdefault(key, asyncio.Lock())
+        self.users[key] = self.users.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self.users[key] -= 1
+            if not self.users[key]:
+                del self.users[key], self.locks[key]
+
+
 @dataclass
 class Server:
     cfg: Config
@@ -43,6 +68,7 @@ class Server:
     gate: Gate
     forms: Forms = field(default_factory=Forms)
     log: Log = field(default_factory=lambda: Log(None))
+    confirming: OneAtATime = field(default_factory=OneAtATime)
 
     def grant(self, request: Any, role: str) -> Grant | None:
         g = find(self.ledger, request.path_params.get("token", ""))
@@ -112,6 +138,7 @@ def county_context(server: Server, grant: Grant, request) -> dict[str, Any]:
     versions = [v for v in server.ledger.versions(jurisdiction=grant.jurisdiction, year=p.year)
                 if v.period == p.label]
     return {"grant": grant, "period": p, "deadline": server.cfg.deadline(p), "versions": versions[::-1],
+            "states": words.version_states(versions),
             "locked": p.label in server.ledger.locked_periods(),
             "max_mb": server.settings.max_upload_mb, "csrf": server.forms.field(grant, "upload"),
             "request_token": request.path_params["token"]}
@@ -154,7 +181,8 @@ async def county_upload(server: Server, request):
     meta = {"grant": grant.digest, "name": got.name, "sha256": got.sha256, "size": got.size,
             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "verdict": verdict.report,
             "annotated": verdict.annotated, "annotate_failed": verdict.annotate_failed, "extra": verdict.extra,
-            "can_submit": verdict.can_submit, "refusal": verdict.refusal, "submitter": verdict.submitter}
+            "can_submit": verdict.can_submit, "refusal": verdict.refusal, "submitter": verdict.submitter,
+            "year_rows": verdict.rows, "year_amount": verdict.amount}
     uploads.save_meta(got.folder, meta)
     s = verdict.report["summary"]
     server.log.write("upload", jurisdiction=grant.jurisdiction, upload=got.folder.name, name=got.given_name,
@@ -166,12 +194,24 @@ def _verdict_page(server: Server, request, grant: Grant, uid: str, meta: dict[st
     from ..codes import REGISTRY
 
     issues = [i for f in meta["verdict"]["files"] for i in f["issues"]] + meta.get("extra", [])
-    for i in issues:
-        i["title"] = REGISTRY[i["code"]].title if i["code"] in REGISTRY else i["code"]
+    for i in issues:  # in the county's words: no gps commands or options in the hints
+        i["title"] = words.for_county(REGISTRY[i["code"]].title if i["code"] in REGISTRY else i["code"])
+        i["message"], i["hint"] = words.for_county(i.get("message")), words.for_county(i.get("hint"))
         i["where"] = f"{i['sheet']}!{i['cell']}" if i.get("sheet") and i.get("cell") else (i.get("sheet") or "-")
     ctx = county_context(server, grant, request)
-    return render("verdict.html", status, **ctx, uid=uid, meta=meta, issues=issues,
-                  submit_csrf=server.forms.field(grant, "submit:" + uid))
+    replaces = (words.replacing(server.ledger, ctx["period"], grant.jurisdiction or "", meta)
+                if meta.get("can_submit") else "")
+    return render("verdict.html", status, **ctx, uid=uid, meta=meta, issues=issues, replaces=replaces,
+                  refusal=words.for_county(meta.get("refusal")), submit_csrf=server.forms.field(grant, "submit:" + uid))
+
+
+def _submitted_page(server: Server, request, grant: Grant, meta: dict[str, Any], again: bool = False):
+    """The county page after a confirmation (POST, then redirect here); or, for a second
+    confirmation of the same upload, the page saying it was already recorded."""
+    done = meta["submitted"]
+    if again:
+        done = {**done, "accepted": True, "message": f"本文件已报送(第 {done['number']} 版),无需再次确认。"}
+    return render("county.html", 200, **county_context(server, grant, request), done=SimpleNamespace(**done))
 
 
 def _own_upload(server: Server, request) -> tuple[Grant, Path, dict[str, Any]] | None:
@@ -192,6 +232,8 @@ async def upload_page(server: Server, request):
     if own is None:
         return not_found()
     grant, folder, meta = own
+    if meta.get("submitted"):
+        return _submitted_page(server, request, grant, meta)
     return _verdict_page(server, request, grant, folder.name, meta)
 
 
@@ -226,6 +268,8 @@ def download(data: bytes, name: str):
 
 
 async def county_submit(server: Server, request):
+    from starlette.responses import RedirectResponse
+
     own = _own_upload(server, request)
     if own is None:
         return not_found()
@@ -236,12 +280,24 @@ async def county_submit(server: Server, request):
         return render("message.html", 413, title="内容太长", text="请缩短重报原因。")
     if not server.forms.check(grant, "submit:" + folder.name, fields.get("csrf")):
         return render("message.html", 403, title="页面已过期", text="请重新打开报送链接后再上传。")
+    async with server.confirming.hold(folder.name):
+        meta = uploads.load_meta(folder) or meta  # a confirmation just before this one may have recorded it
+        if meta.get("submitted"):
+            return _submitted_page(server, request, grant, meta, again=True)
+        answer = await _confirm(server, request, grant, folder, meta, fields.get("reason", "").strip())
+    if answer is not None:
+        return answer
+    return RedirectResponse(f"/c/{request.path_params['token']}/u/{folder.name}", status_code=303)
+
+
+async def _confirm(server: Server, request, grant: Grant, folder: Path, meta: dict[str, Any], reason: str):
+    """The ingest of a confirmed upload; None when it was recorded (the folder then keeps only its
+    marker), else the page to answer."""
     if not meta.get("can_submit"):
         return _verdict_page(server, request, grant, folder.name, meta, 409)
     staged = folder / meta["name"]
     if hashlib.sha256(staged.read_bytes()).hexdigest() != meta["sha256"]:  # pragma: no cover - ours alone
         return not_found()
-    reason = fields.get("reason", "").strip()
     p = _period(grant)
     if p.label in server.ledger.locked_periods() and not reason:
         meta["need_reason"] = True
@@ -252,7 +308,8 @@ async def county_submit(server: Server, request):
         return _busy()
     server.log.write("submit", jurisdiction=grant.jurisdiction, upload=folder.name, sha256=meta["sha256"],
                      status=done.status, version=done.number, reason=reason)
-    if done.status != "refused":
-        shutil.rmtree(folder, ignore_errors=True)  # the ledger keeps the bytes now
-    ctx = county_context(server, grant, request)
-    return render("county.html", 200 if done.status != "refused" else 409, **ctx, done=done)
+    if done.status == "refused":
+        return render("county.html", 409, **county_context(server, grant, request), done=done)
+    uploads.mark_submitted(folder, meta, {"status": done.status, "message": done.message, "number": done.number,
+                                          "accepted": done.accepted})  # the ledger keeps the bytes now
+    return None

@@ -28,36 +28,46 @@ def routes(bind) -> list:
 
 
 def _period(grant, request):
-    """The period asked (?period=2017Q3), else the link's."""
+    """The period asked (?period=2017Q3), else the link's; and what is wrong with the one asked
+    ("" when nothing): the link's period is shown then, under that message."""
     from ..errors import GpsError
     from ..periods import Period
 
-    asked = request.query_params.get("period")
+    asked = (request.query_params.get("period") or "").strip()
+    if not asked or asked == "auto":
+        return Period.parse(grant.period), ""
     try:
-        return Period.parse(asked) if asked and asked != "auto" else Period.parse(grant.period)
+        return Period.parse(asked), ""
     except GpsError:
-        return Period.parse(grant.period)
+        return Period.parse(grant.period), f"期间「{asked}」格式不对,请写成 2017Q4 或 2017"
+
+
+def _bad_period(wrong: str):
+    return render("message.html", 400, title="期间格式不对", text=wrong)
 
 
 async def board_page(server: Server, request):
     grant = server.grant(request, BUREAU)
     if grant is None:
         return not_found()
-    p = _period(grant, request)
+    p, wrong = _period(grant, request)
     st = server.ledger.status(p, server.profile().names(), server.cfg.deadline(p))  # type: ignore[arg-type]
     counts: dict[str, int] = {}
     for x in st.lines:
         counts[x.shown_status] = counts.get(x.shown_status, 0) + 1
     waiting = [x for x in st.lines if x.errors]
-    return render("board.html", request_token=request.path_params["token"], grant=grant, period=p, status=st,
-                  counts=counts, waiting=waiting, queue={"running": server.gate.running, "waiting": server.gate.waiting})
+    return render("board.html", 400 if wrong else 200, request_token=request.path_params["token"], grant=grant,
+                  period=p, status=st, counts=counts, waiting=waiting, wrong=wrong,
+                  queue={"running": server.gate.running, "waiting": server.gate.waiting})
 
 
 async def history_page(server: Server, request):
     grant = server.grant(request, BUREAU)
     if grant is None:
         return not_found()
-    p = _period(grant, request)
+    p, wrong = _period(grant, request)
+    if wrong:
+        return _bad_period(wrong)
     name = request.path_params.get("jurisdiction", "")
     if name not in server.profile().names():
         return not_found()
@@ -116,7 +126,9 @@ async def _download(server: Server, request, what: str):
     grant = server.grant(request, BUREAU)
     if grant is None:
         return not_found()
-    p = _period(grant, request)
+    p, wrong = _period(grant, request)
+    if wrong:
+        return _bad_period(wrong)
     try:
         made = await server.gate.run(_made, server, p, what)
     except Busy:

@@ -65,6 +65,8 @@ class Verdict:
     extra: list[dict[str, Any]] = field(default_factory=list)  # the ledger's own errors (no row of the year...)
     can_submit: bool = False
     refusal: str = ""  # why it cannot be submitted, besides errors
+    rows: int = 0  # the projects of the period's year the ledger would record
+    amount: str = "0"  # and their amount (万元, exact)
 
 
 def load_options(cfg: Config) -> dict[str, Any]:
@@ -75,6 +77,7 @@ def load_options(cfg: Config) -> dict[str, Any]:
 def validate(cfg: Config, staged: Path, jurisdiction: str, period: Period) -> Verdict:
     from .. import api
     from ..ledger.store import Request, classify
+    from ..money import amount_str
     from ..outputs.annotate import write_all
     from ..outputs.validation import report_dict
 
@@ -91,6 +94,7 @@ def validate(cfg: Config, staged: Path, jurisdiction: str, period: Period) -> Ve
     if result.files and not result.files[0].ignored:
         out, _parts, found = classify(result.files[0], Request(period, jurisdiction=jurisdiction), result.profile)
         verdict.jurisdiction, verdict.submitter = out.jurisdiction, out.submitter
+        verdict.rows, verdict.amount = out.rows, amount_str(out.amount)
         said = {(i.code, i.sheet, i.cell) for i in result.files[0].issues}
         verdict.extra = [i.to_dict() for i in found if i.is_error and (i.code, i.sheet, i.cell) not in said]
         if out.jurisdiction and out.jurisdiction != jurisdiction:

@@ -230,6 +230,19 @@ def load_meta(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def mark_submitted(folder: Path, meta: dict[str, Any], submitted: dict[str, Any]) -> None:
+    """An upload recorded in the ledger: its files go (the ledger keeps the bytes), the folder
+    stays with its meta.json only, saying which version it became, so that a second confirmation
+    (a double click, a refreshed page) can be answered; :func:`sweep` removes it as any other."""
+    for p in folder.iterdir():
+        if p.name != "meta.json":
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+    save_meta(folder, {**meta, "annotated": None, "submitted": submitted})
+
+
 def sweep(workspace: Path, keep_seconds: int = KEEP_SECONDS, max_kept: int = MAX_KEPT) -> int:
     """Remove upload folders older than ``keep_seconds`` (verdicts never followed by a submission),
     and the oldest beyond ``max_kept``; how many went."""
