@@ -5,8 +5,7 @@ Modules: :mod:`.tokens` (links and the forms' hidden field), :mod:`.uploads` (th
 upload), :mod:`.checking` (validation, annotated copy and ingest in a worker thread, at most N at a
 time), :mod:`.app` (routes, county pages), :mod:`.words` (the county's wording: hints without gps
 commands, what each version counts for, what a confirmation replaces), :mod:`.board` (the bureau's
-pages), :mod:`.pages`
-(templates, headers, logs).
+pages), :mod:`.pages` (templates, headers, logs).
 """
 
 from __future__ import annotations
