@@ -84,12 +84,44 @@ def test_failed_run_names_what_it_wrote_and_who_has_not_submitted(tmp_path, monk
     assert "  错误:" in r.stderr and "[invalid-amount]" in r.stderr  # -v: each problem with its level
 
 
-def test_run_v_lines_say_error_or_warning():
+def test_run_v_lines_say_error_or_warning(monkeypatch):
+    from gpscli.cli.common import STATE
     from gpscli.cli.run_cmd import _problem_line
 
     base = {"path": "a.xlsx", "sheet": "项目明细", "cell": "G4", "code": "x", "message": "m"}
+    monkeypatch.setattr(STATE, "verbose", True)  # the code (for the README's table) only with -v
     assert _problem_line({**base, "severity": "error"}) == "  错误:a.xlsx 项目明细!G4 [x] m"
     assert _problem_line({**base, "severity": "warning"}) == "  警告:a.xlsx 项目明细!G4 [x] m"
+    monkeypatch.setattr(STATE, "verbose", False)
+    assert _problem_line({**base, "severity": "warning"}) == "  警告:a.xlsx 项目明细!G4 m"
+
+
+def test_run_warnings_carry_no_english_code_without_v(tmp_path, monkeypatch):
+    ws = _workspace(tmp_path)
+    write_xlsx(ws / "inbox" / "昌吉市.xlsx", standard_rows([project(name="道路保洁", amount=120),
+                                                            project(name="绿化养护", amount=3500000)]))
+    monkeypatch.chdir(ws)
+    r = runner.invoke(app, ["--log", "gps.log", "run", "--period", "2016", "--no-report"])
+    assert r.exit_code == 0, r.output
+    log = (ws / "gps.log").read_text(encoding="utf-8")
+    for shown in (r.stderr, log):
+        assert "  警告:" in shown and "G5" in shown
+        assert "suspicious-amount" not in shown and "[" not in shown.split("  警告:")[1].splitlines()[0]
+
+
+def test_unknown_by_dimension_lists_the_chinese_names(tmp_path):
+    f = write_xlsx(tmp_path / "昌吉市.xlsx", standard_rows([project()]))
+    r = runner.invoke(app, ["aggregate", str(f), "--year", "2016", "--by", "县"])
+    assert r.exit_code == 2
+    assert "可用:地区(jurisdiction)、一级目录(category)、二级目录(subcategory)" in r.stderr
+
+
+def test_an_unwritable_log_is_said_in_chinese(tmp_path):
+    f = write_xlsx(tmp_path / "昌吉市.xlsx", standard_rows([project()]))
+    r = runner.invoke(app, ["--log", str(tmp_path / "没有这个目录" / "gps.log"), "validate", str(f)])
+    assert r.exit_code == 0, r.output
+    assert "无法写入日志文件" in r.stderr and "所在文件夹不存在" in r.stderr
+    assert "No such file" not in r.stderr
 
 
 def test_a_clean_run_leaves_no_annotation_folder(tmp_path, monkeypatch, sample_dir):
@@ -368,3 +400,29 @@ def test_profile_toml_of_an_edited_profile_with_quotes(tmp_path):
     (tmp_path / "q.toml").write_text(profile.to_toml(p), encoding="utf-8")
     q = profile.load(tmp_path / "q.toml")
     assert (q.name, q.kinds, q.jurisdictions) == (p.name, p.kinds, p.jurisdictions)
+
+
+def test_a_mistyped_revoke_names_the_option_typed(tmp_path, monkeypatch):
+    ws = _workspace(tmp_path)
+    monkeypatch.chdir(ws)
+    r = runner.invoke(app, ["serve", "--revoke", "奇台"])
+    assert r.exit_code == 2, r.output
+    said = " ".join(r.stderr.split())
+    assert "--revoke「奇台」不在地区名单中,是否应为「奇台县」?可用:" in said.replace(" ", "")
+    assert "--jurisdiction" not in said and "?;" not in said
+    r = runner.invoke(app, ["history", "--jurisdiction", "火星"])
+    assert "?;" not in r.stderr and ";可用" not in r.stderr
+
+
+def test_a_refused_aggregate_lists_the_warnings_after_the_errors(tmp_path):
+    inbox = tmp_path / "inbox"
+    write_xlsx(inbox / "昌吉市.xlsx", standard_rows([project(name="道路保洁", amount=120),
+                                                   project(name="绿化养护", amount=3500000)]))
+    write_xlsx(inbox / "奇台县.xlsx", standard_rows([project(jurisdiction="奇台县", amount="待定")]))
+    for asked in (["aggregate", str(inbox)], ["report", "--data", str(inbox), "-o", str(tmp_path / "r.docx")],
+                  ["publish", str(inbox)]):
+        r = runner.invoke(app, [*asked, "--year", "2016"])
+        assert r.exit_code == 1, r.output
+        errors, warnings = r.stderr.find("错误(未生成"), r.stderr.find("警告(1 个")
+        assert -1 < errors < warnings, r.stderr
+        assert "3500000" in r.stderr[warnings:] or "昌吉市" in r.stderr[warnings:]

@@ -128,3 +128,18 @@ def test_annotated_csv_copy_keeps_numbers_as_numbers(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "out" / "奇台县-问题标注.xlsx")["奇台县"]
     assert ws["G4"].value == -5 and ws["G4"].comment is not None
     assert ws["J4"].value == 2016
+
+
+def test_an_unchanged_copy_sent_back_is_not_said_to_pass(tmp_path):
+    """A county sending back gps's annotated copy untouched has fixed nothing: not 全部通过, exit 1."""
+    write_xlsx(tmp_path / "原" / "木垒县.xlsx", standard_rows([project(jurisdiction="木垒县", amount="待定")]))
+    assert invoke("validate", tmp_path / "原", "--annotate", tmp_path / "退回").exit_code == 1
+    back = tmp_path / "退回"
+    r = invoke("validate", back)
+    assert r.exit_code == 1, r.output
+    assert "木垒县-问题标注.xlsx:未读取:这是 gps 生成、未经修改的问题标注副本" in r.stdout
+    assert "全部通过" not in r.stdout and "没有读到报送表格" in r.stdout
+    write_xlsx(back / "昌吉市.xlsx", standard_rows([project()]))  # beside a real submission: that one passes
+    r = invoke("validate", back)
+    assert r.exit_code == 0, r.output
+    assert "全部通过(另有 1 个未经修改的问题标注副本未读取)" in r.stdout

@@ -148,7 +148,9 @@ def test_status_tells_reported_zero_missing_and_overdue(ws, sample_dir, tmp_path
 
 
 def test_status_before_the_deadline_is_not_overdue(ws, sample_dir):
-    assert gps("status", "--period", "2016").exit_code == 2  # no ledger yet: said, not an empty table
+    for asked in (("status", "--period", "2016"), ("history",)):  # no ledger yet: no data (1), said, not an empty table
+        r = gps(*asked)
+        assert r.exit_code == 1 and "还没有" in r.stderr and "gps ingest" in r.stderr
     _ingest(str(fill_inbox(ws, sample_dir)), "--period", "2016")
     year = dt.date.today().year + 1  # a period that has not ended yet
     st = gps_json("status", "--period", f"{year}Q1")
@@ -382,3 +384,40 @@ def test_a_partial_quarter_names_who_has_not_reported_and_the_trend_comes_from_e
         assert "图3 2016—2017年政府购买服务项目资金" in text
         with zipfile.ZipFile(ws / "四季度.docx") as z:
             assert len([n for n in z.namelist() if n.startswith("word/media/")]) == 3
+
+
+def _qitai_addendum(tmp_path, ws=None):
+    """奇台县 sending only its new projects, as a “补报” beside the file already recorded."""
+    folder = tmp_path / "补报"
+    rows = standard_rows([project(jurisdiction="奇台县", unit="奇台县民政局", name="补报新增项目甲", amount="20.5"),
+                          project(jurisdiction="奇台县", unit="奇台县民政局", name="补报新增项目乙", amount="12.25")],
+                         title="奇台县2016年政府购买服务项目情况表", unit_line="填报单位:奇台县财政局    单位:万元")
+    write_xlsx(folder / "奇台县-补报.xlsx", rows)
+    return folder
+
+
+def test_a_new_version_that_drops_projects_is_warned_of(ws, sample_dir, tmp_path):
+    """Reports are cumulative: a county's new file replaces its earlier one whole, so one with only the
+    new projects would silently drop the others; ingest says so, whatever the flags, and in --log."""
+    inbox = fill_inbox(ws, sample_dir)
+    before = gps_json("ingest", str(inbox), "--period", "2016")
+    qitai = next(f for f in before["files"] if f["jurisdiction"] == "奇台县")
+    r = gps("-q", "--log", str(ws / "gps.log"), "ingest", str(_qitai_addendum(tmp_path)), "--period", "2016")
+    assert r.exit_code == 0, r.output
+    said = (f"奇台县 2016 第 2 版取代第 1 版:第 1 版的 {qitai['rows']} 个项目({qitai['amount']} 万元)中有 "
+            f"{qitai['rows']} 个不在新版本中,新版本 2 个项目、32.75 万元;如果这是补报新增的项目,请让该地区把全部项目填在同一个表里重报")
+    assert said in r.stderr
+    assert said in (ws / "gps.log").read_text(encoding="utf-8")
+    again = gps("history", "--jurisdiction", "奇台县", "--format", "json")
+    assert again.exit_code == 0
+
+
+def test_run_warns_of_a_new_version_that_drops_projects(ws, sample_dir, tmp_path):
+    inbox = fill_inbox(ws, sample_dir)
+    assert gps("run", "--period", "2016Q4", "--no-report").exit_code == 0
+    shutil.copy(_qitai_addendum(tmp_path) / "奇台县-补报.xlsx", inbox)
+    r = gps("-q", "run", "--period", "2016Q4", "--no-report")
+    assert "第 2 版取代第 1 版" in r.stderr and "个不在新版本中,新版本 2 个项目、32.75 万元" in r.stderr
+    assert "[" not in r.stderr.split("第 2 版取代")[0].splitlines()[-1]
+    summary = json.loads((ws / "output" / "2016Q4" / "运行摘要.json").read_text(encoding="utf-8"))
+    assert any("奇台县-补报.xlsx" in m and "第 2 版取代第 1 版" in m for m in summary["messages"])

@@ -280,11 +280,12 @@ def parse_dimensions(text: str | Iterable[str]) -> list[str]:
     for d in DIMENSION_REGISTRY.values():
         for other in (d.label, *d.aliases):
             known.setdefault(other, d.name)
+    available = "、".join(f"{d.label}({d.name})" for d in DIMENSION_REGISTRY.values())
     dims: list[str] = []
     for n in names:
         name = known.get(n)
         if name is None:
-            raise UsageError(f"--by 不认识「{n}」;可用:{', '.join(DIMENSION_REGISTRY)}")
+            raise UsageError(f"--by 不认识「{n}」;可用:{available}")
         if name in dims:
             raise UsageError(f"--by 中「{n}」重复")
         dims.append(name)

@@ -145,8 +145,8 @@ class Profile:
             from .errors import UsageError
 
             near = self.suggest(text)
-            raise UsageError(f"{option}「{text}」不在地区名单中" + (f",是否应为「{near}」?" if near else "")
-                             + f";可用:{'、'.join(self.names())}")
+            raise UsageError(f"{option}「{text}」不在地区名单中" + (f",是否应为「{near}」?" if near else "。")
+                             + f"可用:{'、'.join(self.names())}")
         return j.name
 
     def find_in_text(self, text: str) -> Jurisdiction | None:

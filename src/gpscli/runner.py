@@ -54,6 +54,7 @@ class RunSummary:
     warning_list: list[dict] = field(default_factory=list)
     not_submitted: list[str] | None = None  # None: not known (the run stopped before the 报送情况)
     messages: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)  # of the messages, those shown as warnings whatever the flags
     interrupted_by: str | None = None  # SIGINT (Ctrl+C) or SIGTERM: the run stopped, nothing new written
     previous_run: dict | None = None  # interrupted: the summary of the run whose outputs are still there
     committed: bool = False  # the outputs are in place (an interruption after that changes nothing)
@@ -102,6 +103,7 @@ def run_period(cfg: Config, period: Period, *, progress: Callable[[int, int], No
 def _run(cfg: Config, period: Period, summary: RunSummary, t0: float, progress: Callable[[int, int], None] | None,
          report: Callable[[api.Result, int, Path], Path] | None) -> RunSummary:
     from .ledger import NEW, Ledger, Request
+    from .ledger.store import dropped_text
 
     out_dir = summary.output_dir
     url = cfg.ledger()
@@ -117,6 +119,9 @@ def _run(cfg: Config, period: Period, summary: RunSummary, t0: float, progress: 
     summary.problems = [i.to_dict(with_path=True) for i in result.all_issues()][:MAX_LISTED]
     summary.warning_list = [i.to_dict(with_path=True) for i in result.warnings]
     summary.messages += [f"{o.path}:未记入账本。{o.message}" for o in ingested.outcomes if o.status == "refused"]
+    summary.alerts = [f"{o.path}:{dropped_text(o, period.label)}" for o in ingested.outcomes
+                      if o.status == NEW and o.replaced is not None]
+    summary.messages += summary.alerts
     if not ingested.outcomes and not ingested.skipped:
         inbox = "、".join(map(str, cfg.data))
         summary.messages.append(f"收件箱 {inbox} 中没有找到报送表格;本期的输出由账本中已有的版本写出")

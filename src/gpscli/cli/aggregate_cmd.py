@@ -141,6 +141,7 @@ def aggregate_command(
         except DataError:
             if result.errors:  # else the data has no row of that year: the message says so alone
                 print_issue_table(err(), result.errors, title="错误(未生成汇总)", with_file=True)
+                print_warnings(err(), result.warnings)  # listed as always, after the errors
             raise
     print_warnings(err(), agg.warnings)
     for t in targets:

@@ -108,8 +108,10 @@ def log(message: str) -> None:
                 for line in str(message).split("\n"):  # each line of a log entry stamped; none forged
                     fh.write(f"{dt.datetime.now().isoformat(timespec='seconds')} {inert(line)}\n")
         except OSError as exc:
+            from ..outputs.atomic import os_reason
+
             path, STATE.log = STATE.log, None  # say it once, then carry on without the log
-            err().print(f"警告:无法写入日志文件 {path}({exc.strerror or exc}),本次不记录日志", markup=False)
+            err().print(f"警告:无法写入日志文件 {path}({os_reason(exc, path)}),本次不记录日志", markup=False)
 
 
 def fail(message: str, code: int = EXIT_DATA) -> typer.Exit:

@@ -148,10 +148,20 @@ def _report_dict(report, period) -> dict:
                       "version": o.number or None, "accepted": o.accepted, "zero_report": o.zero,
                       "rows": o.rows, "amount": amount_str(o.amount), "errors": o.errors, "warnings": o.warnings,
                       "other_year_rows": o.other_rows, "correction": o.correction,
-                      "replaced_rows": o.replaced_rows})
+                      "replaced_rows": o.replaced_rows, "replaces": _replaces_dict(o)})
     issues = [i.to_dict(with_path=True) for o in report.outcomes for i in o.issues]
     return {"period": period.label, "ok": report.ok, "files": files, "issues": issues,
             "skipped": [i.to_dict(with_path=True) for i in report.skipped]}
+
+
+def _replaces_dict(o) -> dict | None:
+    """The version a new one superseded when it lacks some of that version's projects."""
+    from ..money import amount_str
+
+    r = o.replaced
+    if r is None:
+        return None
+    return {"version": r.number, "rows": r.rows, "amount": amount_str(r.amount), "dropped_rows": r.dropped}
 
 
 MANY_FILES = 30
@@ -159,7 +169,6 @@ MANY_FILES = 30
 
 def _print_report(report, period) -> None:
     from ..ledger import KNOWN, NEW
-    from ..money import display
     from .validate_cmd import print_issue_table, print_warnings
 
     recorded = known = refused = 0
@@ -173,21 +182,7 @@ def _print_report(report, period) -> None:
                 say(f"{name}:{o.message}")
         elif o.status == NEW:
             recorded += 1
-            head = f"{name} → {o.submitter} {period.label} 第 {o.number} 版"
-            if o.correction:
-                head += "(更正)"
-            if not o.accepted:
-                warn(f"{head}:有 {o.errors} 个错误,已记录,但不作为当前版本;请报送单位改正后重新报送")
-            elif o.zero:
-                say(f"{head}:零报告(有表头,没有项目行)")
-                if o.replaced_rows:
-                    warn(f"  注意:{o.submitter}此前的当前版本有 {o.replaced_rows} 个项目,这份零报告取代它之后,"
-                         f"本期该单位为 0;如是误报了空白模板,请让其重报")
-            elif not quiet:
-                say(f"{head}:{o.rows} 个项目,{display(o.amount)} 万元")
-            if o.new_submitter_beside:
-                warn(f"  注意:{o.jurisdiction}已有报送单位 {'、'.join(o.new_submitter_beside)},本文件作为另一个报送单位"
-                     f"「{o.submitter}」记录,两者的项目都会计入;如是同一单位重报,请用 --submitter 指定相同的名称")
+            _print_new(o, name, period, quiet)
         else:
             refused += 1
             warn(f"{name}:未记录。{o.message}")
@@ -204,6 +199,30 @@ def _print_report(report, period) -> None:
     if quiet:
         say("(文件较多,上面只列出有错误、零报告或需注意的文件;--format json 列出每个文件)")
     say(f"{period.label}:新记录 {recorded} 个版本,已有 {known} 个,未记录 {refused} 个")
+
+
+def _print_new(o, name: str, period, quiet: bool) -> None:
+    """What became of a file recorded as a new version: the warnings whatever the flags."""
+    from ..ledger.store import dropped_text
+    from ..money import display
+
+    head = f"{name} → {o.submitter} {period.label} 第 {o.number} 版"
+    if o.correction:
+        head += "(更正)"
+    if not o.accepted:
+        warn(f"{head}:有 {o.errors} 个错误,已记录,但不作为当前版本;请报送单位改正后重新报送")
+    elif o.zero:
+        say(f"{head}:零报告(有表头,没有项目行)")
+        if o.replaced_rows:
+            warn(f"  注意:{o.submitter}此前的当前版本有 {o.replaced_rows} 个项目,这份零报告取代它之后,"
+                 f"本期该单位为 0;如是误报了空白模板,请让其重报")
+    elif not quiet:
+        say(f"{head}:{o.rows} 个项目,{display(o.amount)} 万元")
+    if o.replaced is not None:  # projects the new version lacks are gone from the period's state
+        warn(f"{name}:{dropped_text(o, period.label)}" if quiet else f"  警告:{dropped_text(o, period.label)}")
+    if o.new_submitter_beside:
+        warn(f"  注意:{o.jurisdiction}已有报送单位 {'、'.join(o.new_submitter_beside)},本文件作为另一个报送单位"
+             f"「{o.submitter}」记录,两者的项目都会计入;如是同一单位重报,请用 --submitter 指定相同的名称")
 
 
 @app.command("history")

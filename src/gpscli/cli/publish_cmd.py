@@ -50,7 +50,7 @@ def _aggregation(paths, year, skip_invalid, jurisdiction, catalogue, period, as_
     from .. import api
     from ..errors import DataError
     from .ledger_cmd import from_ledger, ledger_period, said_basis
-    from .validate_cmd import print_issue_table
+    from .validate_cmd import print_issue_table, print_warnings
 
     if from_ledger(paths, period=period, as_of=as_of):
         ledger, cfg, p, at = ledger_period(year, period, as_of)
@@ -64,6 +64,7 @@ def _aggregation(paths, year, skip_invalid, jurisdiction, catalogue, period, as_
     except DataError:
         if result.errors:  # else the data has no row of that year: the message says so alone
             print_issue_table(err(), result.errors, title="错误(未生成信息公开表)", with_file=True)
+            print_warnings(err(), result.warnings)  # listed as always, after the errors
         raise
 
 

@@ -103,7 +103,7 @@ def _draft(year: int | None, data: list[Path] | None, period: str | None, as_of:
     """A draft from the files or the ledger."""
     from ..errors import DataError
     from ..report import write_report
-    from .validate_cmd import print_issue_table
+    from .validate_cmd import print_issue_table, print_warnings
 
     prev_period, prev_label, history, period_text = None, "", None, ""
     from .ledger_cmd import from_ledger
@@ -122,6 +122,7 @@ def _draft(year: int | None, data: list[Path] | None, period: str | None, as_of:
     except DataError:
         if result.errors:  # else the data has no row of that year: the message says so alone
             print_issue_table(err(), result.errors, title="错误(未生成报告)", with_file=True)
+            print_warnings(err(), result.warnings)  # listed as always, after the errors
         raise
     agg = outcome.aggregation
     for w in outcome.warnings:

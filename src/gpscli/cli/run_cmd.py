@@ -86,10 +86,12 @@ def run_command(
 
 
 def _problem_line(problem: dict) -> str:
-    """One problem of the summary as -v and the warnings list show it: 错误 or 警告, file, cell, code."""
+    """One problem of the summary as -v and the warnings list show it: 错误 or 警告, file, cell (and the
+    code, with -v only: the clerk reads the message, a script the 运行摘要.json)."""
     level = "错误" if problem.get("severity") == "error" else "警告"
     where = "!".join(x for x in (problem.get("sheet"), problem.get("cell")) if x)
-    return f"  {level}:{problem['path']} {where} [{problem['code']}] {problem['message']}"
+    code = f" [{problem['code']}]" if STATE.verbose else ""
+    return f"  {level}:{problem['path']} {where}{code} {problem['message']}"
 
 
 def _print_summary(summary) -> None:
@@ -102,7 +104,7 @@ def _print_summary(summary) -> None:
     for out in summary.outputs:
         say(f"已写入:{out}")
     for m in summary.messages:
-        say(m)
+        (warn if m in summary.alerts else say)(m)
     line = (f"{summary.period}:收件箱 {summary.files} 个文件(新记入账本 {summary.new_versions} 个),"
             f"{summary.errors} 个错误,{summary.warnings} 个警告;本期汇总 {summary.rows} 个项目,用时 {summary.duration_s:.1f} 秒")
     if summary.not_submitted:

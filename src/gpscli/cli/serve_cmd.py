@@ -94,7 +94,7 @@ def _revoke(ledger, cfg, who: str, period: str | None) -> None:
     elif who == "全部":
         n = revoke(ledger, period=p)
     else:
-        n = revoke(ledger, jurisdiction=load(cfg.profile).canonical(who), period=p)
+        n = revoke(ledger, jurisdiction=load(cfg.profile).canonical(who, "--revoke"), period=p)
     say(f"已停用 {n} 个链接")
 
 

@@ -121,8 +121,18 @@ def validate_command(
             annotate.rmdir()
     for p in annotated:
         say(f"已生成标注副本:{p}")
-    failed = errors > 0 or (strict and warnings > 0)
+    failed = errors > 0 or (strict and warnings > 0) or nothing_read(result)
     raise typer.Exit(EXIT_DATA if failed else EXIT_OK)
+
+
+def unchanged_copy(f) -> bool:
+    """A file not read because it is an annotated copy gps made, sent back unchanged (ingest.py)."""
+    return not f.sheets and any(i.code == "skipped-file" for i in f.issues)
+
+
+def nothing_read(result) -> bool:
+    """Every file found was an unchanged annotated copy: no submission was read (exit 1, as for none found)."""
+    return bool(result.files) and all(unchanged_copy(f) or f.ignored for f in result.files)
 
 
 def _print_text(result, verbose: bool, strict: bool = False) -> None:
@@ -133,13 +143,15 @@ def _print_text(result, verbose: bool, strict: bool = False) -> None:
         rows = f.rows + f.skipped_rows
         if f.ignored:
             status = "[yellow]已忽略(重复文件)[/yellow]"
+        elif unchanged_copy(f):
+            status = "[yellow]未读取:这是 gps 生成、未经修改的问题标注副本[/yellow]"
         elif n_err:
             status = f"[red]{n_err} 个错误[/red]" + (f",{n_warn} 个警告" if n_warn else "")
         elif n_warn:
             status = f"[yellow]{n_warn} 个警告[/yellow]"
         else:
             status = "[green]通过[/green]"
-        console.print(f"{shown(f.path)}:{rows} 行项目,{status}")
+        console.print(f"{shown(f.path)}:{status}" if unchanged_copy(f) else f"{shown(f.path)}:{rows} 行项目,{status}")
         if verbose:
             print_verbose(console, f)
         if f.issues:
@@ -155,4 +167,9 @@ def _print_text(result, verbose: bool, strict: bool = False) -> None:
     verdict = "[green]全部通过[/green]" if not errors else "[red]未通过[/red]"
     if strict and warnings and not errors:  # exit 1: the line must not say 通过
         verdict = f"[red]没有错误,但有 {warnings} 个警告(--strict 时视为不通过)[/red]"
+    copies = sum(1 for f in result.files if unchanged_copy(f))
+    if nothing_read(result):  # exit 1: nothing was checked, so nothing passed
+        verdict = "[red]没有读到报送表格(都是 gps 生成、未经修改的问题标注副本)[/red]"
+    elif copies:
+        verdict += f"(另有 {copies} 个未经修改的问题标注副本未读取)"
     console.print(f"合计:{files} 个文件,{rows} 行项目,{errors} 个错误,{warnings} 个警告。{verdict}")

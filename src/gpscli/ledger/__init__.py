@@ -85,7 +85,7 @@ class Ledger:
         path = eng.sqlite_path(url)
         if path is not None:
             if not path.is_file() and not create:
-                raise LedgerError(f"工作区中还没有账本({path});请先用 gps ingest 导入报送的表格")
+                raise eng.NoLedger(f"工作区中还没有账本({path});请先用 gps ingest 导入报送的表格")
             if not path.parent.is_dir():
                 raise LedgerError(f"账本所在的文件夹不存在:{path.parent}")
         engine = eng.make_engine(url)

@@ -36,6 +36,12 @@ class LedgerError(GpsError):
     exit_code = 2
 
 
+class NoLedger(LedgerError):
+    """The workspace has no ledger yet: no data, as for "没有找到报送表格" (exit status 1, not a usage error)."""
+
+    exit_code = 1
+
+
 def url_for(root: Path | None, configured: str | None) -> str | None:
     """The ledger's SQLAlchemy URL: ``GPS_LEDGER_URL``, then gps.toml's ``[ledger] url``, then
     ``gps.sqlite`` in the workspace; None outside a workspace with neither."""
@@ -209,7 +215,7 @@ def check(engine: Engine, create: bool) -> None:
         if create:
             upgrade(engine)
             return
-        raise LedgerError("账本中还没有任何数据;请先用 gps ingest 导入报送的表格")
+        raise NoLedger("账本中还没有任何数据;请先用 gps ingest 导入报送的表格")
     if found > HEAD:
         raise LedgerError(_too_new(found))
     raise LedgerError(f"账本的结构版本是 {found},本版本 gps 需要 {HEAD};请先运行 gps db upgrade(升级前建议备份账本)")

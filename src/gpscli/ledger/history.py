@@ -77,7 +77,7 @@ def history(conn: Connection, *, jurisdiction: str | None = None, year: int | No
     found = versions(conn, year=year, jurisdiction=jurisdiction)
     found.sort(key=lambda v: (v.jurisdiction, v.submitter, v.year, v.number))
     now_current = {v.id for y in sorted({v.year for v in found}) for v in current(conn, Period(y))}
-    rows = _rows(conn, [v.id for v in found if v.accepted])
+    rows = rows_of(conn, [v.id for v in found if v.accepted])
     entries: list[Entry] = []
     last: dict[tuple[str, int], Version] = {}
     periods_seen: set[tuple[str, int, str]] = set()
@@ -98,7 +98,8 @@ def history(conn: Connection, *, jurisdiction: str | None = None, year: int | No
 Row = dict[str, Any]
 
 
-def _rows(conn: Connection, ids: list[int]) -> dict[int, list[Row]]:
+def rows_of(conn: Connection, ids: list[int]) -> dict[int, list[Row]]:
+    """The rows of their year of the versions ``ids``, as :func:`diff` compares them."""
     from sqlalchemy import select
 
     if not ids:

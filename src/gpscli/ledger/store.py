@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..periods import Period
     from ..profile import Profile
     from ..records import FileResult, RecordBatch
+    from .state import Version
 
 # What happened to one file.
 NEW, KNOWN, REFUSED = "new", "known", "refused"
@@ -50,7 +51,32 @@ class Outcome:
     correction: bool = False  # recorded into a locked period, with a reason
     new_submitter_beside: list[str] = field(default_factory=list)  # the jurisdiction's other submitters
     replaced_rows: int = 0  # a 零报告 that supersedes a version with projects: how many it had
+    replaced: Replaced | None = None  # a version with projects that supersedes one whose projects it lacks
     issues: list[Issue] = field(default_factory=list)  # the version's (errors and warnings)
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """The current version a new one supersedes (reports are cumulative, so the new one replaces it
+    whole), when some of its projects are not in the new one."""
+
+    number: int
+    rows: int
+    amount: Decimal
+    dropped: int  # of its projects, how many the new version lacks
+
+
+def dropped_text(o: Outcome, period_label: str) -> str:
+    """The warning for a new version that drops projects of the version it replaces ("" if none)."""
+    r = o.replaced
+    if r is None or not r.dropped:
+        return ""
+    from ..money import amount_str
+
+    return (f"{o.submitter} {period_label} 第 {o.number} 版取代第 {r.number} 版:第 {r.number} 版的 {r.rows} 个项目"
+            f"({amount_str(r.amount)} 万元)中有 {r.dropped} 个不在新版本中,"
+            f"新版本 {o.rows} 个项目、{amount_str(o.amount)} 万元;"
+            "如果这是补报新增的项目,请让该地区把全部项目填在同一个表里重报")
 
 
 @dataclass
@@ -172,6 +198,7 @@ def _write(conn: Connection, f: FileResult, data: bytes, req: Request, out: Outc
 
             out.replaced_rows = sum(v.rows for v in current_of(conn, req.period.year, out.jurisdiction, out.submitter))
         out.new_submitter_beside = _other_submitters(conn, out.jurisdiction, out.submitter) if out.accepted else []
+        before = _replaces(conn, req, out, now)
         _insert_blob(conn, f.sha256, data)
         vid = _new_id(conn.execute(_statements()["version"], {
             "jurisdiction": out.jurisdiction, "submitter": out.submitter, "year": req.period.year,
@@ -183,8 +210,31 @@ def _write(conn: Connection, f: FileResult, data: bytes, req: Request, out: Outc
         }))
         _insert_rows(conn, vid, parts)
         _insert_issues(conn, vid, found)
+        if before is not None:
+            out.replaced = _dropped(conn, before, vid)
     out.status = NEW
     return out
+
+
+def _replaces(conn: Connection, req: Request, out: Outcome, now: dt.datetime) -> Version | None:
+    """The current version of the submitter's year that this new version, with projects, will supersede."""
+    if not (out.accepted and out.rows and out.number > 1):
+        return None
+    from .state import current_of
+
+    held = current_of(conn, req.period.year, out.jurisdiction, out.submitter)
+    if not held or (req.period.rank, req.received or now) < held[0].sort_key[:2]:
+        return None  # an earlier period's version, or one received before the current one: it replaces nothing
+    return held[0]
+
+
+def _dropped(conn: Connection, before: Version, vid: int) -> Replaced | None:
+    """What the new version ``vid`` lacks of ``before``: the rows history would list as removed."""
+    from .history import diff, rows_of
+
+    rows = rows_of(conn, [before.id, vid])
+    gone = sum(1 for c in diff(rows.get(before.id, []), rows.get(vid, [])) if c.kind == "removed")
+    return Replaced(before.number, before.rows, before.amount, gone) if gone else None
 
 
 def classify(f: FileResult, req: Request, profile: Profile) -> tuple[Outcome, list[Part], list[Issue]]:
