@@ -42,8 +42,16 @@ def _period(grant, request):
         return Period.parse(grant.period), f"期间「{asked}」格式不对,请写成 2017Q4 或 2017"
 
 
-def _bad_period(wrong: str):
-    return render("message.html", 400, title="期间格式不对", text=wrong)
+def _bureau_period(server: Server, request):
+    """(the bureau's grant, the period asked) for a page that needs a well-formed period, or the
+    response instead: 404 for a token that is not the bureau's, 400 for a period that cannot be read."""
+    grant = server.grant(request, BUREAU)
+    if grant is None:
+        return None, None, not_found()
+    p, wrong = _period(grant, request)
+    if wrong:
+        return None, None, render("message.html", 400, title="期间格式不对", text=wrong)
+    return grant, p, None
 
 
 async def board_page(server: Server, request):
@@ -62,12 +70,9 @@ async def board_page(server: Server, request):
 
 
 async def history_page(server: Server, request):
-    grant = server.grant(request, BUREAU)
-    if grant is None:
-        return not_found()
-    p, wrong = _period(grant, request)
-    if wrong:
-        return _bad_period(wrong)
+    grant, p, refused = _bureau_period(server, request)
+    if refused is not None:
+        return refused
     name = request.path_params.get("jurisdiction", "")
     if name not in server.profile().names():
         return not_found()
@@ -123,12 +128,9 @@ def _made(server: Server, p, what: str) -> tuple[bytes, str] | str:
 async def _download(server: Server, request, what: str):
     from .app import download
 
-    grant = server.grant(request, BUREAU)
-    if grant is None:
-        return not_found()
-    p, wrong = _period(grant, request)
-    if wrong:
-        return _bad_period(wrong)
+    _grant, p, refused = _bureau_period(server, request)
+    if refused is not None:
+        return refused
     try:
         made = await server.gate.run(_made, server, p, what)
     except Busy:
