@@ -1,4 +1,4 @@
-"""A CLI a clerk can use without help (issue #20): what the user sees on the screen and in the files."""
+"""A CLI a clerk can use without help: what the user sees on the screen and in the files."""
 
 from __future__ import annotations
 
@@ -426,3 +426,18 @@ def test_a_refused_aggregate_lists_the_warnings_after_the_errors(tmp_path):
         errors, warnings = r.stderr.find("错误(未生成"), r.stderr.find("警告(1 个")
         assert -1 < errors < warnings, r.stderr
         assert "3500000" in r.stderr[warnings:] or "昌吉市" in r.stderr[warnings:]
+
+
+@pytest.mark.parametrize("command", [["aggregate", "--year", "2016"], ["publish", "--year", "2016"]])
+def test_an_output_named_after_a_file_of_the_input_folder_is_refused_as_an_input(tmp_path, monkeypatch, command):
+    """Said at once, not "加 --force 覆盖" first and "是输入文件之一" only after --force."""
+    monkeypatch.chdir(tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_xlsx(inbox / "奇台县.xlsx", standard_rows([project(jurisdiction="奇台县")]))
+    before = (inbox / "奇台县.xlsx").read_bytes()
+    for extra in ([], ["--force"]):
+        r = runner.invoke(app, [command[0], "inbox", *command[1:], "--out", "inbox/奇台县.xlsx", *extra])
+        assert r.exit_code == 2
+        assert "是输入文件之一" in r.output and "--force" not in r.output
+    assert (inbox / "奇台县.xlsx").read_bytes() == before

@@ -37,9 +37,9 @@ class CompareKind(str, Enum):
 def _preflight(paths, targets, fmt, force: bool):
     """Option errors found before any reading; the output format shown on stdout (None: the table)."""
     from ..errors import UsageError
-    from ..outputs.atomic import check_target, protect
+    from ..outputs.atomic import check_target, protect_inputs
 
-    protect(p for p in paths or [] if p.is_file())
+    protect_inputs(paths or [], targets)
     for t in targets:
         if for_suffix(t.suffix) is None:
             raise UsageError(f"输出文件 {t} 的扩展名应为 {suffix_text()}")

@@ -34,10 +34,10 @@ class PublishFormat(str, Enum):
 def _preflight(paths, targets, force: bool) -> None:
     """Option errors found before any reading: a refusal should not cost the whole read."""
     from ..errors import UsageError
-    from ..outputs.atomic import check_target, protect
+    from ..outputs.atomic import check_target, protect_inputs
     from ..outputs.publish import SUFFIXES, suffix_text
 
-    protect(p for p in paths or [] if p.is_file())
+    protect_inputs(paths or [], targets)
     for t in targets:
         if t.suffix.lower() not in SUFFIXES:
             raise UsageError(f"输出文件 {t} 的扩展名应为 {suffix_text()}")

@@ -48,6 +48,19 @@ def protect(paths: Iterable[str | Path]) -> None:
             pass
 
 
+def protect_inputs(paths: Iterable[Path], targets: Iterable[Path]) -> None:
+    """Before reading: register the files given, and every existing target inside a folder given
+    (it is read as a submission too), so that such a target is refused as an input at once rather
+    than after --force was asked for."""
+    paths = list(paths)
+    protect(p for p in paths if p.is_file())
+    folders = [os.path.realpath(p) for p in paths if p.is_dir()]
+    for t in targets:
+        real = os.path.realpath(t)
+        if os.path.isfile(real) and any(real.startswith(f.rstrip(os.sep) + os.sep) for f in folders):
+            protect([t])
+
+
 def check_not_input(path: Path) -> None:
     if os.path.realpath(path) in _PROTECTED:
         raise UsageError(f"输出文件 {path} 是输入文件之一,拒绝覆盖;请换一个输出路径")
