@@ -441,3 +441,20 @@ def test_an_output_named_after_a_file_of_the_input_folder_is_refused_as_an_input
         assert r.exit_code == 2
         assert "是输入文件之一" in r.output and "--force" not in r.output
     assert (inbox / "奇台县.xlsx").read_bytes() == before
+
+
+def test_the_reminder_asks_to_report_only_those_with_nothing_and_to_correct_those_with_errors():
+    from gpscli.cli.status_cmd import reminders
+    from gpscli.ledger.status import ERRORS, MISSING, SUBMITTED, Line, Status
+    from gpscli.periods import Period
+
+    st = Status(Period(2017, 4), dt.date(2018, 1, 25), [
+        Line("木垒哈萨克自治县", MISSING),
+        Line("呼图壁县", SUBMITTED, version=1, rows=5, errors=2, overdue=True),  # a later file has errors
+        Line("奇台县", ERRORS, version=1, errors=1),
+        Line("昌吉市", SUBMITTED, version=1, rows=9),
+    ])
+    ask, fix = reminders(st)
+    assert ask.startswith("催报通知:请木垒哈萨克自治县尽快报送2017年第四季度") and "呼图壁县" not in ask
+    assert fix.startswith("更正通知:呼图壁县、奇台县报送的") and "(报送期限:2018-01-25)" in fix
+    assert "昌吉市" not in ask + fix

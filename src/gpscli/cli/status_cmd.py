@@ -89,11 +89,24 @@ def _print(st, remind: bool) -> None:
     say(";".join(f"{k} {v} 个" for k, v in counts.items()) + (f";其中逾期 {sum(x.overdue for x in st.lines)} 个"
                                                               if any(x.overdue for x in st.lines) else ""))
     if remind:
-        names = [x.jurisdiction for x in st.lines if x.needs_reminder]
-        if names:
-            until = f"(报送期限:{st.deadline.isoformat()})" if st.deadline else ""
-            out().print(shown(f"催报通知:请{'、'.join(names)}尽快报送{st.period.text}政府购买服务项目表{until};"
-                              "本期确无项目的,请报送空白模板(零报告);已报送但有错误的,请按问题标注改正后重新报送。"))
+        for notice in reminders(st):
+            out().print(shown(notice))
+
+
+def reminders(st) -> list[str]:
+    """The 催报 notices: those with nothing accepted are asked to report; those whose later file has
+    errors (an accepted version or not) are asked to correct it, not "to report"."""
+    until = f"(报送期限:{st.deadline.isoformat()})" if st.deadline else ""
+    missing = [x.jurisdiction for x in st.lines if x.needs_reminder and not x.counted and not x.errors]
+    fixing = [x.jurisdiction for x in st.lines if x.needs_reminder and (x.counted or x.errors)]
+    said = []
+    if missing:
+        said.append(f"催报通知:请{'、'.join(missing)}尽快报送{st.period.text}政府购买服务项目表{until};"
+                    "本期确无项目的,请报送空白模板(零报告)。")
+    if fixing:
+        said.append(f"更正通知:{'、'.join(fixing)}报送的{st.period.text}政府购买服务项目表有错误,"
+                    f"请按退回的问题标注改正后重新报送{until}。")
+    return said
 
 
 def _write(st, path: Path, force: bool) -> None:
