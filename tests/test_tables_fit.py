@@ -222,3 +222,5 @@ def test_status_and_history_keep_times_and_amounts_whole_on_80_columns(tmp_path,
         wanted += Counter(display(Decimal(v["amount"])) for v in versions)
         assert not wanted - amounts, width
         assert "1089 → 1099" in out and amounts["486"] and amounts["496"]  # the amount column; the change in 说明
+        # names stay readable: a submitter's name whole on its line (not squeezed to a character a line)
+        assert all(v["submitter"] in out for v in versions if cell_len(v["submitter"]) <= 8), width

@@ -33,6 +33,7 @@ class Head:
     name: str
     number: bool = False  # never narrower than its widest cell, nor two characters of its header (项数, 金额)
     whole: bool = False  # a text column kept as wide as its widest line (names not wrapped)
+    least: int = TEXT_LEAST  # a text column no narrower (else the rows are listed as lines): 8 keeps names readable
     style: str | None = None
 
     @property
@@ -62,7 +63,7 @@ def widths(heads: list[Head], rows: list[list[Cell]], room: int) -> list[int] | 
         if h.number:
             least.append(max(body, min(cell_len(head_lines[-1]), HEAD_LEAST)))
         else:
-            least.append(nat if h.whole else min(nat, TEXT_LEAST))
+            least.append(nat if h.whole else min(nat, h.least))
     room -= 3 * len(heads) + 1  # a space either side of each column, and the borders
     if sum(least) > room:
         return None

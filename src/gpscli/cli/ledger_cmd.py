@@ -292,8 +292,10 @@ def _print_history(entries) -> None:
     from ..periods import local_text
     from .fit import Cell, Head, lines, table, text
 
-    heads = [Head("收到时间", whole=True), Head("报送单位"), Head("期间", whole=True), Head("版本", number=True),
-             Head("类型"), Head("文件"), Head("项目", number=True), Head("金额(万元)", number=True), Head("说明")]
+    readable = 8  # four Chinese characters a line at least: narrower, the versions are listed as lines
+    heads = [Head("收到时间", whole=True), Head("报送单位", least=readable), Head("期间", whole=True),
+             Head("版本", number=True), Head("类型", whole=True), Head("文件", least=readable), Head("项目", number=True),
+             Head("金额(万元)", number=True), Head("说明", least=readable)]
     rows: list[list[Cell]] = []
     for e in entries:
         v = e.version

@@ -105,7 +105,7 @@ def reminders(st) -> list[str]:
                     "本期确无项目的,请报送空白模板(零报告)。")
     if fixing:
         said.append(f"更正通知:{'、'.join(fixing)}报送的{st.period.text}政府购买服务项目表有错误,"
-                    f"请按退回的问题标注改正后重新报送{until}。")
+                    f"请按问题标注改正后重新报送{until}。")
     return said
 
 
