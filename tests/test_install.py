@@ -49,6 +49,9 @@ def test_a_quarter_from_the_installed_wheel(installed, tmp_path):
     origin = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(installed)}).stdout
     assert origin.startswith(str(installed))  # the wheel's gpscli, not the repository's
+    module = subprocess.run([sys.executable, "-m", "gpscli", "--version"], cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(installed)})
+    assert module.returncode == 0 and module.stdout == where.stdout  # python -m gpscli is gps
 
     assert _gps(installed, tmp_path, "init", "工作区").returncode == 0
     ws = tmp_path / "工作区"
